@@ -1,0 +1,270 @@
+/*
+ * newsidx.h — the one public header of libnewsidx, a passage-level full-text
+ * search engine for multilingual news.
+ *
+ * Conventions (see docs/ARCHITECTURE.md):
+ *  - Handles are opaque.  Every function that creates one (`*_open`, `*_new`,
+ *    `nx_search`) has a matching `*_close`/`*_free` that accepts NULL.
+ *  - Functions return an `nx_status` (NX_OK == 0, errors < 0).  On error a
+ *    detailed, human-readable message for the calling thread is available
+ *    from nx_error_message() until the next failing call on that thread.
+ *  - Output parameters come first and are named `out`.
+ *  - Option structs carry a version; initialise them with their `_INIT`
+ *    macro so that new fields do not break old callers.
+ *  - The library never prints, never exits and never aborts on a bad input or
+ *    on running out of memory.  Diagnostics about individual input files go
+ *    through a callback (nx_diag_fn); the caller decides what to show.
+ *  - All text is UTF-8.  Byte offsets are offsets into UTF-8 strings.
+ *
+ * This header is C99 and compiles on its own with -pedantic.
+ */
+#ifndef NEWSIDX_H
+#define NEWSIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NX_BUILDING_LIBRARY) && defined(__GNUC__)
+#define NX_EXPORT __attribute__((visibility("default")))
+#else
+#define NX_EXPORT
+#endif
+
+#define NX_VERSION_STRING "0.1.0"
+
+/* ---- status codes ------------------------------------------------------- */
+
+typedef enum nx_status {
+	NX_OK = 0,
+	NX_ERROR = -1,      /* an unexpected failure; see the message */
+	NX_ENOMEM = -2,     /* out of memory */
+	NX_EIO = -3,        /* reading or writing a file failed */
+	NX_ENOTFOUND = -4,  /* a path, index, language or record does not exist */
+	NX_EBUSY = -5,      /* the index is locked by another writer: try later */
+	NX_ESYNTAX = -6,    /* the query is malformed */
+	NX_ECORRUPT = -7,   /* the index (or a compressed input) is damaged */
+	NX_ENOTINDEX = -8,  /* the path exists but is not a newsidx index */
+	NX_EVERSION = -9,   /* the index was written by an incompatible version */
+	NX_EINVAL = -10,    /* an argument is invalid (caller's mistake) */
+	NX_EFORMAT = -11,   /* input data is malformed (bad JSON, binary file) */
+	NX_EMODIFIED = -12, /* the index changed under a reader; reopen, retry */
+	NX_EUNSUPPORTED = -13 /* a file type or feature that is not supported */
+} nx_status;
+
+/* A short static description of a status code ("index is locked"). */
+NX_EXPORT const char *nx_strerror(int status);
+
+/* The detailed message of the last error on this thread, or "" if none.
+ * The string is owned by the library and valid until the next failing call
+ * on the same thread. */
+NX_EXPORT const char *nx_error_message(void);
+
+/* The status of the last error on this thread (NX_OK if none). */
+NX_EXPORT int nx_error_code(void);
+
+/* Forget the last error on this thread. */
+NX_EXPORT void nx_error_clear(void);
+
+/* The library version, e.g. "0.1.0". */
+NX_EXPORT const char *nx_version(void);
+
+/* ---- diagnostics about inputs ------------------------------------------- */
+
+typedef enum nx_severity {
+	NX_SEV_NOTE = 0,    /* informational (e.g. a file of an unknown type skipped) */
+	NX_SEV_WARNING = 1, /* input repaired or partly lost (invalid UTF-8 repaired) */
+	NX_SEV_ERROR = 2    /* a source or a record could not be indexed */
+} nx_severity;
+
+typedef struct nx_diag {
+	nx_severity severity;
+	int status;          /* nx_status that best describes the problem */
+	const char *path;    /* the source file, or NULL */
+	unsigned long line;  /* 1-based line in `path` (JSON Lines), 0 if n/a */
+	const char *message; /* human-readable, without the path prefix */
+} nx_diag;
+
+/* Called for every diagnostic while indexing.  `d` and its strings are valid
+ * only during the call. */
+typedef void (*nx_diag_fn)(void *data, const nx_diag *d);
+
+/* ---- index -------------------------------------------------------------- */
+
+typedef struct nx_db nx_db;
+
+typedef enum nx_open_mode {
+	NX_OPEN_READ = 0,  /* read-only; the index must exist */
+	NX_OPEN_WRITE = 1  /* read-write; created if missing; takes the writer lock */
+} nx_open_mode;
+
+/*
+ * Open the index at `path`.
+ *
+ * Errors: NX_ENOTFOUND (no index there, read mode), NX_ENOTINDEX (the path
+ * holds something else, e.g. a non-empty directory or a Xapian database
+ * not written by newsidx), NX_EVERSION, NX_ECORRUPT, NX_EBUSY (write mode:
+ * another writer holds the lock), NX_EIO.
+ *
+ * On success *out is a handle to free with nx_db_close().  A write handle
+ * commits pending changes on close.
+ */
+NX_EXPORT int nx_db_open(nx_db **out, const char *path, nx_open_mode mode);
+
+/* Commit pending changes (write mode), release the lock, free.  NULL is a
+ * no-op.  Use nx_db_commit() first to learn whether the commit worked. */
+NX_EXPORT void nx_db_close(nx_db *db);
+
+/* Make pending changes durable.  A no-op in read mode. */
+NX_EXPORT int nx_db_commit(nx_db *db);
+
+/* Bring a read handle up to the latest committed state. */
+NX_EXPORT int nx_db_reopen(nx_db *db);
+
+/* The path the handle was opened with; owned by the handle. */
+NX_EXPORT const char *nx_db_path(const nx_db *db);
+
+/*
+ * The default index location: $NEWSIDX_DB if set and non-empty, else
+ * $XDG_DATA_HOME/newsidx/index, else $HOME/.local/share/newsidx/index.
+ * On success *out is a malloc'd string the caller frees with free().
+ * Errors: NX_ENOTFOUND when none of the variables is set.
+ */
+NX_EXPORT int nx_default_db_path(char **out);
+
+typedef struct nx_db_stats {
+	uint64_t articles;
+	uint64_t passages;
+	uint32_t schema_version;
+} nx_db_stats;
+
+NX_EXPORT int nx_db_stats_get(nx_db_stats *out, nx_db *db);
+
+/* ---- indexing ----------------------------------------------------------- */
+
+typedef struct nx_index_options {
+	unsigned version;           /* NX_INDEX_OPTIONS_VERSION */
+	unsigned passage_min_words; /* a passage grows to at least this ... */
+	unsigned passage_max_words; /* ... and stops before exceeding this */
+	size_t max_record_bytes;    /* larger JSONL lines / text files are errors */
+	unsigned commit_every;      /* articles per commit (crash loses <= this) */
+	nx_diag_fn diag;            /* may be NULL: diagnostics are then dropped */
+	void *diag_data;
+} nx_index_options;
+
+#define NX_INDEX_OPTIONS_VERSION 1
+#define NX_INDEX_OPTIONS_INIT \
+	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL }
+
+typedef struct nx_index_stats {
+	uint64_t files;           /* source files read (fully or partly) */
+	uint64_t files_failed;    /* sources that could not be (fully) indexed */
+	uint64_t files_skipped;   /* files of unsupported type inside directories */
+	uint64_t articles;        /* articles added or replaced */
+	uint64_t records_failed;  /* JSONL records rejected */
+	uint64_t passages;        /* passages written */
+	uint64_t bytes;           /* bytes of (uncompressed) input read */
+	uint64_t utf8_repaired;   /* invalid UTF-8 sequences replaced by U+FFFD */
+	double seconds;           /* wall-clock time spent */
+} nx_index_stats;
+
+/*
+ * Index the files and directories in `paths` (directories recursively;
+ * hidden entries skipped) into `db`, which must be open for writing.
+ *
+ * Supported sources: plain text (.txt, .md: the first line, or the first
+ * Markdown heading, is the title), JSON Lines (.jsonl, .ndjson: one article
+ * per line with "id", "title", "date", "lang", "url", "text"), and gzip of
+ * either (.gz; detected by content, not only by name).
+ *
+ * An article whose id is already indexed is replaced.  A source that fails
+ * leaves what was indexed from it before untouched.  Per-file and per-record
+ * problems are reported through opts->diag and counted in *stats; they do
+ * not make the call fail.  The call itself fails only when the index cannot
+ * be written (NX_EIO, NX_ENOMEM, NX_ECORRUPT ...); committed work is kept.
+ *
+ * `opts` may be NULL for the defaults; `stats` may be NULL.
+ */
+NX_EXPORT int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
+			     const nx_index_options *opts, nx_index_stats *stats);
+
+/* ---- searching ---------------------------------------------------------- */
+
+typedef struct nx_search_options {
+	unsigned version;      /* NX_SEARCH_OPTIONS_VERSION */
+	size_t offset;         /* skip this many hits */
+	size_t limit;          /* return at most this many hits */
+	int all_passages;      /* 0: best passage per article; 1: every passage */
+} nx_search_options;
+
+#define NX_SEARCH_OPTIONS_VERSION 1
+#define NX_SEARCH_OPTIONS_INIT { NX_SEARCH_OPTIONS_VERSION, 0, 10, 0 }
+
+/* A byte range [start, end). */
+typedef struct nx_span {
+	size_t start;
+	size_t end;
+} nx_span;
+
+/* One hit.  All pointers are owned by the nx_results it came from. */
+typedef struct nx_hit {
+	size_t rank;           /* 1-based, counting from opts->offset + 1 */
+	double score;          /* BM25 weight of the passage */
+	const char *id;        /* article id: JSONL "id", else the source path */
+	const char *title;     /* "" if unknown */
+	const char *date;      /* as given in the input, "" if unknown */
+	const char *source;    /* the file the article came from */
+	const char *url;       /* "" if unknown */
+	const char *lang;      /* language code, "" if unknown */
+	const char *passage;   /* the passage text, NUL-terminated */
+	size_t passage_len;    /* its length in bytes */
+	size_t passage_start;  /* byte offset of the passage in the article text */
+	size_t passage_end;    /* passage_start + passage_len */
+	unsigned passage_no;   /* 0-based passage number within the article */
+	const nx_span *highlights; /* matched words, byte ranges in `passage` */
+	size_t nhighlights;
+} nx_hit;
+
+typedef struct nx_results nx_results;
+
+/*
+ * Run `query` against `db` (opened for reading or writing).
+ *
+ * The query is a list of words; double quotes make a phrase.  Words are
+ * analysed exactly as indexed text is (Unicode segmentation, NFKC case
+ * folding, stemming).  Errors: NX_ESYNTAX (empty query, unbalanced quotes),
+ * NX_EMODIFIED (the index changed too often while searching), NX_ENOMEM.
+ *
+ * On success *out holds the hits; free it with nx_results_free().
+ */
+NX_EXPORT int nx_search(nx_results **out, nx_db *db, const char *query,
+			const nx_search_options *opts);
+
+/* Number of hits held (<= opts->limit). */
+NX_EXPORT size_t nx_results_count(const nx_results *r);
+
+/* Xapian's estimate of how many passages (or articles, when collapsing)
+ * match in all. */
+NX_EXPORT size_t nx_results_estimate(const nx_results *r);
+
+/* Hit i (0-based), or NULL when out of range.  Valid until nx_results_free. */
+NX_EXPORT const nx_hit *nx_results_get(const nx_results *r, size_t i);
+
+NX_EXPORT void nx_results_free(nx_results *r);
+
+/*
+ * One hit as a single-line JSON object (no trailing newline) with the keys
+ * rank, score, id, title, date, source, url, lang, passage, passage_no,
+ * passage_start, passage_end and highlights ([[start, end], ...] in bytes of
+ * `passage`).  On success *out is malloc'd; the caller frees it with free().
+ */
+NX_EXPORT int nx_hit_to_json(char **out, const nx_hit *hit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEWSIDX_H */

@@ -1,0 +1,1 @@
+/* index.c — stub, being written */

@@ -1,0 +1,1 @@
+/* passage.c — stub, being written */

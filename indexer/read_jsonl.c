@@ -1,0 +1,1 @@
+/* read_jsonl.c — stub, being written */

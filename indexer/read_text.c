@@ -1,0 +1,1 @@
+/* read_text.c — stub, being written */

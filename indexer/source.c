@@ -1,0 +1,1 @@
+/* source.c — stub, being written */

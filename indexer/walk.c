@@ -1,0 +1,1 @@
+/* walk.c — stub, being written */

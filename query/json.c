@@ -1,0 +1,1 @@
+/* json.c — stub, being written */

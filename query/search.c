@@ -1,0 +1,1 @@
+/* search.c — stub, being written */

@@ -1,0 +1,1 @@
+/* snippet.c — stub, being written */

@@ -1,0 +1,1 @@
+/* analyzer.c — stub, being written */

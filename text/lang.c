@@ -1,0 +1,1 @@
+/* lang.c — stub, being written */

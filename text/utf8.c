@@ -1,0 +1,1 @@
+/* utf8.c — stub, being written */

@@ -1,0 +1,1 @@
+// nx_xapian.cc — stub, being written

@@ -1,0 +1,185 @@
+/*
+ * nx_xapian.h — a thin C API over libxapian.  The only C++ in the tree lives
+ * behind this header (nx_xapian.cc); nothing else includes <xapian.h>.
+ *
+ * This layer knows Xapian and nothing about news.  Every entry point is an
+ * exception firewall: Xapian::Error, std::bad_alloc and anything else thrown
+ * are turned into an nx_status with a message (nx_error_message()); no C++
+ * exception ever crosses into C.
+ *
+ * Mapping of exceptions to statuses:
+ *   DatabaseLockError        -> NX_EBUSY
+ *   DatabaseNotFoundError    -> NX_ENOTFOUND
+ *   DatabaseOpeningError     -> NX_ENOTINDEX  (exists, but is not a database)
+ *   DatabaseVersionError     -> NX_EVERSION
+ *   DatabaseCorruptError     -> NX_ECORRUPT
+ *   DatabaseModifiedError    -> NX_EMODIFIED  (enquiry retries after reopen first)
+ *   InvalidArgumentError, InvalidOperationError, RangeError -> NX_EINVAL
+ *   DocNotFoundError         -> NX_ENOTFOUND
+ *   other Xapian::Error      -> NX_ERROR (or NX_EIO for DatabaseError)
+ *   std::bad_alloc           -> NX_ENOMEM
+ *   anything else            -> NX_ERROR
+ *
+ * Strings are (pointer, length) pairs where they may hold NULs; returned
+ * strings are malloc'd unless the comment says otherwise.
+ */
+#ifndef NX_XAPIAN_H
+#define NX_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef uint32_t nxx_docid;
+
+/* ---- databases ---------------------------------------------------------- */
+
+typedef struct nxx_db nxx_db;
+
+enum nxx_open_flags {
+	NXX_READ = 0,        /* read-only; must exist */
+	NXX_WRITE = 1,       /* writable; must exist */
+	NXX_CREATE = 2       /* with NXX_WRITE: create if missing */
+};
+
+/* Open a database.  *out must be freed with nxx_db_close (which commits a
+ * writable database; errors at that point are lost, so commit first). */
+int nxx_db_open(nxx_db **out, const char *path, int flags);
+void nxx_db_close(nxx_db *db);
+int nxx_db_is_writable(const nxx_db *db);
+
+int nxx_db_commit(nxx_db *db);
+/* Reopen a read-only database to the latest revision; no-op when writable. */
+int nxx_db_reopen(nxx_db *db);
+
+int nxx_db_doccount(uint32_t *out, nxx_db *db);
+/* Number of documents indexed by `term` (0 if absent). */
+int nxx_db_termfreq(uint32_t *out, nxx_db *db, const char *term, size_t len);
+/* Average document length (in wdf units) and total number of documents
+ * containing the term — for our own scoring. */
+int nxx_db_avlength(double *out, nxx_db *db);
+
+/* Metadata: *out is malloc'd and NUL-terminated ("" when the key is unset),
+ * *outlen its length (may be NULL). */
+int nxx_db_get_metadata(char **out, size_t *outlen, nxx_db *db, const char *key);
+int nxx_db_set_metadata(nxx_db *db, const char *key, const char *val, size_t len);
+
+/* ---- documents ---------------------------------------------------------- */
+
+typedef struct nxx_doc nxx_doc;
+
+int nxx_doc_new(nxx_doc **out);
+void nxx_doc_free(nxx_doc *doc);
+/* A term at a position (positions start at 1), wdf increased by wdfinc. */
+int nxx_doc_add_posting(nxx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc);
+/* A term without position. */
+int nxx_doc_add_term(nxx_doc *doc, const char *term, size_t len, uint32_t wdfinc);
+/* A term with wdf 0 (filters; does not affect document length). */
+int nxx_doc_add_boolean_term(nxx_doc *doc, const char *term, size_t len);
+int nxx_doc_set_value(nxx_doc *doc, unsigned slot, const char *val, size_t len);
+int nxx_doc_set_data(nxx_doc *doc, const char *data, size_t len);
+
+/* Add a document; *out (may be NULL) receives its docid. */
+int nxx_db_add_document(nxx_docid *out, nxx_db *db, nxx_doc *doc);
+/* Replace every document indexed by unique term `term` by `doc` (adds it
+ * when there is none). */
+int nxx_db_replace_document(nxx_docid *out, nxx_db *db, const char *term, size_t len, nxx_doc *doc);
+/* Delete every document indexed by `term`. */
+int nxx_db_delete_documents(nxx_db *db, const char *term, size_t len);
+
+/* Stored data and values of a document by docid (*out malloc'd,
+ * NUL-terminated; NX_ENOTFOUND for a missing docid). */
+int nxx_db_get_data(char **out, size_t *outlen, nxx_db *db, nxx_docid did);
+int nxx_db_get_value(char **out, size_t *outlen, nxx_db *db, nxx_docid did, unsigned slot);
+
+/* Call fn for every term starting with `prefix` (in sorted order) with its
+ * term frequency; stop early when fn returns non-zero (that value is then
+ * returned). */
+typedef int (*nxx_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
+int nxx_db_allterms(nxx_db *db, const char *prefix, nxx_term_fn fn, void *ctx);
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Queries are immutable trees; combining functions take *copies* of their
+ * subqueries (the caller still frees what it passed). */
+typedef struct nxx_query nxx_query;
+
+enum nxx_query_op {
+	NXX_OP_AND,
+	NXX_OP_OR,
+	NXX_OP_AND_NOT,   /* first AND NOT (rest) */
+	NXX_OP_AND_MAYBE, /* first, weighted up by the rest */
+	NXX_OP_FILTER,    /* first, filtered by the rest (no weight from them) */
+	NXX_OP_PHRASE,    /* window 0 = exact phrase */
+	NXX_OP_NEAR,      /* within `window` positions, any order */
+	NXX_OP_SYNONYM,   /* one term for weighting */
+	NXX_OP_ELITE_SET
+};
+
+int nxx_query_term(nxx_query **out, const char *term, size_t len, uint32_t wqf, uint32_t pos);
+int nxx_query_combine(nxx_query **out, enum nxx_query_op op, nxx_query *const *subs, size_t n, uint32_t window);
+int nxx_query_scale(nxx_query **out, const nxx_query *q, double factor);
+/* Documents whose value in `slot` sorts in [lo, hi] (NULL = open end). */
+int nxx_query_value_range(nxx_query **out, unsigned slot, const char *lo, const char *hi);
+int nxx_query_match_all(nxx_query **out);
+int nxx_query_match_nothing(nxx_query **out);
+int nxx_query_is_empty(const nxx_query *q);
+/* Xapian's description of the query (for --explain / tests); malloc'd. */
+int nxx_query_describe(char **out, const nxx_query *q);
+void nxx_query_free(nxx_query *q);
+
+/* ---- searching ---------------------------------------------------------- */
+
+typedef struct nxx_enquire_opts {
+	size_t offset, limit;
+	int collapse_slot;   /* -1: no collapsing */
+	unsigned collapse_max; /* documents kept per collapse key (1) */
+	double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
+	int sort_by_value;   /* -1: by relevance; else slot to sort by (desc) */
+} nxx_enquire_opts;
+
+#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1 }
+
+typedef struct nxx_mset nxx_mset;
+
+/* Run the query.  DatabaseModifiedError is handled by reopening and
+ * retrying (a few times) before NX_EMODIFIED is returned. */
+int nxx_enquire(nxx_mset **out, nxx_db *db, const nxx_query *q, const nxx_enquire_opts *opts);
+size_t nxx_mset_size(const nxx_mset *m);
+/* Estimated total matches (or distinct collapse keys when collapsing). */
+size_t nxx_mset_estimate(const nxx_mset *m);
+
+typedef struct nxx_hit {
+	nxx_docid docid;
+	double weight;
+	int percent;
+	uint32_t collapse_count;
+} nxx_hit;
+
+int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i);
+int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i);
+int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot);
+void nxx_mset_free(nxx_mset *m);
+
+/* ---- stemming ----------------------------------------------------------- */
+
+typedef struct nxx_stem nxx_stem;
+
+/* `lang` is a Xapian stemmer name or ISO code ("english", "en", "ru" ...).
+ * NX_ENOTFOUND for a language Xapian has no stemmer for. */
+int nxx_stem_new(nxx_stem **out, const char *lang);
+void nxx_stem_free(nxx_stem *s);
+/* Stem a (case-folded) word.  *out points into a buffer owned by `s`,
+ * valid until the next call on `s`; NUL-terminated. */
+int nxx_stem_apply(const char **out, size_t *outlen, nxx_stem *s, const char *word, size_t len);
+/* Space-separated list of the stemmer names Xapian knows (static). */
+const char *nxx_stem_languages(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NX_XAPIAN_H */
