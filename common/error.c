@@ -81,6 +81,17 @@ int nx_error_prefix(const char *fmt, ...)
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
 	memcpy(old, err_msg, sizeof old);
-	snprintf(err_msg, sizeof err_msg, "%s: %s", prefix, old);
+	/* Truncation is fine: the message is for people. */
+	size_t n = strlen(prefix);
+	if (n > sizeof err_msg - 3)
+		n = sizeof err_msg - 3;
+	memcpy(err_msg, prefix, n);
+	memcpy(err_msg + n, ": ", 2);
+	n += 2;
+	size_t m = strlen(old);
+	if (m > sizeof err_msg - 1 - n)
+		m = sizeof err_msg - 1 - n;
+	memcpy(err_msg + n, old, m);
+	err_msg[n + m] = '\0';
 	return err_code;
 }
