@@ -1,1 +1,43 @@
-/* json.c — stub, being written */
+/*
+ * json.c — hits as JSON Lines objects (the format of `search --json`,
+ * documented in README.md).
+ */
+#include "nx_query.h"
+
+#include <jansson.h>
+
+int nx_hit_to_json(char **out, const nx_hit *h)
+{
+	json_t *o, *hl;
+	int rc = NX_OK;
+
+	*out = NULL;
+	if (!h)
+		return nx_error_set(NX_EINVAL, "no hit to encode");
+	hl = json_array();
+	for (size_t i = 0; hl && i < h->nhighlights; i++) {
+		json_t *pair = json_pack("[I, I]", (json_int_t)h->highlights[i].start,
+					 (json_int_t)h->highlights[i].end);
+
+		if (!pair || json_array_append_new(hl, pair)) {
+			json_decref(hl);
+			hl = NULL;
+		}
+	}
+	if (!hl)
+		return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+	o = json_pack("{s:I, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s%, s:o}",
+		      "rank", (json_int_t)h->rank, "score", h->score, "id", h->id,
+		      "title", h->title, "date", h->date, "source", h->source, "url", h->url,
+		      "lang", h->lang, "passage_no", (json_int_t)h->passage_no,
+		      "passage_start", (json_int_t)h->passage_start,
+		      "passage_end", (json_int_t)h->passage_end,
+		      "passage", h->passage, h->passage_len, "highlights", hl);
+	if (!o)
+		return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+	*out = json_dumps(o, JSON_COMPACT);
+	if (!*out)
+		rc = nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+	json_decref(o);
+	return rc;
+}

@@ -1,1 +1,277 @@
-int main(void){return 0;}
+/*
+ * main.c — the `search` program: query a newsidx index and print the best
+ * passage of each matching article, for a person or (--json) a program.
+ * It uses only the public API of newsidx.h.
+ */
+#include "newsidx.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit codes (documented in --help and README.md). */
+enum {
+	EXIT_FOUND = 0,     /* at least one hit */
+	EXIT_NONE = 1,      /* the query matched nothing */
+	EXIT_USAGE = 2,     /* bad command line or malformed query */
+	EXIT_INDEX = 3,     /* no index, or it cannot be read */
+	EXIT_TEMP = 75      /* the index kept changing while searching; retry */
+};
+
+static const char usage_text[] =
+	"Usage: search [OPTIONS] QUERY...\n"
+	"Search a newsidx index and show the best passage of each matching article.\n"
+	"\n"
+	"QUERY is one or more words; \"double quotes\" make a phrase.  Words match\n"
+	"other forms of themselves (shooting finds shoot, shot is its own word),\n"
+	"case and Unicode compatibility forms are ignored.  Passages are ranked with\n"
+	"BM25.\n"
+	"\n"
+	"Options:\n"
+	"  --db DIR        the index (default: $NEWSIDX_DB, else\n"
+	"                  $XDG_DATA_HOME/newsidx/index, else ~/.local/share/newsidx/index)\n"
+	"  -n, --limit N   show at most N results (default 10)\n"
+	"  --offset N      skip the first N results\n"
+	"  --passages      show every matching passage, not only the best per article\n"
+	"  --json          one JSON object per line (format in README.md)\n"
+	"  --color WHEN    highlight with bold: auto (on a terminal), always, never;\n"
+	"                  without bold, matches are marked **like this**\n"
+	"  -h, --help      show this help\n"
+	"  --version       show the version\n"
+	"\n"
+	"Exit status:\n"
+	"  0   results were found\n"
+	"  1   nothing matched\n"
+	"  2   usage error or malformed query\n"
+	"  3   no index at the location, or it is not a newsidx index or is damaged\n"
+	"  75  the index changed too often while searching; try again\n";
+
+typedef struct out_style {
+	const char *on, *off;  /* highlight markers */
+	const char *dim_on, *dim_off;
+	const char *cwd;       /* to show sources relative to it */
+} out_style;
+
+static int parse_count(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || *s == '-' || v > 1000000)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static const char *shown_path(const char *path, const char *cwd)
+{
+	size_t n = cwd ? strlen(cwd) : 0;
+
+	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+/* Print the passage on one line: white space runs become one space, matched
+ * words are marked. */
+static void print_passage(const nx_hit *h, const out_style *st)
+{
+	size_t next = 0;
+	int in_space = 0;
+
+	fputs("   ", stdout);
+	for (size_t i = 0; i < h->passage_len; i++) {
+		unsigned char ch = (unsigned char)h->passage[i];
+
+		if (next < h->nhighlights && i == h->highlights[next].start)
+			fputs(st->on, stdout);
+		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+			if (!in_space)
+				putchar(' ');
+			in_space = 1;
+		} else {
+			putchar(ch);
+			in_space = 0;
+		}
+		if (next < h->nhighlights && i + 1 == h->highlights[next].end) {
+			fputs(st->off, stdout);
+			next++;
+		}
+	}
+	putchar('\n');
+}
+
+static void print_hit(const nx_hit *h, const out_style *st)
+{
+	printf("%zu. %s\n", h->rank, *h->title ? h->title : "(untitled)");
+	printf("   %s%s", st->dim_on, shown_path(h->source, st->cwd));
+	if (*h->date)
+		printf(" · %s", h->date);
+	if (strcmp(h->id, h->source) != 0)
+		printf(" · id %s", h->id);
+	printf(" · passage %u · score %.2f%s\n", h->passage_no + 1, h->score, st->dim_off);
+	print_passage(h, st);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "passages", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "colour", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	nx_search_options opts = NX_SEARCH_OPTIONS_INIT;
+	out_style st = { "**", "**", "", "", NULL };
+	const char *color = "auto";
+	char *dbpath = NULL, *query = NULL, cwd[PATH_MAX];
+	int json = 0, c, rc, ret;
+	size_t qlen = 0;
+	nx_db *db = NULL;
+	nx_results *res = NULL;
+
+	while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			free(dbpath);
+			dbpath = strdup(optarg);
+			break;
+		case 'n':
+			if (parse_count(optarg, &opts.limit) || opts.limit == 0) {
+				fprintf(stderr, "search: -n wants a number from 1 to 1000000, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			if (parse_count(optarg, &opts.offset)) {
+				fprintf(stderr, "search: --offset wants a number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			opts.all_passages = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'c':
+			color = optarg;
+			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
+				fprintf(stderr, "search: --color wants auto, always or never, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_FOUND;
+		case 'V':
+			printf("search (newsidx) %s\n", nx_version());
+			return EXIT_FOUND;
+		default:
+			fputs("Try 'search --help' for more information.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	/* The words of the query may come as several arguments. */
+	for (int i = optind; i < argc; i++)
+		qlen += strlen(argv[i]) + 1;
+	query = calloc(1, qlen + 1);
+	if (!query) {
+		fputs("search: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(query, " ");
+		strcat(query, argv[i]);
+	}
+	if (strspn(query, " \t\r\n") == strlen(query)) {
+		fputs("search: empty query: give one or more words to search for\n"
+		      "Try 'search --help' for more information.\n", stderr);
+		free(query);
+		return EXIT_USAGE;
+	}
+
+	if (!strcmp(color, "always") ||
+	    (!strcmp(color, "auto") && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"))) {
+		st.on = "\033[1m";
+		st.off = "\033[0m";
+		st.dim_on = "\033[2m";
+		st.dim_off = "\033[0m";
+	}
+	st.cwd = getcwd(cwd, sizeof cwd);
+
+	if (!dbpath && nx_default_db_path(&dbpath) != NX_OK) {
+		fprintf(stderr, "search: %s; or give --db DIR\n", nx_error_message());
+		free(query);
+		return EXIT_USAGE;
+	}
+	rc = nx_db_open(&db, dbpath, NX_OPEN_READ);
+	if (rc == NX_ENOTFOUND) {
+		fprintf(stderr,
+			"search: %s\n"
+			"Build an index first, e.g.:  indexer --db %s PATH...\n"
+			"(scripts/search in the source tree indexes the bundled sample corpus for you.)\n",
+			nx_error_message(), dbpath);
+		ret = EXIT_INDEX;
+		goto out;
+	} else if (rc != NX_OK) {
+		fprintf(stderr, "search: cannot open index: %s\n", nx_error_message());
+		ret = EXIT_INDEX;
+		goto out;
+	}
+
+	rc = nx_search(&res, db, query, &opts);
+	if (rc != NX_OK) {
+		fprintf(stderr, "search: %s\n", nx_error_message());
+		ret = rc == NX_ESYNTAX ? EXIT_USAGE :
+		      rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
+		goto out;
+	}
+	ret = nx_results_count(res) ? EXIT_FOUND : EXIT_NONE;
+	if (!json && ret == EXIT_NONE)
+		fprintf(stderr, "search: no passage matches '%s'\n", query);
+	for (size_t i = 0; i < nx_results_count(res); i++) {
+		const nx_hit *h = nx_results_get(res, i);
+
+		if (json) {
+			char *line = NULL;
+
+			if (nx_hit_to_json(&line, h) != NX_OK) {
+				fprintf(stderr, "search: %s\n", nx_error_message());
+				ret = EXIT_INDEX;
+				break;
+			}
+			puts(line);
+			free(line);
+		} else {
+			if (i)
+				putchar('\n');
+			print_hit(h, &st);
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "search: cannot write results: %s\n", strerror(errno));
+		ret = EXIT_INDEX;
+	}
+out:
+	nx_results_free(res);
+	nx_db_close(db);
+	free(dbpath);
+	free(query);
+	return ret;
+}

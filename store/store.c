@@ -1,1 +1,298 @@
-/* store.c — stub, being written */
+/*
+ * store.c — opening, checking and committing a newsidx index (the schema is
+ * documented in nx_store.h), and the default index location.
+ */
+#include "nx_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- paths -------------------------------------------------------------- */
+
+int nx_default_db_path(char **out)
+{
+	const char *env;
+	nx_buf b = NX_BUF_INIT;
+
+	*out = NULL;
+	if ((env = getenv("NEWSIDX_DB")) && *env)
+		nx_buf_puts(&b, env);
+	else if ((env = getenv("XDG_DATA_HOME")) && *env)
+		nx_buf_printf(&b, "%s/newsidx/index", env);
+	else if ((env = getenv("HOME")) && *env)
+		nx_buf_printf(&b, "%s/.local/share/newsidx/index", env);
+	else
+		return nx_error_set(NX_ENOTFOUND,
+				    "no default index location: set NEWSIDX_DB, XDG_DATA_HOME or HOME");
+	if (b.failed) {
+		nx_buf_free(&b);
+		return NX_ENOMEM;
+	}
+	*out = nx_buf_detach(&b);
+	return NX_OK;
+}
+
+/* mkdir -p for the parents of `path` (the index directory itself is made by
+ * Xapian). */
+static int make_parents(const char *path)
+{
+	char *p = nx_strdup(path), *s;
+	int rc = NX_OK;
+
+	if (!p)
+		return NX_ENOMEM;
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			rc = nx_error_set(NX_EIO, "cannot create directory %s: %s", p, strerror(errno));
+			break;
+		}
+		*s = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/* Does the directory hold a Xapian database, or nothing at all?
+ * Returns 1 for a database, 0 for empty, -1 for anything else. */
+static int dir_kind(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int kind = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, "iamglass") || !strcmp(e->d_name, "iamchert") ||
+		    !strcmp(e->d_name, "iamhoney")) {
+			kind = 1;
+			break;
+		}
+		kind = -1;
+	}
+	closedir(d);
+	return kind;
+}
+
+/* ---- open / close ------------------------------------------------------- */
+
+/* Check (or, for a new empty writable index, write) the schema version. */
+static int check_schema(nx_db *db)
+{
+	char *val = NULL;
+	uint32_t ndocs = 0;
+	int rc;
+
+	rc = nxx_db_get_metadata(&val, NULL, db->x, NX_META_SCHEMA);
+	if (rc)
+		return nx_error_prefix("%s", db->path);
+	if (*val) {
+		char *end;
+		long v = strtol(val, &end, 10);
+
+		if (*end || v != NX_SCHEMA_VERSION) {
+			rc = nx_error_set(NX_EVERSION,
+					  "%s: index schema version %s, this newsidx reads version %d; "
+					  "rebuild the index",
+					  db->path, val, NX_SCHEMA_VERSION);
+		}
+		free(val);
+		return rc;
+	}
+	free(val);
+	if ((rc = nxx_db_doccount(&ndocs, db->x)))
+		return nx_error_prefix("%s", db->path);
+	if (ndocs > 0 || !db->writable)
+		return nx_error_set(NX_ENOTINDEX,
+				    "%s is a Xapian database but not a newsidx index", db->path);
+
+	/* A new index: record what it is. */
+	char ver[16], when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	snprintf(ver, sizeof ver, "%d", NX_SCHEMA_VERSION);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((rc = nxx_db_set_metadata(db->x, NX_META_SCHEMA, ver, strlen(ver))) ||
+	    (rc = nxx_db_set_metadata(db->x, NX_META_CREATED, when, strlen(when))) ||
+	    (rc = nxx_db_commit(db->x)))
+		return nx_error_prefix("%s", db->path);
+	return NX_OK;
+}
+
+int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
+{
+	struct stat st;
+	nx_db *db;
+	int rc, flags;
+
+	*out = NULL;
+	if (!path || !*path)
+		return nx_error_set(NX_EINVAL, "no index path given");
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return nx_error_set(NX_EIO, "%s: %s", path, strerror(errno));
+		if (mode == NX_OPEN_READ)
+			return nx_error_set(NX_ENOTFOUND, "no index at %s", path);
+		if ((rc = make_parents(path)))
+			return rc;
+	} else if (!S_ISDIR(st.st_mode)) {
+		/* Xapian stub database files are not ours to write. */
+		return nx_error_set(NX_ENOTINDEX, "%s is not an index directory", path);
+	} else {
+		int kind = dir_kind(path);
+
+		if (kind < 0)
+			return nx_error_set(NX_ENOTINDEX,
+					    "%s is a directory that holds something other than an index; "
+					    "refusing to use it",
+					    path);
+		if (kind == 0 && mode == NX_OPEN_READ)
+			return nx_error_set(NX_ENOTFOUND, "no index at %s (the directory is empty)", path);
+	}
+
+	db = calloc(1, sizeof *db);
+	if (!db)
+		return nx_error_set(NX_ENOMEM, "out of memory opening %s", path);
+	db->writable = mode == NX_OPEN_WRITE;
+	db->path = nx_strdup(path);
+	if (!db->path) {
+		free(db);
+		return NX_ENOMEM;
+	}
+	flags = db->writable ? NXX_WRITE | NXX_CREATE : NXX_READ;
+	rc = nxx_db_open(&db->x, path, flags);
+	if (!rc)
+		rc = check_schema(db);
+	if (rc) {
+		nx_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return NX_OK;
+}
+
+void nx_db_close(nx_db *db)
+{
+	if (!db)
+		return;
+	nxx_db_close(db->x);
+	nxt_analyzer_free(db->an);
+	free(db->path);
+	free(db);
+}
+
+int nx_db_commit(nx_db *db)
+{
+	if (!db)
+		return nx_error_set(NX_EINVAL, "no index handle");
+	if (!db->writable)
+		return NX_OK;
+	if (nxx_db_commit(db->x))
+		return nx_error_prefix("committing %s", db->path);
+	return NX_OK;
+}
+
+int nx_db_reopen(nx_db *db)
+{
+	if (!db)
+		return nx_error_set(NX_EINVAL, "no index handle");
+	if (nxx_db_reopen(db->x))
+		return nx_error_prefix("reopening %s", db->path);
+	return NX_OK;
+}
+
+const char *nx_db_path(const nx_db *db)
+{
+	return db ? db->path : "";
+}
+
+int nx_db_analyzer(nxt_analyzer **out, nx_db *db)
+{
+	if (!db->an) {
+		int rc = nxt_analyzer_new(&db->an);
+
+		if (rc)
+			return rc;
+	}
+	*out = db->an;
+	return NX_OK;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+int nx_db_stats_get(nx_db_stats *out, nx_db *db)
+{
+	uint32_t ndocs = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!db)
+		return nx_error_set(NX_EINVAL, "no index handle");
+	if ((rc = nxx_db_doccount(&ndocs, db->x)))
+		return rc;
+	out->passages = ndocs;
+	out->schema_version = NX_SCHEMA_VERSION;
+	return nxx_db_allterms(db->x, NX_PREFIX_ARTICLE, count_term, &out->articles);
+}
+
+/* ---- keys and dates ----------------------------------------------------- */
+
+int nx_store_key(nx_buf *b, const char *id)
+{
+	size_t len = strlen(id);
+
+	/* Leave room for a prefix of up to 8 bytes. */
+	if (len + 8 <= NX_MAX_TERM && !memchr(id, '\0', len))
+		return nx_buf_put(b, id, len);
+
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)id[i];
+		h *= 0x100000001b3ULL;
+	}
+	return nx_buf_printf(b, "#%016llx", (unsigned long long)h);
+}
+
+static int digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int nx_store_parse_date(char iso[11], const char *date)
+{
+	if (!date || strlen(date) < 10)
+		return 0;
+	if (!digits(date, 4) || date[4] != '-' || !digits(date + 5, 2) || date[7] != '-' ||
+	    !digits(date + 8, 2))
+		return 0;
+	if (date[10] && date[10] != 'T' && date[10] != ' ')
+		return 0;
+	int month = (date[5] - '0') * 10 + (date[6] - '0');
+	int day = (date[8] - '0') * 10 + (date[9] - '0');
+	if (month < 1 || month > 12 || day < 1 || day > 31)
+		return 0;
+	memcpy(iso, date, 10);
+	iso[10] = '\0';
+	return 1;
+}
