@@ -1,0 +1,302 @@
+/*
+ * test_api.c — libnewsidx through its public header only, as an embedding
+ * newsroom script would use it: index real files into a real index on disk,
+ * search, replace, and every documented error status.
+ */
+#include "newsidx.h"
+#include "nx_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp[256];
+
+static void write_file(const char *name, const char *content, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", tmp, name);
+	f = fopen(path, "wb");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fwrite(content, 1, len, f);
+	fclose(f);
+}
+
+static char *path_of(const char *name)
+{
+	static char buf[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof buf[i], "%s/%s", tmp, name);
+	return buf[i];
+}
+
+typedef struct diag_log {
+	int errors, warnings;
+	char last[512];
+} diag_log;
+
+static void on_diag(void *data, const nx_diag *d)
+{
+	diag_log *l = data;
+
+	if (d->severity == NX_SEV_ERROR)
+		l->errors++;
+	if (d->severity == NX_SEV_WARNING)
+		l->warnings++;
+	snprintf(l->last, sizeof l->last, "%s:%lu: %s", d->path ? d->path : "", d->line, d->message);
+}
+
+static int index_one(nx_db *db, const char *name, diag_log *log, nx_index_stats *st)
+{
+	nx_index_options o = NX_INDEX_OPTIONS_INIT;
+	const char *p = path_of(name);
+
+	o.diag = on_diag;
+	o.diag_data = log;
+	return nx_index_paths(db, &p, 1, &o, st);
+}
+
+/* The id of the top hit for q, or "" (static buffer). */
+static const char *top_id(nx_db *db, const char *q, size_t *count)
+{
+	static char id[512];
+	nx_results *r = NULL;
+
+	id[0] = '\0';
+	*count = 0;
+	if (nx_search(&r, db, q, NULL) != NX_OK)
+		return "(error)";
+	*count = nx_results_count(r);
+	if (*count)
+		snprintf(id, sizeof id, "%s", nx_results_get(r, 0)->id);
+	nx_results_free(r);
+	return id;
+}
+
+static void test_index_and_search(void)
+{
+	static const char wire[] =
+		"{\"id\":\"w1\",\"title\":\"Court hears protest cases\",\"date\":\"2022-01-20\","
+		"\"lang\":\"en\",\"text\":\"A court in Almaty heard the cases of twelve detained "
+		"protesters on Thursday. Lawyers said their clients were beaten.\"}\n"
+		"{\"id\":\"w2\",\"title\":\"Суд в Алматы\",\"lang\":\"ru\",\"text\":\"Суд в Алматы "
+		"рассмотрел дела задержанных протестующих. Адвокаты заявили о пытках.\"}\n"
+		"this line is not JSON\n"
+		"{\"id\":\"w3\",\"title\":\"Fuel prices\",\"text\":\"Fuel prices doubled in "
+		"Zhanaozen, and people marched to the square.\"}\n";
+	static const char story[] =
+		"Tokayev's order\n\nThe president said he had issued a shooting order.\n\n"
+		"A second paragraph talks about fuel, prices and public order.\n";
+	nx_index_stats st;
+	diag_log log = { 0 };
+	nx_db *db = NULL;
+	nx_results *r = NULL;
+	nx_db_stats ds;
+	size_t n;
+	int rc;
+
+	write_file("wire.jsonl", wire, sizeof wire - 1);
+	write_file("story.txt", story, sizeof story - 1);
+
+	rc = nx_db_open(&db, path_of("db"), NX_OPEN_WRITE);
+	CHECK_INT(rc, NX_OK);
+	if (rc)
+		return;
+	CHECK_STR(nx_db_path(db), path_of("db"));
+	rc = index_one(db, "wire.jsonl", &log, &st);
+	CHECK_INT(rc, NX_OK);
+	CHECK_INT(st.articles, 3);
+	CHECK_INT(st.records_failed, 1);
+	CHECK_INT(log.errors, 1);
+	CHECK_MSG(strstr(log.last, "wire.jsonl:3:") != NULL, "diag was '%s'", log.last);
+	rc = index_one(db, "story.txt", &log, &st);
+	CHECK_INT(rc, NX_OK);
+	CHECK_INT(st.articles, 1);
+	CHECK_INT(st.passages, 2); /* two paragraphs, two passages */
+	CHECK_INT(nx_db_commit(db), NX_OK);
+
+	CHECK_INT(nx_db_stats_get(&ds, db), NX_OK);
+	CHECK_INT(ds.articles, 4);
+	CHECK_INT(ds.passages, 5);
+
+	/* Stemmed English, Russian and possessive forms all match. */
+	CHECK_STR(top_id(db, "courts", &n), "w1");
+	CHECK_STR(top_id(db, "протестующие", &n), "w2");
+	CHECK_STR(top_id(db, "tokayev shooting", &n), path_of("story.txt"));
+	CHECK_STR(top_id(db, "\"shooting order\"", &n), path_of("story.txt"));
+	CHECK_STR(top_id(db, "\"order shooting\"", &n), "");
+	CHECK_INT(n, 0);
+	CHECK_STR(top_id(db, "nonexistentword", &n), "");
+
+	/* Best passage per article by default; every passage on request. */
+	nx_search_options so = NX_SEARCH_OPTIONS_INIT;
+	CHECK_INT(nx_search(&r, db, "fuel prices", &so), NX_OK);
+	CHECK_INT(nx_results_count(r), 2);
+	nx_results_free(r);
+	so.all_passages = 1;
+	CHECK_INT(nx_search(&r, db, "fuel prices", &so), NX_OK);
+	CHECK_INT(nx_results_count(r), 2);
+	nx_results_free(r);
+	so.all_passages = 0;
+	CHECK_INT(nx_search(&r, db, "order", &so), NX_OK);
+	CHECK_INT(nx_results_count(r), 1);
+	nx_results_free(r);
+	so.all_passages = 1;
+	CHECK_INT(nx_search(&r, db, "order", &so), NX_OK);
+	CHECK_INT(nx_results_count(r), 2);
+	if (nx_results_count(r) == 2)
+		CHECK(nx_results_get(r, 0)->passage_no != nx_results_get(r, 1)->passage_no);
+	nx_results_free(r);
+
+	/* Hits carry metadata, offsets and highlights of the matched words. */
+	CHECK_INT(nx_search(&r, db, "court protesters", NULL), NX_OK);
+	const nx_hit *h = nx_results_get(r, 0);
+	CHECK(h != NULL);
+	if (h) {
+		CHECK_INT(h->rank, 1);
+		CHECK_STR(h->title, "Court hears protest cases");
+		CHECK_STR(h->date, "2022-01-20");
+		CHECK_STR(h->lang, "en");
+		CHECK(h->score > 0);
+		CHECK_INT(h->passage_end - h->passage_start, h->passage_len);
+		CHECK_INT(h->nhighlights, 2);
+		if (h->nhighlights == 2) {
+			CHECK(strncmp(h->passage + h->highlights[0].start, "court", 5) == 0);
+			CHECK(strncmp(h->passage + h->highlights[1].start, "protesters", 10) == 0);
+		}
+		char *json = NULL;
+		CHECK_INT(nx_hit_to_json(&json, h), NX_OK);
+		CHECK(json && strstr(json, "\"highlights\":[[") && strstr(json, "\"id\":\"w1\""));
+		free(json);
+	}
+	CHECK(nx_results_get(r, 99) == NULL);
+	nx_results_free(r);
+
+	/* Re-indexing replaces: the edited story loses its old words, and its
+	 * passage count is the new one. */
+	static const char story2[] = "Tokayev's order\n\nThe president spoke about wages.\n";
+	write_file("story.txt", story2, sizeof story2 - 1);
+	CHECK_INT(index_one(db, "story.txt", &log, &st), NX_OK);
+	CHECK_STR(top_id(db, "shooting", &n), "");
+	CHECK_STR(top_id(db, "wages", &n), path_of("story.txt"));
+	CHECK_INT(nx_db_stats_get(&ds, db), NX_OK);
+	CHECK_INT(ds.articles, 4);
+	CHECK_INT(ds.passages, 4);
+
+	/* A source that fails leaves what it indexed before untouched. */
+	write_file("story.txt", "bin\0ary\0\0data", 13);
+	log.errors = 0;
+	CHECK_INT(index_one(db, "story.txt", &log, &st), NX_OK);
+	CHECK_INT(log.errors, 1);
+	CHECK_INT(st.files_failed, 1);
+	CHECK_STR(top_id(db, "wages", &n), path_of("story.txt"));
+
+	/* One writer at a time. */
+	nx_db *db2 = NULL;
+	CHECK_INT(nx_db_open(&db2, path_of("db"), NX_OPEN_WRITE), NX_EBUSY);
+	CHECK(db2 == NULL);
+	CHECK(*nx_error_message() != '\0');
+	/* Readers are fine while a writer works. */
+	CHECK_INT(nx_db_open(&db2, path_of("db"), NX_OPEN_READ), NX_OK);
+	CHECK_STR(top_id(db2, "wages", &n), path_of("story.txt"));
+	nx_db_close(db2);
+
+	/* Malformed queries. */
+	CHECK_INT(nx_search(&r, db, "", NULL), NX_ESYNTAX);
+	CHECK_INT(nx_search(&r, db, "   ", NULL), NX_ESYNTAX);
+	CHECK_INT(nx_search(&r, db, "\"shooting order", NULL), NX_ESYNTAX);
+	CHECK(strstr(nx_error_message(), "quote") != NULL);
+	CHECK_INT(nx_search(&r, db, "!!! ???", NULL), NX_ESYNTAX);
+	CHECK_INT(nx_search(&r, db, "bad \xff utf8", NULL), NX_ESYNTAX);
+	CHECK(r == NULL);
+	nx_db_close(db);
+}
+
+static void test_open_errors(void)
+{
+	nx_db *db = (nx_db *)1;
+
+	CHECK_INT(nx_db_open(&db, path_of("missing"), NX_OPEN_READ), NX_ENOTFOUND);
+	CHECK(db == NULL);
+	CHECK(strstr(nx_error_message(), "missing") != NULL);
+	CHECK_INT(nx_error_code(), NX_ENOTFOUND);
+
+	mkdir(path_of("junk"), 0755);
+	write_file("junk/notes.txt", "hello", 5);
+	CHECK_INT(nx_db_open(&db, path_of("junk"), NX_OPEN_READ), NX_ENOTINDEX);
+	CHECK_INT(nx_db_open(&db, path_of("junk"), NX_OPEN_WRITE), NX_ENOTINDEX);
+	/* ... and nothing was written into it. */
+	CHECK(access(path_of("junk/iamglass"), F_OK) != 0);
+	CHECK_INT(nx_db_open(&db, path_of("junk/notes.txt"), NX_OPEN_READ), NX_ENOTINDEX);
+	CHECK_INT(nx_db_open(&db, "", NX_OPEN_READ), NX_EINVAL);
+
+	/* Nested parents are created for a new index. */
+	CHECK_INT(nx_db_open(&db, path_of("a/b/c/db"), NX_OPEN_WRITE), NX_OK);
+	nx_db_close(db);
+	CHECK_INT(nx_db_open(&db, path_of("a/b/c/db"), NX_OPEN_READ), NX_OK);
+	nx_db_close(db);
+
+	nx_error_clear();
+	CHECK_INT(nx_error_code(), NX_OK);
+	CHECK_STR(nx_error_message(), "");
+	nx_db_close(NULL);
+	nx_results_free(NULL);
+	CHECK_INT(nx_results_count(NULL), 0);
+}
+
+static void test_misc(void)
+{
+	static const int codes[] = { NX_OK, NX_ERROR, NX_ENOMEM, NX_EIO, NX_ENOTFOUND, NX_EBUSY,
+				     NX_ESYNTAX, NX_ECORRUPT, NX_ENOTINDEX, NX_EVERSION,
+				     NX_EINVAL, NX_EFORMAT, NX_EMODIFIED, NX_EUNSUPPORTED };
+	char *p = NULL;
+
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+		CHECK(nx_strerror(codes[i]) && *nx_strerror(codes[i]));
+	CHECK_STR(nx_strerror(NX_EBUSY), "index is locked by another writer");
+	CHECK_STR(nx_version(), NX_VERSION_STRING);
+
+	setenv("NEWSIDX_DB", "/x/y", 1);
+	CHECK_INT(nx_default_db_path(&p), NX_OK);
+	CHECK_STR(p, "/x/y");
+	free(p);
+	unsetenv("NEWSIDX_DB");
+	setenv("XDG_DATA_HOME", "/data", 1);
+	CHECK_INT(nx_default_db_path(&p), NX_OK);
+	CHECK_STR(p, "/data/newsidx/index");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/r", 1);
+	CHECK_INT(nx_default_db_path(&p), NX_OK);
+	CHECK_STR(p, "/home/r/.local/share/newsidx/index");
+	free(p);
+}
+
+int main(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(tmp, sizeof tmp, "%s/nx-api-XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_index_and_search();
+	test_open_errors();
+	test_misc();
+
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return nx_test_done("test_api");
+}
