@@ -1,1 +1,589 @@
-/* analyzer.c — stub, being written */
+/*
+ * analyzer.c — the text analyzer: words (ICU UAX #29 word breaks with NFKC
+ * case folding), sentences (ICU sentence breaks) and stems (Xapian's
+ * Snowball stemmers, chosen by language and script).
+ *
+ * Offsets come for free: the break iterators run over a UTF-8 UText, whose
+ * native indices are byte offsets into the caller's text, so every token's
+ * [start, end) maps back to the original spelling without any bookkeeping.
+ *
+ * Nothing here allocates per token: the UTexts, the UTF-16 scratch buffers
+ * and the normalised output are owned by the analyzer and grow as needed.
+ */
+#include "nx_text.h"
+
+#include "nx_common.h"
+#include "nx_xapian.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+/* ---- the analyzer -------------------------------------------------------- */
+
+/* One cached stemmer per language key; stem == NULL caches "Xapian has no
+ * stemmer for this language", so a failed lookup is not repeated per token. */
+typedef struct stem_entry {
+	char lang[16];
+	nxx_stem *stem;
+} stem_entry;
+
+struct nxt_analyzer {
+	UBreakIterator *word_brk;
+	UBreakIterator *sent_brk;
+	UText *word_text;    /* reopened over each caller's text */
+	UText *sent_text;
+	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
+
+	UChar *u16;          /* a word converted to UTF-16 */
+	int32_t u16_cap;
+	UChar *n16;          /* ... and normalised */
+	int32_t n16_cap;
+	char *norm;          /* ... and back in UTF-8: nxt_token.norm */
+	size_t norm_cap;
+
+	/* The iterators keep their position between next() calls, so a
+	 * callback that re-enters the same iteration would corrupt it. */
+	int in_words;
+	int in_sentences;
+
+	stem_entry *stems;
+	size_t nstems, stems_cap;
+	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
+	size_t word_copy_cap;
+};
+
+static int icu_error(const char *what, UErrorCode st)
+{
+	return nx_error_set(NX_ERROR, "ICU %s: %s", what, u_errorName(st));
+}
+
+int nxt_analyzer_new(nxt_analyzer **out)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	nxt_analyzer *a;
+
+	*out = NULL;
+	a = calloc(1, sizeof *a);
+	if (!a)
+		return nx_error_set(NX_ENOMEM, "out of memory creating a text analyzer");
+
+	a->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+	if (U_FAILURE(st)) {
+		nxt_analyzer_free(a);
+		return icu_error("loading the NFKC_Casefold normalizer", st);
+	}
+	/* Word breaks do not depend on the locale, except through the
+	 * dictionaries, which ICU picks by script. */
+	a->word_brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &st);
+	if (U_FAILURE(st)) {
+		nxt_analyzer_free(a);
+		return icu_error("opening a word break iterator", st);
+	}
+	/* "ss=standard" suppresses sentence breaks after common English
+	 * abbreviations ("Mr. Smith", "the U.S. Army"), which news is full of. */
+	a->sent_brk = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &st);
+	if (U_FAILURE(st)) {
+		nxt_analyzer_free(a);
+		return icu_error("opening a sentence break iterator", st);
+	}
+	*out = a;
+	return NX_OK;
+}
+
+void nxt_analyzer_free(nxt_analyzer *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nstems; i++)
+		nxx_stem_free(a->stems[i].stem);
+	free(a->stems);
+	ubrk_close(a->word_brk);
+	ubrk_close(a->sent_brk);
+	utext_close(a->word_text);
+	utext_close(a->sent_text);
+	free(a->u16);
+	free(a->n16);
+	free(a->norm);
+	free(a->word_copy);
+	free(a);
+}
+
+/* ---- buffers ------------------------------------------------------------- */
+
+static int grow_uchars(UChar **buf, int32_t *cap, int32_t need)
+{
+	int32_t n;
+	UChar *p;
+
+	if (need <= *cap)
+		return NX_OK;
+	n = *cap ? *cap : 64;
+	while (n < need)
+		n = n > INT32_MAX / 2 ? need : n * 2;
+	p = realloc(*buf, (size_t)n * sizeof *p);
+	if (!p)
+		return nx_error_set(NX_ENOMEM, "out of memory normalising a word of %ld units",
+				    (long)need);
+	*buf = p;
+	*cap = n;
+	return NX_OK;
+}
+
+static int grow_bytes(char **buf, size_t *cap, size_t need)
+{
+	size_t n;
+	char *p;
+
+	if (need <= *cap)
+		return NX_OK;
+	n = *cap ? *cap : 64;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	p = realloc(*buf, n);
+	if (!p)
+		return nx_error_set(NX_ENOMEM, "out of memory growing a word buffer to %zu bytes", need);
+	*buf = p;
+	*cap = n;
+	return NX_OK;
+}
+
+/* Open (or reopen, reusing its memory) a UTF-8 UText over text and hand it to
+ * the break iterator.  ICU's indices are int32_t, hence the length limit. */
+static int set_text(UText **ut, UBreakIterator *brk, const char *text, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+
+	if (len > INT32_MAX)
+		return nx_error_set(NX_EINVAL, "text of %zu bytes is too long to segment (max %d)",
+				    len, INT32_MAX);
+	*ut = utext_openUTF8(*ut, text, (int64_t)len, &st);
+	if (U_FAILURE(st))
+		return icu_error("opening UTF-8 text", st);
+	ubrk_setUText(brk, *ut, &st);
+	if (U_FAILURE(st))
+		return icu_error("setting break iterator text", st);
+	return NX_OK;
+}
+
+/* ---- words --------------------------------------------------------------- */
+
+static int script_class(UChar32 c)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript(c, &st);
+
+	if (U_FAILURE(st))
+		return -1;
+	switch (sc) {
+	case USCRIPT_COMMON:
+	case USCRIPT_INHERITED:
+		return -1;  /* undecided: look at the next character */
+	case USCRIPT_LATIN:
+		return NXT_SCRIPT_LATIN;
+	case USCRIPT_CYRILLIC:
+		return NXT_SCRIPT_CYRILLIC;
+	/* Scripts written without spaces, segmented by ICU's dictionaries
+	 * (or one ideograph per word): they take no stemmer. */
+	case USCRIPT_HAN:
+	case USCRIPT_HIRAGANA:
+	case USCRIPT_KATAKANA:
+	case USCRIPT_KATAKANA_OR_HIRAGANA:
+	case USCRIPT_HANGUL:
+	case USCRIPT_BOPOMOFO:
+	case USCRIPT_YI:
+	case USCRIPT_THAI:
+	case USCRIPT_LAO:
+	case USCRIPT_KHMER:
+	case USCRIPT_MYANMAR:
+		return NXT_SCRIPT_HAN;
+	default:
+		return NXT_SCRIPT_OTHER;
+	}
+}
+
+/* The script of a word's first letter, or DIGIT when a digit comes first.
+ * Characters of no particular script (underscores, combining marks) are
+ * skipped. */
+static int word_script(const char *w, int32_t n)
+{
+	int32_t i = 0;
+
+	while (i < n) {
+		UChar32 c;
+		unsigned char b = (unsigned char)w[i];
+
+		if (b < 0x80) {
+			if (b >= '0' && b <= '9')
+				return NXT_SCRIPT_DIGIT;
+			if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+				return NXT_SCRIPT_LATIN;
+			i++;
+			continue;
+		}
+		U8_NEXT(w, i, n, c);
+		if (c < 0)
+			continue;
+		if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
+			return NXT_SCRIPT_DIGIT;
+		int s = script_class(c);
+		if (s >= 0)
+			return s;
+	}
+	return NXT_SCRIPT_OTHER;
+}
+
+/* Would NFKC_Casefold leave anything of w?  It erases exactly the
+ * Default_Ignorable_Code_Points, so a word made only of those (a lone
+ * U+3164 HANGUL FILLER, say) normalises to nothing and is not a word.
+ * Used when counting, to agree with nxt_words without normalising. */
+static int has_non_ignorable(const char *w, int32_t n)
+{
+	int32_t i = 0;
+
+	while (i < n) {
+		UChar32 c;
+		if ((unsigned char)w[i] < 0x80)
+			return 1;
+		U8_NEXT(w, i, n, c);
+		if (c >= 0 && !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+			return 1;
+	}
+	return 0;
+}
+
+/* Normalise w[0, n) into a->norm; *outlen is set to its length (possibly 0).
+ * Possessive "'s" is dropped only when something precedes it. */
+static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	unsigned char any = 0;
+	int32_t ulen, nlen, blen;
+	int rc;
+
+	for (int32_t i = 0; i < n; i++)
+		any |= (unsigned char)w[i];
+
+	if (any < 0x80) {
+		/* ASCII: NFKC_Casefold is plain lower-casing. */
+		size_t m = (size_t)n;
+		if ((rc = grow_bytes(&a->norm, &a->norm_cap, m + 1)))
+			return rc;
+		for (size_t i = 0; i < m; i++) {
+			char c = w[i];
+			a->norm[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+		}
+		if (m > 2 && a->norm[m - 2] == '\'' && a->norm[m - 1] == 's')
+			m -= 2;
+		a->norm[m] = '\0';
+		*outlen = m;
+		return NX_OK;
+	}
+
+	/* UTF-16 never needs more units than UTF-8 has bytes. */
+	if ((rc = grow_uchars(&a->u16, &a->u16_cap, n)))
+		return rc;
+	u_strFromUTF8(a->u16, a->u16_cap, &ulen, w, n, &st);
+	if (U_FAILURE(st))
+		return icu_error("converting a word to UTF-16", st);
+
+	/* Case folding can expand ("ß" -> "ss", "ﬃ" -> "ffi"): start with
+	 * room to spare and retry on overflow. */
+	if ((rc = grow_uchars(&a->n16, &a->n16_cap, ulen < INT32_MAX / 2 ? 2 * ulen + 8 : ulen)))
+		return rc;
+	nlen = unorm2_normalize(a->nfkc_cf, a->u16, ulen, a->n16, a->n16_cap, &st);
+	if (st == U_BUFFER_OVERFLOW_ERROR) {
+		st = U_ZERO_ERROR;
+		if ((rc = grow_uchars(&a->n16, &a->n16_cap, nlen)))
+			return rc;
+		nlen = unorm2_normalize(a->nfkc_cf, a->u16, ulen, a->n16, a->n16_cap, &st);
+	}
+	if (U_FAILURE(st))
+		return icu_error("normalising a word (NFKC_Casefold)", st);
+
+	/* One apostrophe, whatever the typography: ’ (U+2019, also
+	 * the closing quote) and ʼ (U+02BC, the letter apostrophe). */
+	for (int32_t i = 0; i < nlen; i++)
+		if (a->n16[i] == 0x2019 || a->n16[i] == 0x02BC)
+			a->n16[i] = '\'';
+	if (nlen > 2 && a->n16[nlen - 2] == '\'' && a->n16[nlen - 1] == 's')
+		nlen -= 2;
+
+	/* Each UTF-16 unit becomes at most 3 UTF-8 bytes. */
+	if ((rc = grow_bytes(&a->norm, &a->norm_cap, (size_t)nlen * 3 + 1)))
+		return rc;
+	u_strToUTF8(a->norm, (int32_t)(a->norm_cap > INT32_MAX ? INT32_MAX : a->norm_cap),
+		    &blen, a->n16, nlen, &st);
+	if (U_FAILURE(st))
+		return icu_error("converting a word to UTF-8", st);
+	a->norm[blen] = '\0';
+	*outlen = (size_t)blen;
+	return NX_OK;
+}
+
+/* The word loop behind nxt_words (normalize != 0) and nxt_count_words
+ * (fn == NULL, normalize == 0: only *count is kept). */
+static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn,
+		     void *ctx, int normalize, size_t *count)
+{
+	nxt_token tok;
+	int32_t prev, cur;
+	uint32_t index = 0;
+	size_t n = 0;
+	int rc;
+
+	if (!a || (!text && len))
+		return nx_error_set(NX_EINVAL, "nxt_words: NULL argument");
+	if (a->in_words)
+		return nx_error_set(NX_EINVAL, "nxt_words: called again from its own callback");
+	if (len == 0)
+		goto done;
+	if ((rc = set_text(&a->word_text, a->word_brk, text, len)))
+		return rc;
+
+	a->in_words = 1;
+	rc = NX_OK;
+	prev = ubrk_first(a->word_brk);
+	for (cur = ubrk_next(a->word_brk); cur != UBRK_DONE;
+	     prev = cur, cur = ubrk_next(a->word_brk)) {
+		/* The rule status of the boundary ending a segment tells what
+		 * the segment is: >= NONE_LIMIT means number, letters, kana or
+		 * ideographs; below it, spaces, punctuation, emoji. */
+		if (ubrk_getRuleStatus(a->word_brk) < UBRK_WORD_NONE_LIMIT)
+			continue;
+		const char *w = text + prev;
+		int32_t wn = cur - prev;
+
+		if (!normalize) {
+			if (has_non_ignorable(w, wn))
+				n++;
+			continue;
+		}
+		if ((rc = normalize_word(a, w, wn, &tok.norm_len)))
+			break;
+		if (tok.norm_len == 0)
+			continue;
+		tok.norm = a->norm;
+		tok.start = (size_t)prev;
+		tok.end = (size_t)cur;
+		tok.index = index++;
+		tok.script = word_script(w, wn);
+		n++;
+		if ((rc = fn(ctx, &tok)) != 0)
+			break;
+	}
+	a->in_words = 0;
+	if (rc)
+		return rc;
+done:
+	if (count)
+		*count = n;
+	return NX_OK;
+}
+
+int nxt_words(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn, void *ctx)
+{
+	if (!fn)
+		return nx_error_set(NX_EINVAL, "nxt_words: NULL callback");
+	return words_run(a, text, len, fn, ctx, 1, NULL);
+}
+
+int nxt_count_words(size_t *out, nxt_analyzer *a, const char *text, size_t len)
+{
+	*out = 0;
+	return words_run(a, text, len, NULL, NULL, 0, out);
+}
+
+/* ---- sentences ----------------------------------------------------------- */
+
+int nxt_sentences(nxt_analyzer *a, const char *text, size_t len, nxt_span_fn fn, void *ctx)
+{
+	int32_t prev, cur;
+	int rc;
+
+	if (!a || !fn || (!text && len))
+		return nx_error_set(NX_EINVAL, "nxt_sentences: NULL argument");
+	if (a->in_sentences)
+		return nx_error_set(NX_EINVAL, "nxt_sentences: called again from its own callback");
+	if (len == 0)
+		return NX_OK;
+	if ((rc = set_text(&a->sent_text, a->sent_brk, text, len)))
+		return rc;
+
+	a->in_sentences = 1;
+	rc = NX_OK;
+	prev = ubrk_first(a->sent_brk);
+	for (cur = ubrk_next(a->sent_brk); cur != UBRK_DONE;
+	     prev = cur, cur = ubrk_next(a->sent_brk)) {
+		if ((rc = fn(ctx, (size_t)prev, (size_t)cur)) != 0)
+			break;
+	}
+	a->in_sentences = 0;
+	return rc;
+}
+
+/* ---- stems --------------------------------------------------------------- */
+
+enum { LANG_LATIN = 1, LANG_CYRILLIC = 2, LANG_BOTH = 3, LANG_OTHER = 4 };
+
+/*
+ * The script each Xapian stemmer is written for.  A stemmer only sees words
+ * of its own script; others go to the stemmer of their script.  That keeps
+ * index and query in step: "shooting" in a Russian article is stemmed as
+ * English, just as in a query whose language is unknown.
+ */
+static const struct {
+	const char *lang;
+	int script;
+} lang_scripts[] = {
+	{ "en", LANG_LATIN },    { "english", LANG_LATIN },  { "ru", LANG_CYRILLIC },
+	{ "russian", LANG_CYRILLIC }, { "de", LANG_LATIN },  { "german", LANG_LATIN },
+	{ "fr", LANG_LATIN },    { "french", LANG_LATIN },   { "es", LANG_LATIN },
+	{ "spanish", LANG_LATIN }, { "it", LANG_LATIN },     { "italian", LANG_LATIN },
+	{ "pt", LANG_LATIN },    { "portuguese", LANG_LATIN }, { "nl", LANG_LATIN },
+	{ "dutch", LANG_LATIN }, { "da", LANG_LATIN },       { "danish", LANG_LATIN },
+	{ "sv", LANG_LATIN },    { "swedish", LANG_LATIN },  { "no", LANG_LATIN },
+	{ "nb", LANG_LATIN },    { "nn", LANG_LATIN },       { "norwegian", LANG_LATIN },
+	{ "fi", LANG_LATIN },    { "finnish", LANG_LATIN },  { "hu", LANG_LATIN },
+	{ "hungarian", LANG_LATIN }, { "ro", LANG_LATIN },   { "romanian", LANG_LATIN },
+	{ "tr", LANG_LATIN },    { "turkish", LANG_LATIN },  { "ca", LANG_LATIN },
+	{ "catalan", LANG_LATIN }, { "eu", LANG_LATIN },     { "basque", LANG_LATIN },
+	{ "ga", LANG_LATIN },    { "irish", LANG_LATIN },    { "id", LANG_LATIN },
+	{ "indonesian", LANG_LATIN }, { "lt", LANG_LATIN },  { "lithuanian", LANG_LATIN },
+	{ "porter", LANG_LATIN }, { "lovins", LANG_LATIN },  { "kraaij_pohlmann", LANG_LATIN },
+	{ "earlyenglish", LANG_LATIN }, { "sr", LANG_BOTH }, { "serbian", LANG_BOTH },
+	{ "ar", LANG_OTHER },    { "arabic", LANG_OTHER },   { "hy", LANG_OTHER },
+	{ "armenian", LANG_OTHER }, { "el", LANG_OTHER },    { "greek", LANG_OTHER },
+	{ "hi", LANG_OTHER },    { "hindi", LANG_OTHER },    { "ne", LANG_OTHER },
+	{ "nepali", LANG_OTHER }, { "ta", LANG_OTHER },      { "tamil", LANG_OTHER },
+	{ "yi", LANG_OTHER },    { "yiddish", LANG_OTHER },
+};
+
+/* The script of `lang`'s stemmer, or 0 when there is none. */
+static int lang_script(const char *lang)
+{
+	for (size_t i = 0; i < sizeof lang_scripts / sizeof lang_scripts[0]; i++)
+		if (strcmp(lang, lang_scripts[i].lang) == 0)
+			return lang_scripts[i].script;
+	return 0;
+}
+
+/* The cached stemmer for `lang` (created on first use); *out is NULL when
+ * Xapian has none.  Only failures other than "no such stemmer" are errors. */
+static int get_stemmer(nxx_stem **out, nxt_analyzer *a, const char *lang)
+{
+	nxx_stem *s = NULL;
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < a->nstems; i++) {
+		if (strcmp(a->stems[i].lang, lang) == 0) {
+			*out = a->stems[i].stem;
+			return NX_OK;
+		}
+	}
+	if (a->nstems == a->stems_cap) {
+		size_t cap = a->stems_cap ? a->stems_cap * 2 : 4;
+		stem_entry *p = realloc(a->stems, cap * sizeof *p);
+		if (!p)
+			return nx_error_set(NX_ENOMEM, "out of memory caching a stemmer");
+		a->stems = p;
+		a->stems_cap = cap;
+	}
+	rc = nxx_stem_new(&s, lang);
+	if (rc && rc != NX_ENOTFOUND)
+		return rc;
+	/* lang fits: the caller checked its length. */
+	snprintf(a->stems[a->nstems].lang, sizeof a->stems[a->nstems].lang, "%s", lang);
+	a->stems[a->nstems].stem = s;
+	a->nstems++;
+	*out = s;
+	return NX_OK;
+}
+
+/* Language key: the primary subtag, lower-cased ("en-GB", "EN_gb" -> "en").
+ * Returns 0 when it does not fit (no real language code is that long). */
+static int lang_key(char *key, size_t size, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; lang[i] && lang[i] != '-' && lang[i] != '_'; i++) {
+		if (i + 1 >= size)
+			return 0;
+		char c = lang[i];
+		key[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+	}
+	key[i] = '\0';
+	return i > 0;
+}
+
+static int return_unchanged(const char **out, size_t *outlen, nxt_analyzer *a,
+			    const char *word, size_t len)
+{
+	int rc;
+
+	if (len == SIZE_MAX)
+		return nx_error_set(NX_ENOMEM, "word too long");
+	if ((rc = grow_bytes(&a->word_copy, &a->word_copy_cap, len + 1)))
+		return rc;
+	if (len)
+		memcpy(a->word_copy, word, len);
+	a->word_copy[len] = '\0';
+	*out = a->word_copy;
+	if (outlen)
+		*outlen = len;
+	return NX_OK;
+}
+
+int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
+	     const char *word, size_t len, int script)
+{
+	char key[16];
+	const char *use = NULL;
+	nxx_stem *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if (outlen)
+		*outlen = 0;
+	if (!a || (!word && len))
+		return nx_error_set(NX_EINVAL, "nxt_stem: NULL argument");
+	if (script == NXT_SCRIPT_DIGIT)
+		return return_unchanged(out, outlen, a, word, len);
+
+	/* The stemmer of `lang`, if it exists and is made for this script. */
+	if (lang && lang_key(key, sizeof key, lang)) {
+		int ls = lang_script(key);
+		int fits = (script == NXT_SCRIPT_LATIN && (ls == LANG_LATIN || ls == LANG_BOTH)) ||
+			   (script == NXT_SCRIPT_CYRILLIC && (ls == LANG_CYRILLIC || ls == LANG_BOTH)) ||
+			   (script == NXT_SCRIPT_OTHER && ls == LANG_OTHER);
+		if (fits) {
+			if ((rc = get_stemmer(&s, a, key)))
+				return rc;
+		}
+	}
+	/* Otherwise (no stemmer for "kk", none in this Xapian, or a word of
+	 * another script) the script decides. */
+	if (!s) {
+		if (script == NXT_SCRIPT_LATIN)
+			use = "en";
+		else if (script == NXT_SCRIPT_CYRILLIC)
+			use = "ru";
+		else
+			return return_unchanged(out, outlen, a, word, len);
+		if ((rc = get_stemmer(&s, a, use)))
+			return rc;
+		if (!s)
+			return return_unchanged(out, outlen, a, word, len);
+	}
+	return nxx_stem_apply(out, outlen, s, word, len);
+}
