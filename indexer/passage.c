@@ -1,1 +1,400 @@
-/* passage.c — stub, being written */
+/*
+ * passage.c — splitting an article body into passages, the unit that is
+ * indexed and returned by a search: runs of whole sentences, about
+ * min..max words long, that never cross a paragraph break (a blank line).
+ *
+ * Each paragraph is segmented once into sentences and once into words
+ * (text/), so the split is linear in the length of the text.
+ */
+#include "nx_passage.h"
+
+#include "nx_common.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- state --------------------------------------------------------------- */
+
+/* A byte range inside the current paragraph.  Paragraphs are segmented by
+ * ICU, whose offsets are int32_t, so 32 bits are enough and halve the
+ * memory of the word table. */
+typedef struct range32 {
+	uint32_t start, end;
+} range32;
+
+/* A passage being planned: sentences [k0, k1), words [w0, w1) of the
+ * paragraph.  A cut passage is a piece of one over-long sentence k0. */
+typedef struct plan {
+	size_t k0, k1;
+	size_t w0, w1;
+	int cut;
+} plan;
+
+typedef struct splitter {
+	nxt_analyzer *a;
+	const char *text;
+	unsigned min_words, max_words;
+
+	nx_span *out;          /* the result */
+	size_t nout, out_cap;
+
+	char *scratch;         /* the paragraph with line breaks made spaces */
+	size_t scratch_cap;
+	range32 *sents;
+	size_t nsents, sents_cap;
+	range32 *words;
+	size_t nwords, words_cap;
+	size_t *first;         /* first[k]: index of sentence k's first word */
+	size_t first_cap;
+	plan *plans;
+	size_t nplans, plans_cap;
+} splitter;
+
+/* Make room for `need` elements of `size` bytes in *arr. */
+static int reserve(void *arr, size_t *cap, size_t need, size_t size)
+{
+	void **p = arr;
+	size_t n;
+	void *q;
+
+	if (need <= *cap)
+		return NX_OK;
+	n = *cap ? *cap : 16;
+	while (n < need)
+		n = n > SIZE_MAX / 2 / size ? need : n * 2;
+	if (n > SIZE_MAX / size)
+		return nx_error_set(NX_ENOMEM, "out of memory splitting passages");
+	q = realloc(*p, n * size);
+	if (!q)
+		return nx_error_set(NX_ENOMEM, "out of memory splitting passages (%zu items)", need);
+	*p = q;
+	*cap = n;
+	return NX_OK;
+}
+
+/* ---- white space --------------------------------------------------------- */
+
+/*
+ * The length of the white-space character at p (before end), or 0.  Besides
+ * ASCII, the spaces that turn up in news copied from the web: no-break,
+ * en/em and thin spaces, ideographic space, zero-width space and a stray
+ * byte-order mark.  Hand-decoded: this layer does not talk to ICU.
+ */
+static size_t space_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t left = (size_t)(end - p);
+
+	switch (p[0]) {
+	case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+		return 1;
+	case 0xC2:  /* U+0085 NEL, U+00A0 NBSP */
+		return left >= 2 && (p[1] == 0x85 || p[1] == 0xA0) ? 2 : 0;
+	case 0xE2:  /* U+2000..U+200B, U+2028, U+2029, U+202F, U+205F */
+		if (left < 3)
+			return 0;
+		if (p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8B) || p[2] == 0xA8 ||
+				     p[2] == 0xA9 || p[2] == 0xAF))
+			return 3;
+		return p[1] == 0x81 && p[2] == 0x9F ? 3 : 0;
+	case 0xE3:  /* U+3000 IDEOGRAPHIC SPACE */
+		return left >= 3 && p[1] == 0x80 && p[2] == 0x80 ? 3 : 0;
+	case 0xEF:  /* U+FEFF BOM */
+		return left >= 3 && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The length of a white-space character that ends just before `end`. */
+static size_t space_len_before(const unsigned char *begin, const unsigned char *end)
+{
+	for (size_t k = 1; k <= 3 && k <= (size_t)(end - begin); k++)
+		if (space_len(end - k, end) == k)
+			return k;
+	return 0;
+}
+
+/* ---- segmenting a paragraph ---------------------------------------------- */
+
+static int sentence_cb(void *ctx, size_t start, size_t end)
+{
+	splitter *s = ctx;
+	int rc;
+
+	if ((rc = reserve(&s->sents, &s->sents_cap, s->nsents + 1, sizeof *s->sents)))
+		return rc;
+	s->sents[s->nsents].start = (uint32_t)start;
+	s->sents[s->nsents].end = (uint32_t)end;
+	s->nsents++;
+	return 0;
+}
+
+static int word_cb(void *ctx, const nxt_token *t)
+{
+	splitter *s = ctx;
+	int rc;
+
+	if ((rc = reserve(&s->words, &s->words_cap, s->nwords + 1, sizeof *s->words)))
+		return rc;
+	s->words[s->nwords].start = (uint32_t)t->start;
+	s->words[s->nwords].end = (uint32_t)t->end;
+	s->nwords++;
+	return 0;
+}
+
+/* Sentences and words of paragraph p[0, n), and first[] linking them. */
+static int segment(splitter *s, const char *p, size_t n)
+{
+	size_t k, w;
+	int rc;
+
+	/* ICU ends a sentence at every line break (UAX #29 rule SB4), but news
+	 * text is often hard-wrapped mid-sentence; inside a paragraph a line
+	 * break is only a space.  Same length, so offsets carry over. */
+	if ((rc = reserve(&s->scratch, &s->scratch_cap, n, 1)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		s->scratch[i] = (p[i] == '\n' || p[i] == '\r') ? ' ' : p[i];
+
+	s->nsents = s->nwords = 0;
+	if ((rc = nxt_sentences(s->a, s->scratch, n, sentence_cb, s)))
+		return rc;
+	if ((rc = nxt_words(s->a, p, n, word_cb, s)))
+		return rc;
+
+	/* A word belongs to the sentence it starts in. */
+	if ((rc = reserve(&s->first, &s->first_cap, s->nsents + 1, sizeof *s->first)))
+		return rc;
+	for (k = 0, w = 0; k < s->nsents; k++) {
+		while (w < s->nwords && s->words[w].start < s->sents[k].start)
+			w++;
+		s->first[k] = w;
+	}
+	s->first[s->nsents] = s->nwords;
+	return NX_OK;
+}
+
+/* ---- planning passages --------------------------------------------------- */
+
+static size_t plan_words(const plan *p)
+{
+	return p->w1 - p->w0;
+}
+
+static int add_plan(splitter *s, size_t k0, size_t k1, size_t w0, size_t w1, int cut)
+{
+	int rc;
+
+	if ((rc = reserve(&s->plans, &s->plans_cap, s->nplans + 1, sizeof *s->plans)))
+		return rc;
+	s->plans[s->nplans++] = (plan){ k0, k1, w0, w1, cut };
+	return NX_OK;
+}
+
+/*
+ * A whole-sentence passage [k0, k1) is complete.  If it is short (below
+ * min_words, as the last passage of a paragraph often is) and follows
+ * another of the same paragraph, join the two when they fit in max_words,
+ * else take sentences from the end of the previous one while that stays at
+ * least min_words long.
+ */
+static int close_plan(splitter *s, size_t k0, size_t k1)
+{
+	size_t w0 = s->first[k0], w1 = s->first[k1];
+	plan *prev;
+
+	if (k1 <= k0)
+		return NX_OK;
+	if (w1 - w0 < s->min_words && s->nplans > 0 && !(prev = &s->plans[s->nplans - 1])->cut) {
+		if (plan_words(prev) + (w1 - w0) <= s->max_words) {
+			prev->k1 = k1;
+			prev->w1 = w1;
+			return NX_OK;
+		}
+		while (w1 - w0 < s->min_words && prev->k1 - prev->k0 > 1) {
+			size_t k = prev->k1 - 1;
+			size_t nk = s->first[k + 1] - s->first[k];
+			if (plan_words(prev) - nk < s->min_words || (w1 - w0) + nk > s->max_words)
+				break;
+			prev->k1 = k;
+			prev->w1 = s->first[k];
+			k0 = k;
+			w0 = s->first[k];
+		}
+	}
+	return add_plan(s, k0, k1, w0, w1, 0);
+}
+
+/* Greedy: add sentences while they fit in max_words; an over-long sentence
+ * becomes pieces of max_words words of its own. */
+static int plan_paragraph(splitter *s)
+{
+	size_t k0 = 0, words = 0;
+	int rc;
+
+	s->nplans = 0;
+	for (size_t k = 0; k < s->nsents; k++) {
+		size_t nk = s->first[k + 1] - s->first[k];
+
+		if (nk > s->max_words) {
+			if ((rc = close_plan(s, k0, k)))
+				return rc;
+			for (size_t w = s->first[k]; w < s->first[k + 1]; w += s->max_words) {
+				size_t w1 = s->first[k + 1] - w > s->max_words ? w + s->max_words
+									       : s->first[k + 1];
+				if ((rc = add_plan(s, k, k + 1, w, w1, 1)))
+					return rc;
+			}
+			k0 = k + 1;
+			words = 0;
+			continue;
+		}
+		/* Close at max_words even when the passage is still short of
+		 * min_words: max_words is the bound we promise. */
+		if (words > 0 && words + nk > s->max_words) {
+			if ((rc = close_plan(s, k0, k)))
+				return rc;
+			k0 = k;
+			words = 0;
+		}
+		words += nk;
+	}
+	return close_plan(s, k0, s->nsents);
+}
+
+/* ---- emitting passages --------------------------------------------------- */
+
+/* Turn the plans of paragraph p (at byte `base` of the text, `n` bytes)
+ * into trimmed byte ranges of the text. */
+static int emit_paragraph(splitter *s, size_t base, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s->text + base;
+	size_t floor = 0;
+	int rc;
+
+	for (size_t i = 0; i < s->nplans; i++) {
+		const plan *pl = &s->plans[i];
+		size_t start, end;
+
+		if (pl->w1 == pl->w0)
+			continue;  /* no words: nothing to find there */
+		if (!pl->cut) {
+			start = s->sents[pl->k0].start;
+			end = s->sents[pl->k1 - 1].end;
+		} else {
+			/* Pieces of one sentence meet where the next piece's
+			 * first word starts, so punctuation stays with the
+			 * words before it. */
+			size_t k = pl->k0;
+			start = pl->w0 == s->first[k] ? s->sents[k].start : s->words[pl->w0].start;
+			end = pl->w1 == s->first[k + 1] ? s->sents[k].end : s->words[pl->w1].start;
+		}
+		/* Sentence and word breaks come from different rules: never
+		 * cut a word in two, never overlap the previous passage. */
+		if (end < s->words[pl->w1 - 1].end)
+			end = s->words[pl->w1 - 1].end;
+		if (end > n)
+			end = n;
+		if (start < floor)
+			start = floor;
+		floor = end;
+
+		size_t k;
+		while (start < end && (k = space_len(p + start, p + end)) > 0)
+			start += k;
+		while (end > start && (k = space_len_before(p + start, p + end)) > 0)
+			end -= k;
+		if (start >= end)
+			continue;
+		if ((rc = reserve(&s->out, &s->out_cap, s->nout + 1, sizeof *s->out)))
+			return rc;
+		s->out[s->nout].start = base + start;
+		s->out[s->nout].end = base + end;
+		s->nout++;
+	}
+	return NX_OK;
+}
+
+static int split_paragraph(splitter *s, size_t start, size_t end)
+{
+	int rc;
+
+	if ((rc = segment(s, s->text + start, end - start)))
+		return rc;
+	if (s->nwords == 0)
+		return NX_OK;
+	if ((rc = plan_paragraph(s)))
+		return rc;
+	return emit_paragraph(s, start, end - start);
+}
+
+/* ---- paragraphs ---------------------------------------------------------- */
+
+int nx_passages_split(nx_span **out, size_t *n, nxt_analyzer *a,
+		      const char *text, size_t len,
+		      unsigned min_words, unsigned max_words)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	splitter s;
+	size_t pos = 0, para = 0;
+	int in_para = 0, rc = NX_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!a || (!text && len))
+		return nx_error_set(NX_EINVAL, "nx_passages_split: NULL argument");
+	if (max_words == 0 || min_words > max_words)
+		return nx_error_set(NX_EINVAL, "passage size %u..%u words is not a range",
+				    min_words, max_words);
+
+	memset(&s, 0, sizeof s);
+	s.a = a;
+	s.text = text;
+	s.min_words = min_words;
+	s.max_words = max_words;
+
+	/* A paragraph is a run of lines that are not blank; a line ends at
+	 * "\n", "\r\n" or a lone "\r". */
+	while (pos < len) {
+		size_t line = pos;
+		int blank = 1;
+
+		while (pos < len && t[pos] != '\n' && t[pos] != '\r') {
+			size_t k = blank ? space_len(t + pos, t + len) : 0;
+			if (k == 0) {
+				blank = 0;
+				k = 1;
+			}
+			pos += k;
+		}
+		if (pos < len && t[pos] == '\r')
+			pos++;
+		if (pos < len && t[pos] == '\n')
+			pos++;
+
+		if (blank && in_para) {
+			if ((rc = split_paragraph(&s, para, line)))
+				goto out;
+			in_para = 0;
+		} else if (!blank && !in_para) {
+			para = line;
+			in_para = 1;
+		}
+	}
+	if (in_para)
+		rc = split_paragraph(&s, para, len);
+out:
+	free(s.scratch);
+	free(s.sents);
+	free(s.words);
+	free(s.first);
+	free(s.plans);
+	if (rc) {
+		free(s.out);
+		return rc;
+	}
+	*out = s.out;
+	*n = s.nout;
+	return NX_OK;
+}
