@@ -17,12 +17,15 @@
 
 #include <xapian.h>
 
+#include <dirent.h>
 #include <new>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <string>
+#include <sys/stat.h>
+#include <vector>
 
 /* ---- exceptions -> statuses --------------------------------------------- */
 
@@ -92,6 +95,780 @@ static int nx_from_exception(const char *fmt, ...)
 	} catch (...) {
 		return nx_error_set(NX_ERROR, "%s: unknown C++ exception", ctx);
 	}
+}
+
+/* ---- C strings ---------------------------------------------------------- */
+
+/* Hand `s` to C as a malloc'd, NUL-terminated copy.  Sets *out = NULL and
+ * returns NX_ENOMEM on failure; never throws. */
+static int out_string(char **out, size_t *outlen, const std::string &s, const char *what)
+{
+	char *p = (char *)malloc(s.size() + 1);
+
+	if (!p) {
+		*out = NULL;
+		if (outlen)
+			*outlen = 0;
+		return nx_error_set(NX_ENOMEM, "%s: out of memory copying %zu bytes", what, s.size());
+	}
+	memcpy(p, s.data(), s.size());
+	p[s.size()] = '\0';
+	*out = p;
+	if (outlen)
+		*outlen = s.size();
+	return NX_OK;
+}
+
+static void clear_out_string(char **out, size_t *outlen)
+{
+	*out = NULL;
+	if (outlen)
+		*outlen = 0;
+}
+
+/* ---- databases ---------------------------------------------------------- */
+
+/*
+ * `rd` is what every read goes through: for a read-only handle it is `ro`;
+ * for a writable one it is `rw` (a WritableDatabase is-a Database), so reads
+ * on a writer see its own uncommitted changes.
+ */
+struct nxx_db {
+	Xapian::Database ro;
+	Xapian::WritableDatabase rw;
+	Xapian::Database *rd;
+	int writable;
+	std::string path;
+};
+
+static int need_writable(nxx_db *db, const char *what)
+{
+	if (!db)
+		return nx_error_set(NX_EINVAL, "%s: no database", what);
+	if (!db->writable)
+		return nx_error_set(NX_EINVAL, "%s: %s is open read-only", what, db->path.c_str());
+	return NX_OK;
+}
+
+/*
+ * Does `path` exist and hold something (a file, or a directory with at least
+ * one entry)?  Xapian reports a directory without a database in it as
+ * DatabaseNotFoundError, but for us "something else is there" (NX_ENOTINDEX)
+ * differs from "nothing is there" (NX_ENOTFOUND), which an empty directory
+ * still counts as.  A lone "flintlock" is Xapian's own lock file, which a
+ * failed writable open leaves behind; it does not count.
+ */
+static int path_is_occupied(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int found = 0;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return 1;
+	if (!(d = opendir(path)))
+		return 1;  /* exists, but we cannot look: not ours either */
+	while (!found && (de = readdir(d)) != NULL)
+		found = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+			strcmp(de->d_name, "flintlock") != 0;
+	closedir(d);
+	return found;
+}
+
+/*
+ * Open `path` read-only and check it has at least one shard: an empty
+ * regular file opens as a stub database listing none, which is not an index.
+ * Throws what Xapian throws; returns NX_ENOTINDEX for the empty stub.
+ */
+static int open_reader(Xapian::Database &xdb, const char *path)
+{
+	xdb = Xapian::Database(path);
+	if (xdb.size() == 0)
+		return nx_error_set(NX_ENOTINDEX, "opening database %s: not a Xapian database (no shards)", path);
+	return NX_OK;
+}
+
+/* Re-label the current error as `status`, keeping its message. */
+static int relabel_error(int status)
+{
+	char msg[1024];
+
+	snprintf(msg, sizeof msg, "%s", nx_error_message());
+	return nx_error_set(status, "%s", msg);
+}
+
+extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
+{
+	nxx_db *db = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!path || !*path)
+		return nx_error_set(NX_EINVAL, "opening database: no path given");
+	if ((flags & ~(NXX_WRITE | NXX_CREATE)) || flags == NXX_CREATE)
+		return nx_error_set(NX_EINVAL, "opening database %s: bad flags %d", path, flags);
+	try {
+		db = new nxx_db;
+		db->rd = NULL;
+		db->writable = 0;
+		db->path = path;
+		if (flags & NXX_WRITE) {
+			/*
+			 * Probe read-only first.  A writable open of a directory
+			 * without a database leaves a "flintlock" file in it
+			 * before failing, and DB_CREATE_OR_OPEN would build a
+			 * database inside any existing directory (a home
+			 * directory, say); we want neither.  Readers take no
+			 * lock, so the probe does not race with the writer lock.
+			 */
+			int create = 0;
+			try {
+				Xapian::Database probe;
+				if ((rc = open_reader(probe, path)) != NX_OK) {
+					delete db;
+					return rc;
+				}
+			} catch (const Xapian::DatabaseNotFoundError &) {
+				if (!(flags & NXX_CREATE) || path_is_occupied(path))
+					throw;
+				create = 1;
+			}
+			db->rw = Xapian::WritableDatabase(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN);
+			db->rd = &db->rw;
+			db->writable = 1;
+		} else {
+			if ((rc = open_reader(db->ro, path)) != NX_OK) {
+				delete db;
+				return rc;
+			}
+			db->rd = &db->ro;
+		}
+		*out = db;
+		return NX_OK;
+	} catch (...) {
+		delete db;
+		rc = nx_from_exception("opening database %s", path);
+		if (rc == NX_ENOTFOUND && path_is_occupied(path))
+			rc = relabel_error(NX_ENOTINDEX);
+		return rc;
+	}
+}
+
+extern "C" void nxx_db_close(nxx_db *db)
+{
+	if (!db)
+		return;
+	/* close() commits a writable database and releases the lock; its
+	 * errors cannot be reported from here (callers commit first). */
+	try {
+		db->rd->close();
+	} catch (...) {
+	}
+	delete db;  /* destructors are noexcept; close() already did the work */
+}
+
+extern "C" int nxx_db_is_writable(const nxx_db *db)
+{
+	return db && db->writable;
+}
+
+extern "C" int nxx_db_commit(nxx_db *db)
+{
+	if (!db)
+		return nx_error_set(NX_EINVAL, "commit: no database");
+	if (!db->writable)
+		return NX_OK;
+	try {
+		db->rw.commit();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("committing %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_reopen(nxx_db *db)
+{
+	if (!db)
+		return nx_error_set(NX_EINVAL, "reopen: no database");
+	if (db->writable)
+		return NX_OK;
+	try {
+		db->ro.reopen();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("reopening %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_doccount(uint32_t *out, nxx_db *db)
+{
+	*out = 0;
+	if (!db)
+		return nx_error_set(NX_EINVAL, "doccount: no database");
+	try {
+		*out = db->rd->get_doccount();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("counting documents in %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_termfreq(uint32_t *out, nxx_db *db, const char *term, size_t len)
+{
+	*out = 0;
+	if (!db || (!term && len))
+		return nx_error_set(NX_EINVAL, "termfreq: NULL argument");
+	try {
+		*out = db->rd->get_termfreq(std::string(term ? term : "", len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("term frequency in %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_avlength(double *out, nxx_db *db)
+{
+	*out = 0;
+	if (!db)
+		return nx_error_set(NX_EINVAL, "avlength: no database");
+	try {
+		*out = db->rd->get_avlength();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("average length in %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_get_metadata(char **out, size_t *outlen, nxx_db *db, const char *key)
+{
+	clear_out_string(out, outlen);
+	if (!db || !key)
+		return nx_error_set(NX_EINVAL, "get metadata: NULL argument");
+	try {
+		return out_string(out, outlen, db->rd->get_metadata(key), "get metadata");
+	} catch (...) {
+		return nx_from_exception("reading metadata \"%s\" of %s", key, db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_set_metadata(nxx_db *db, const char *key, const char *val, size_t len)
+{
+	int rc;
+
+	if ((rc = need_writable(db, "set metadata")) != NX_OK)
+		return rc;
+	if (!key || (!val && len))
+		return nx_error_set(NX_EINVAL, "set metadata: NULL argument");
+	try {
+		db->rw.set_metadata(key, std::string(val ? val : "", len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("writing metadata \"%s\" of %s", key, db->path.c_str());
+	}
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+struct nxx_doc {
+	Xapian::Document doc;
+};
+
+extern "C" int nxx_doc_new(nxx_doc **out)
+{
+	*out = NULL;
+	try {
+		*out = new nxx_doc;
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("creating document");
+	}
+}
+
+extern "C" void nxx_doc_free(nxx_doc *doc)
+{
+	delete doc;
+}
+
+extern "C" int nxx_doc_add_posting(nxx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc)
+{
+	if (!doc || (!term && len))
+		return nx_error_set(NX_EINVAL, "add posting: NULL argument");
+	try {
+		doc->doc.add_posting(std::string(term ? term : "", len), pos, wdfinc);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("adding posting at %u", (unsigned)pos);
+	}
+}
+
+extern "C" int nxx_doc_add_term(nxx_doc *doc, const char *term, size_t len, uint32_t wdfinc)
+{
+	if (!doc || (!term && len))
+		return nx_error_set(NX_EINVAL, "add term: NULL argument");
+	try {
+		doc->doc.add_term(std::string(term ? term : "", len), wdfinc);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("adding term");
+	}
+}
+
+extern "C" int nxx_doc_add_boolean_term(nxx_doc *doc, const char *term, size_t len)
+{
+	if (!doc || (!term && len))
+		return nx_error_set(NX_EINVAL, "add boolean term: NULL argument");
+	try {
+		doc->doc.add_boolean_term(std::string(term ? term : "", len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("adding boolean term");
+	}
+}
+
+extern "C" int nxx_doc_set_value(nxx_doc *doc, unsigned slot, const char *val, size_t len)
+{
+	if (!doc || (!val && len))
+		return nx_error_set(NX_EINVAL, "set value: NULL argument");
+	try {
+		doc->doc.add_value(slot, std::string(val ? val : "", len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("setting value slot %u", slot);
+	}
+}
+
+extern "C" int nxx_doc_set_data(nxx_doc *doc, const char *data, size_t len)
+{
+	if (!doc || (!data && len))
+		return nx_error_set(NX_EINVAL, "set data: NULL argument");
+	try {
+		doc->doc.set_data(std::string(data ? data : "", len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("setting document data");
+	}
+}
+
+extern "C" int nxx_db_add_document(nxx_docid *out, nxx_db *db, nxx_doc *doc)
+{
+	int rc;
+
+	if (out)
+		*out = 0;
+	if ((rc = need_writable(db, "add document")) != NX_OK)
+		return rc;
+	if (!doc)
+		return nx_error_set(NX_EINVAL, "add document: no document");
+	try {
+		Xapian::docid did = db->rw.add_document(doc->doc);
+		if (out)
+			*out = did;
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("adding document to %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_replace_document(nxx_docid *out, nxx_db *db, const char *term, size_t len, nxx_doc *doc)
+{
+	int rc;
+
+	if (out)
+		*out = 0;
+	if ((rc = need_writable(db, "replace document")) != NX_OK)
+		return rc;
+	if (!doc || !term)
+		return nx_error_set(NX_EINVAL, "replace document: NULL argument");
+	try {
+		Xapian::docid did = db->rw.replace_document(std::string(term, len), doc->doc);
+		if (out)
+			*out = did;
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("replacing document in %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_delete_documents(nxx_db *db, const char *term, size_t len)
+{
+	int rc;
+
+	if ((rc = need_writable(db, "delete documents")) != NX_OK)
+		return rc;
+	if (!term)
+		return nx_error_set(NX_EINVAL, "delete documents: no term");
+	try {
+		db->rw.delete_document(std::string(term, len));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("deleting documents from %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_get_data(char **out, size_t *outlen, nxx_db *db, nxx_docid did)
+{
+	clear_out_string(out, outlen);
+	if (!db)
+		return nx_error_set(NX_EINVAL, "get data: no database");
+	try {
+		return out_string(out, outlen, db->rd->get_document(did).get_data(), "get data");
+	} catch (...) {
+		return nx_from_exception("reading document %u of %s", (unsigned)did, db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_get_value(char **out, size_t *outlen, nxx_db *db, nxx_docid did, unsigned slot)
+{
+	clear_out_string(out, outlen);
+	if (!db)
+		return nx_error_set(NX_EINVAL, "get value: no database");
+	try {
+		return out_string(out, outlen, db->rd->get_document(did).get_value(slot), "get value");
+	} catch (...) {
+		return nx_from_exception("reading value %u of document %u of %s", slot, (unsigned)did,
+					 db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_allterms(nxx_db *db, const char *prefix, nxx_term_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return nx_error_set(NX_EINVAL, "allterms: NULL argument");
+	if (!prefix)
+		prefix = "";
+	try {
+		std::string pfx(prefix);
+		Xapian::TermIterator end = db->rd->allterms_end(pfx);
+		for (Xapian::TermIterator it = db->rd->allterms_begin(pfx); it != end; ++it) {
+			const std::string &term = *it;
+			int r = fn(ctx, term.data(), term.size(), it.get_termfreq());
+			if (r)
+				return r;
+		}
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("listing terms \"%s*\" of %s", prefix, db->path.c_str());
+	}
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+struct nxx_query {
+	Xapian::Query q;
+};
+
+/* Wrap `q` in a new handle; the catch is the caller's. */
+static nxx_query *query_new(const Xapian::Query &q)
+{
+	nxx_query *h = new nxx_query;
+	h->q = q;
+	return h;
+}
+
+extern "C" int nxx_query_term(nxx_query **out, const char *term, size_t len, uint32_t wqf, uint32_t pos)
+{
+	*out = NULL;
+	if (!term && len)
+		return nx_error_set(NX_EINVAL, "term query: NULL term");
+	try {
+		*out = query_new(Xapian::Query(std::string(term ? term : "", len), wqf, pos));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("building term query");
+	}
+}
+
+extern "C" int nxx_query_combine(nxx_query **out, enum nxx_query_op op, nxx_query *const *subs, size_t n,
+				 uint32_t window)
+{
+	Xapian::Query::op xop;
+
+	*out = NULL;
+	switch (op) {
+	case NXX_OP_AND: xop = Xapian::Query::OP_AND; break;
+	case NXX_OP_OR: xop = Xapian::Query::OP_OR; break;
+	case NXX_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+	case NXX_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+	case NXX_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+	case NXX_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+	case NXX_OP_NEAR: xop = Xapian::Query::OP_NEAR; break;
+	case NXX_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+	case NXX_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
+	default: return nx_error_set(NX_EINVAL, "combining queries: unknown operator %d", (int)op);
+	}
+	/* Xapian rejects a window for other operators; ours ignore it. */
+	if (op != NXX_OP_PHRASE && op != NXX_OP_NEAR && op != NXX_OP_ELITE_SET)
+		window = 0;
+	if (n && !subs)
+		return nx_error_set(NX_EINVAL, "combining queries: no subqueries");
+	for (size_t i = 0; i < n; i++) {
+		if (!subs[i])
+			return nx_error_set(NX_EINVAL, "combining queries: subquery %zu is NULL", i);
+	}
+	try {
+		/* Copies: Xapian::Query is a reference-counted handle to an
+		 * immutable tree, so copying is cheap and the caller's
+		 * subqueries stay theirs to free. */
+		std::vector<Xapian::Query> v;
+		v.reserve(n);
+		for (size_t i = 0; i < n; i++)
+			v.push_back(subs[i]->q);
+		*out = query_new(Xapian::Query(xop, v.begin(), v.end(), window));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("combining %zu queries", n);
+	}
+}
+
+extern "C" int nxx_query_scale(nxx_query **out, const nxx_query *q, double factor)
+{
+	*out = NULL;
+	if (!q)
+		return nx_error_set(NX_EINVAL, "scaling query: NULL query");
+	try {
+		*out = query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("scaling query by %g", factor);
+	}
+}
+
+extern "C" int nxx_query_value_range(nxx_query **out, unsigned slot, const char *lo, const char *hi)
+{
+	*out = NULL;
+	try {
+		if (lo && hi)
+			*out = query_new(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi));
+		else if (hi)
+			*out = query_new(Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi));
+		else
+			/* GE "" is every document with a value in the slot. */
+			*out = query_new(Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo ? lo : ""));
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("building value range query on slot %u", slot);
+	}
+}
+
+extern "C" int nxx_query_match_all(nxx_query **out)
+{
+	*out = NULL;
+	try {
+		*out = query_new(Xapian::Query::MatchAll);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("building match-all query");
+	}
+}
+
+extern "C" int nxx_query_match_nothing(nxx_query **out)
+{
+	*out = NULL;
+	try {
+		*out = query_new(Xapian::Query::MatchNothing);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("building match-nothing query");
+	}
+}
+
+extern "C" int nxx_query_is_empty(const nxx_query *q)
+{
+	return !q || q->q.empty();
+}
+
+extern "C" int nxx_query_describe(char **out, const nxx_query *q)
+{
+	*out = NULL;
+	if (!q)
+		return nx_error_set(NX_EINVAL, "describing query: NULL query");
+	try {
+		return out_string(out, NULL, q->q.get_description(), "describing query");
+	} catch (...) {
+		return nx_from_exception("describing query");
+	}
+}
+
+extern "C" void nxx_query_free(nxx_query *q)
+{
+	delete q;
+}
+
+/* ---- searching ---------------------------------------------------------- */
+
+/*
+ * An MSet only fetches documents lazily, from the database revision it was
+ * run against; once the caller reopens or closes the handle that would fail.
+ * So each hit is copied out in full (data and all values) while the
+ * revision is still readable, and the C side never touches Xapian again.
+ */
+struct nxx_slot_value {
+	unsigned slot;
+	std::string val;
+};
+
+struct nxx_mset_item {
+	nxx_hit hit;
+	std::string data;
+	std::vector<nxx_slot_value> values;  /* ascending slot order */
+};
+
+struct nxx_mset {
+	std::vector<nxx_mset_item> items;
+	size_t estimate;
+};
+
+/* One attempt at running the query; throws (DatabaseModifiedError among
+ * others) and leaves `m` partly filled in that case. */
+static void run_enquire(nxx_mset *m, Xapian::Database &xdb, const Xapian::Query &q, const nxx_enquire_opts *o)
+{
+	Xapian::Enquire enq(xdb);
+
+	enq.set_query(q);
+	enq.set_weighting_scheme(Xapian::BM25Weight(o->bm25_k1, o->bm25_k2, o->bm25_k3, o->bm25_b,
+						    o->bm25_min_normlen));
+	if (o->collapse_slot >= 0)
+		enq.set_collapse_key((Xapian::valueno)o->collapse_slot, o->collapse_max ? o->collapse_max : 1);
+	if (o->sort_by_value >= 0)
+		enq.set_sort_by_value_then_relevance((Xapian::valueno)o->sort_by_value, true);
+
+	/* Xapian counts in 32 bits: saturate rather than wrap (a limit of
+	 * 2^32 must not become 0). */
+	Xapian::doccount offset = o->offset > UINT32_MAX ? UINT32_MAX : (Xapian::doccount)o->offset;
+	Xapian::doccount limit = o->limit > UINT32_MAX ? UINT32_MAX : (Xapian::doccount)o->limit;
+	Xapian::MSet ms = enq.get_mset(offset, limit);
+	/* No ms.fetch() prefetch hint: in 1.4.22 it crashes (SIGSEGV in
+	 * Enquire::Internal::request_doc) on an MSet with a non-zero first
+	 * item, and for a local database it is only a hint anyway. */
+	m->estimate = ms.get_matches_estimated();
+	m->items.clear();
+	m->items.reserve(ms.size());
+	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+		m->items.push_back(nxx_mset_item());
+		nxx_mset_item &item = m->items.back();
+		item.hit.docid = *it;
+		item.hit.weight = it.get_weight();
+		item.hit.percent = it.get_percent();
+		item.hit.collapse_count = it.get_collapse_count();
+		Xapian::Document doc = it.get_document();
+		item.data = doc.get_data();
+		Xapian::ValueIterator vend = doc.values_end();
+		for (Xapian::ValueIterator v = doc.values_begin(); v != vend; ++v) {
+			nxx_slot_value mv;
+			mv.slot = v.get_valueno();
+			mv.val = *v;
+			item.values.push_back(mv);
+		}
+	}
+}
+
+/* Attempts after the first when the revision we read is discarded. */
+#define NXX_ENQUIRE_RETRIES 3
+
+extern "C" int nxx_enquire(nxx_mset **out, nxx_db *db, const nxx_query *q, const nxx_enquire_opts *opts)
+{
+	static const nxx_enquire_opts defaults = NXX_ENQUIRE_OPTS_INIT;
+	nxx_mset *m = NULL;
+
+	*out = NULL;
+	if (!db || !q)
+		return nx_error_set(NX_EINVAL, "search: NULL argument");
+	if (!opts)
+		opts = &defaults;
+	/* BM25Weight clamps out-of-range parameters without a word; a caller
+	 * passing them has made a mistake we would rather report.  (The
+	 * negated comparisons also catch NaN.) */
+	if (!(opts->bm25_k1 >= 0) || !(opts->bm25_k2 >= 0) || !(opts->bm25_k3 >= 0) ||
+	    !(opts->bm25_b >= 0 && opts->bm25_b <= 1) || !(opts->bm25_min_normlen >= 0))
+		return nx_error_set(NX_EINVAL, "searching %s: bad BM25 parameters k1=%g k2=%g k3=%g b=%g "
+				    "min_normlen=%g", db->path.c_str(), opts->bm25_k1, opts->bm25_k2,
+				    opts->bm25_k3, opts->bm25_b, opts->bm25_min_normlen);
+	try {
+		m = new nxx_mset;
+		m->estimate = 0;
+		for (int attempt = 0;; attempt++) {
+			try {
+				run_enquire(m, *db->rd, q->q, opts);
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				/* A writer discarded the revision we were reading:
+				 * move to the latest one and run again. */
+				if (attempt == NXX_ENQUIRE_RETRIES)
+					throw;
+				db->rd->reopen();
+			}
+		}
+		*out = m;
+		return NX_OK;
+	} catch (...) {
+		delete m;
+		return nx_from_exception("searching %s", db->path.c_str());
+	}
+}
+
+extern "C" size_t nxx_mset_size(const nxx_mset *m)
+{
+	return m ? m->items.size() : 0;
+}
+
+extern "C" size_t nxx_mset_estimate(const nxx_mset *m)
+{
+	return m ? m->estimate : 0;
+}
+
+static int check_index(const nxx_mset *m, size_t i, const char *what)
+{
+	if (!m)
+		return nx_error_set(NX_EINVAL, "%s: NULL result set", what);
+	if (i >= m->items.size())
+		return nx_error_set(NX_EINVAL, "%s: hit %zu out of range (%zu hits)", what, i, m->items.size());
+	return NX_OK;
+}
+
+extern "C" int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = check_index(m, i, "result hit")) != NX_OK)
+		return rc;
+	*out = m->items[i].hit;
+	return NX_OK;
+}
+
+extern "C" int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i)
+{
+	int rc;
+
+	clear_out_string(out, outlen);
+	if ((rc = check_index(m, i, "result data")) != NX_OK)
+		return rc;
+	return out_string(out, outlen, m->items[i].data, "result data");
+}
+
+extern "C" int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot)
+{
+	static const std::string none;
+	int rc;
+
+	clear_out_string(out, outlen);
+	if ((rc = check_index(m, i, "result value")) != NX_OK)
+		return rc;
+	/* Like Xapian's get_value(): an unset slot reads as "". */
+	const std::vector<nxx_slot_value> &vals = m->items[i].values;
+	for (size_t k = 0; k < vals.size(); k++) {
+		if (vals[k].slot == slot)
+			return out_string(out, outlen, vals[k].val, "result value");
+	}
+	return out_string(out, outlen, none, "result value");
+}
+
+extern "C" void nxx_mset_free(nxx_mset *m)
+{
+	delete m;
 }
 
 /* ---- stemming ----------------------------------------------------------- */
