@@ -337,6 +337,43 @@ static void test_long_paragraphs(void)
 	}
 }
 
+/* Random texts from fragments that stress the edges (line ends, blank
+ * lines, Unicode spaces, punctuation-only sentences, scripts, long runs):
+ * whatever the sizes, every invariant holds.  Fixed seed: reproducible. */
+static void test_random(void)
+{
+	static const char *const frags[] = {
+		"word", "Word", " ", "  ", "\n", "\r\n", "\r", "\n\n", "\n \t\n", ". ", "? ", "!",
+		"...", ", ", "-", "\xE2\x80\x94", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B",
+		"Tokayev\xE2\x80\x99s", "U.S.", "16,000", "5.93", "\xD0\xA2\xD0\xBE\xD2\x9B",
+		"\xE5\x8C\x97\xE4\xBA\xAC\xE6\x98\xAF", "\xF0\x9F\x98\x80", "\xE2\x80\x9C", "\xE2\x80\x9D",
+		"Mr. ", "e.g.", "(", ")", "\t",
+	};
+	const size_t nf = sizeof frags / sizeof frags[0];
+	unsigned long long x = 0x9E3779B97F4A7C15ull;
+
+	for (int round = 0; round < 300; round++) {
+		nx_buf b = NX_BUF_INIT;
+		size_t pieces, n = 0;
+		nx_span *p = NULL;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		pieces = (size_t)(x >> 33) % 400;
+		for (size_t i = 0; i < pieces; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			nx_buf_puts(&b, frags[(x >> 33) % nf]);
+		}
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned max_words = 1 + (unsigned)((x >> 33) % 60);
+		unsigned min_words = (unsigned)((x >> 45) % (max_words + 1));
+		const char *text = b.ptr ? b.ptr : "";
+		CHECK_INT(nx_passages_split(&p, &n, an, text, b.len, min_words, max_words), NX_OK);
+		check_split("random", text, b.len, p, n, max_words);
+		free(p);
+		nx_buf_free(&b);
+	}
+}
+
 static void test_errors(void)
 {
 	nx_span *p = (nx_span *)1;
@@ -370,6 +407,7 @@ int main(void)
 	test_short_paragraphs();
 	test_long_paragraphs();
 	test_corpus();
+	test_random();
 	test_errors();
 	skip = test_seed();
 	nxt_analyzer_free(an);

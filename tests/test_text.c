@@ -235,6 +235,34 @@ static void test_long_word(nxt_analyzer *a)
 	free(s);
 }
 
+/* Input should be valid UTF-8 (nxt_utf8_repair), but bad bytes must not
+ * crash the analyzer or make it fail: offsets stay inside the text. */
+static void test_bad_utf8(nxt_analyzer *a)
+{
+	static const char *const texts[] = {
+		"abc\xFF" "def ghi",
+		"\xD0\x9F\xD1",           /* "П" then a truncated sequence */
+		"\xE2\x80" "Tokayev \xC0\xAF",
+		"caf\xC3",
+		"x\0y z",
+	};
+	static const size_t lens[] = { 11, 3, 12, 4, 5 };
+
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		collect c;
+		size_t n = 0;
+		memset(&c, 0, sizeof c);
+		c.text = texts[i];
+		c.len = lens[i];
+		CHECK_INT(nxt_words(a, c.text, c.len, collect_fn, &c), NX_OK);
+		CHECK_INT(c.bad, 0);
+		CHECK_INT(nxt_count_words(&n, a, c.text, c.len), NX_OK);
+		CHECK_INT(n, c.next_index);
+		CHECK(c.next_index > 0);
+		nx_buf_free(&c.out);
+	}
+}
+
 /* ---- sentences ----------------------------------------------------------- */
 
 typedef struct spans {
@@ -488,6 +516,7 @@ int main(void)
 	test_cjk(a);
 	test_words_api(a);
 	test_long_word(a);
+	test_bad_utf8(a);
 	test_sentences(a);
 	test_nesting(a);
 	test_stems(a);

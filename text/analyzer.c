@@ -289,10 +289,11 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 		return NX_OK;
 	}
 
-	/* UTF-16 never needs more units than UTF-8 has bytes. */
+	/* UTF-16 never needs more units than UTF-8 has bytes.  Input should
+	 * be valid UTF-8, but a stray bad byte becomes U+FFFD, not an error. */
 	if ((rc = grow_uchars(&a->u16, &a->u16_cap, n)))
 		return rc;
-	u_strFromUTF8(a->u16, a->u16_cap, &ulen, w, n, &st);
+	u_strFromUTF8WithSub(a->u16, a->u16_cap, &ulen, w, n, 0xFFFD, NULL, &st);
 	if (U_FAILURE(st))
 		return icu_error("converting a word to UTF-16", st);
 
