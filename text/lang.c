@@ -19,8 +19,10 @@
 
 /*
  * The Kazakh Cyrillic letters Russian lacks: ә ғ қ ң ө ұ ү һ і.  Ukrainian
- * and Belarusian use і as well, so і alone is not enough: at least one of
- * the others must appear too.  Returns 2 for those, 1 for і, 0 otherwise.
+ * and Belarusian use і as well, so і without any of the others counts only
+ * in a text that has ы (which Ukrainian lacks) and none of ї є ґ ў (which
+ * Kazakh lacks): "Даже он проценті де болмайды" is Kazakh.  Returns 2 for
+ * the Kazakh-only letters, 1 for і, 3 for ы, -1 for ї є ґ ў, else 0.
  */
 static int kazakh_letter(UChar32 c)
 {
@@ -36,6 +38,13 @@ static int kazakh_letter(UChar32 c)
 		return 2;
 	case 0x0406: case 0x0456:  /* І і */
 		return 1;
+	case 0x0407: case 0x0457:  /* Ї ї */
+	case 0x0404: case 0x0454:  /* Є є */
+	case 0x0490: case 0x0491:  /* Ґ ґ */
+	case 0x040E: case 0x045E:  /* Ў ў */
+		return -1;
+	case 0x042B: case 0x044B:  /* Ы ы: Kazakh and Russian, never Ukrainian */
+		return 3;
 	default:
 		return 0;
 	}
@@ -45,7 +54,7 @@ static int kazakh_letter(UChar32 c)
 
 const char *nxt_guess_lang(const char *text, size_t len)
 {
-	size_t latin = 0, cyrillic = 0, other = 0, kazakh = 0, kazakh_only = 0;
+	size_t latin = 0, cyrillic = 0, other = 0, kazakh = 0, kazakh_only = 0, slavic = 0, yery = 0;
 	int32_t i = 0, n;
 
 	if (!text)
@@ -74,11 +83,14 @@ const char *nxt_guess_lang(const char *text, size_t len)
 		if (sc == USCRIPT_CYRILLIC) {
 			cyrillic++;
 			int k = kazakh_letter(c);
-			if (k) {
+			if (k == 1 || k == 2)
 				kazakh++;
-				if (k == 2)
-					kazakh_only++;
-			}
+			if (k == 2)
+				kazakh_only++;
+			else if (k == 3)
+				yery++;
+			else if (k < 0)
+				slavic++;
 		} else if (sc == USCRIPT_LATIN) {
 			latin++;
 		} else {
@@ -90,7 +102,7 @@ const char *nxt_guess_lang(const char *text, size_t len)
 	 * mean we do not know. */
 	if (cyrillic > latin && cyrillic > other) {
 		/* One Kazakh letter in a hundred is not a stray name or typo. */
-		if (kazakh_only > 0 && kazakh * 100 >= cyrillic)
+		if (kazakh * 100 >= cyrillic && (kazakh_only > 0 || (yery > 0 && slavic == 0)))
 			return "kk";
 		return "ru";
 	}
