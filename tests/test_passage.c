@@ -7,7 +7,7 @@
 #include "nx_test.h"
 #include "nx_text.h"
 /* indexer/ is not on this test's include path: it links only passage.c. */
-#include "../indexer/nx_passage.h"
+#include "nx_passage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
