@@ -16,6 +16,7 @@
 #include "nx_reader.h"
 #include "nx_text.h"
 #include "newsidx.h"
+#include "source.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -608,6 +609,13 @@ static void test_gzip_damage(void)
 	CHECK_INT(G.narts, 0);
 	CHECK(find_diag(NX_SEV_ERROR, "truncated") != NULL);
 	CHECK_INT(S.files_failed, 1);
+
+	/* cut inside the gzip header: still a truncation, not an empty file */
+	CHECK(truncate(p, 12) == 0);
+	reset();
+	CHECK_INT(nx_read_file(p, &C), NX_ECORRUPT);
+	CHECK(find_diag(NX_SEV_ERROR, "truncated gzip data") != NULL);
+	CHECK(find_diag(NX_SEV_ERROR, "no text") == NULL);
 	free(data);
 }
 
@@ -817,6 +825,59 @@ static void test_jsonl(void)
 	CHECK(find_diag(NX_SEV_ERROR, "binary file") != NULL);
 }
 
+/* ---- the line reader ----------------------------------------------------- */
+
+/* An over-limit line must be skipped without being buffered: with a 20 MB
+ * line in a gzip file and a 1 KiB limit, the line buffer stays small. */
+static void test_getline(void)
+{
+	const size_t huge = (size_t)20 << 20;
+	nx_source src = NX_SOURCE_INIT;
+	nx_buf line = NX_BUF_INIT;
+	nx_index_stats st;
+	size_t maxcap = 0;
+	char *data = malloc(huge + 64);
+	const char *p = P("huge-line.jsonl.gz");
+	int rc;
+
+	memcpy(data, "first\r\n", 7);
+	memset(data + 7, 'h', huge);
+	memcpy(data + 7 + huge, "\nlast", 5);
+	write_gz(p, data, huge + 12);
+	free(data);
+
+	memset(&st, 0, sizeof st);
+	CHECK_INT(nx_source_open(&src, p, 1, &st), NX_OK);
+	rc = nx_source_getline(&src, &line, 1024);
+	CHECK_INT(rc, NX_LINE_OK);
+	CHECK_STR(line.ptr, "first");
+	rc = nx_source_getline(&src, &line, 1024);
+	CHECK_INT(rc, NX_LINE_LONG);
+	CHECK_INT(line.len, 0);
+	maxcap = line.cap;
+	rc = nx_source_getline(&src, &line, 1024);
+	CHECK_INT(rc, NX_LINE_OK);
+	CHECK_STR(line.ptr, "last");
+	CHECK_INT(nx_source_getline(&src, &line, 1024), NX_LINE_EOF);
+	CHECK_INT(nx_source_getline(&src, &line, 1024), NX_LINE_EOF);
+	CHECK_MSG(maxcap <= 2048, "line buffer grew to %zu bytes", maxcap);
+	CHECK_INT(st.bytes, huge + 12);
+	nx_source_close(&src);
+	nx_source_close(&src);  /* closing twice is harmless */
+	nx_buf_free(&line);
+
+	/* a line exactly at the limit is kept, one byte more is not */
+	p = P("limit.jsonl");
+	write_str(p, "abcd\nabcde\n");
+	CHECK_INT(nx_source_open(&src, p, 1, NULL), NX_OK);
+	CHECK_INT(nx_source_getline(&src, &line, 4), NX_LINE_OK);
+	CHECK_STR(line.ptr, "abcd");
+	CHECK_INT(nx_source_getline(&src, &line, 4), NX_LINE_LONG);
+	CHECK_INT(nx_source_getline(&src, &line, 4), NX_LINE_EOF);
+	nx_source_close(&src);
+	nx_buf_free(&line);
+}
+
 /* ---- paths and directories ---------------------------------------------- */
 
 static void test_paths(void)
@@ -1015,6 +1076,7 @@ int main(void)
 	test_text();
 	test_gzip_damage();
 	test_jsonl();
+	test_getline();
 	test_paths();
 	reset();
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
