@@ -114,18 +114,22 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			free(dbpath);
 			return EXIT_OK;
 		case 'V':
 			printf("indexer (newsidx) %s\n", nx_version());
+			free(dbpath);
 			return EXIT_OK;
 		default:
 			fputs("Try 'indexer --help' for more information.\n", stderr);
+			free(dbpath);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fputs("indexer: no PATH given: name the files or directories to index\n"
 		      "Try 'indexer --help' for more information.\n", stderr);
+		free(dbpath);
 		return EXIT_USAGE;
 	}
 	if (!dbpath && nx_default_db_path(&dbpath) != NX_OK) {

@@ -152,13 +152,15 @@ int main(int argc, char **argv)
 			if (parse_count(optarg, &opts.limit) || opts.limit == 0) {
 				fprintf(stderr, "search: -n wants a number from 1 to 1000000, not '%s'\n",
 					optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'o':
 			if (parse_count(optarg, &opts.offset)) {
 				fprintf(stderr, "search: --offset wants a number, not '%s'\n", optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'p':
@@ -172,18 +174,22 @@ int main(int argc, char **argv)
 			if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never")) {
 				fprintf(stderr, "search: --color wants auto, always or never, not '%s'\n",
 					optarg);
-				return EXIT_USAGE;
+				ret = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
-			return EXIT_FOUND;
+			ret = EXIT_FOUND;
+			goto out;
 		case 'V':
 			printf("search (newsidx) %s\n", nx_version());
-			return EXIT_FOUND;
+			ret = EXIT_FOUND;
+			goto out;
 		default:
 			fputs("Try 'search --help' for more information.\n", stderr);
-			return EXIT_USAGE;
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	}
 	/* The words of the query may come as several arguments. */
@@ -192,7 +198,8 @@ int main(int argc, char **argv)
 	query = calloc(1, qlen + 1);
 	if (!query) {
 		fputs("search: out of memory\n", stderr);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
+		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
 		if (i > optind)
@@ -202,8 +209,8 @@ int main(int argc, char **argv)
 	if (strspn(query, " \t\r\n") == strlen(query)) {
 		fputs("search: empty query: give one or more words to search for\n"
 		      "Try 'search --help' for more information.\n", stderr);
-		free(query);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
+		goto out;
 	}
 
 	if (!strcmp(color, "always") ||
@@ -217,8 +224,8 @@ int main(int argc, char **argv)
 
 	if (!dbpath && nx_default_db_path(&dbpath) != NX_OK) {
 		fprintf(stderr, "search: %s; or give --db DIR\n", nx_error_message());
-		free(query);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
+		goto out;
 	}
 	rc = nx_db_open(&db, dbpath, NX_OPEN_READ);
 	if (rc == NX_ENOTFOUND) {
