@@ -23,6 +23,8 @@ typedef struct index_ctx {
 	const char *lang;
 	nxx_doc *doc;
 	nx_buf term;
+	nx_buf scratch;        /* for nx_terms_for_word */
+	uint32_t pos;          /* position of the word being added */
 	nx_buf title_terms;    /* NUL-separated S terms of the current title */
 	size_t ntitle_terms;
 } index_ctx;
@@ -66,24 +68,21 @@ static int add_title_term(void *vc, const nxt_token *t)
 	return c->title_terms.failed ? NX_ENOMEM : NX_OK;
 }
 
+static int emit_term(void *vc, const char *term, size_t len, int positional)
+{
+	index_ctx *c = vc;
+
+	if (positional)
+		return nxx_doc_add_posting(c->doc, term, len, c->pos, 1);
+	return nxx_doc_add_term(c->doc, term, len, 1);
+}
+
 static int add_word(void *vc, const nxt_token *t)
 {
 	index_ctx *c = vc;
-	const char *stem;
-	size_t slen;
-	int rc;
 
-	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
-	 * terms; Xapian would reject them. */
-	if (t->norm_len > NX_MAX_TERM)
-		return NX_OK;
-	if ((rc = nxx_doc_add_posting(c->doc, t->norm, t->norm_len, t->index + 1, 1)))
-		return rc;
-	if ((rc = nxt_stem(&stem, &slen, c->an, c->lang, t->norm, t->norm_len, t->script)))
-		return rc;
-	if (!make_term(c, NX_PREFIX_STEM, stem, slen))
-		return c->term.failed ? NX_ENOMEM : NX_OK;
-	return nxx_doc_add_term(c->doc, c->term.ptr, c->term.len, 1);
+	c->pos = t->index + 1;
+	return nx_terms_for_word(c->an, c->lang, t, emit_term, c, &c->scratch);
 }
 
 static int add_bool(index_ctx *c, const char *prefix, const char *body)
@@ -271,6 +270,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 		nx_read_path(paths[i], &rctx);
 	rc = c.fatal;
 	nx_buf_free(&c.term);
+	nx_buf_free(&c.scratch);
 	nx_buf_free(&c.title_terms);
 	if (!rc && (rc = nxx_db_commit(db->x)))
 		nx_error_prefix("committing %s", db->path);

@@ -21,58 +21,6 @@ struct nx_results {
 	nx_span **spans;  /* highlights of each hit */
 };
 
-/* ---- query terms (shared with snippet.c) -------------------------------- */
-
-void nx_qterms_free(nx_qterms *q)
-{
-	nx_buf_free(&q->norms);
-	nx_buf_free(&q->stems);
-	q->nnorms = q->nstems = 0;
-}
-
-static int list_has(const nx_buf *b, size_t n, const char *s, size_t len)
-{
-	const char *p = b->ptr;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t plen = strlen(p);
-
-		if (plen == len && memcmp(p, s, len) == 0)
-			return 1;
-		p += plen + 1;
-	}
-	return 0;
-}
-
-static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
-{
-	if (list_has(b, *n, s, len))
-		return;
-	nx_buf_put(b, s, len);
-	nx_buf_putc(b, '\0');
-	(*n)++;
-}
-
-int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *lang,
-		    const nxt_token *tok)
-{
-	const char *stem;
-	size_t slen;
-	int rc;
-
-	*out = 0;
-	if (list_has(&q->norms, q->nnorms, tok->norm, tok->norm_len)) {
-		*out = 1;
-		return NX_OK;
-	}
-	if (!q->nstems)
-		return NX_OK;
-	if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
-		return rc;
-	*out = list_has(&q->stems, q->nstems, stem, slen);
-	return NX_OK;
-}
-
 /* ---- parsing ------------------------------------------------------------ */
 
 typedef struct qlist {
@@ -117,41 +65,12 @@ typedef struct parse_ctx {
 static int on_query_word(void *vc, const nxt_token *t)
 {
 	parse_ctx *c = vc;
-	nxx_query *raw = NULL, *stemq = NULL, *syn = NULL;
-	const char *stem;
-	size_t slen;
-	int rc;
+	nxx_query *q = NULL;
+	int rc = nx_query_for_word(&q, c->an, c->qt, t, c->exact, &c->term);
 
-	if (t->norm_len > NX_MAX_TERM)
-		return NX_OK;
-	list_add(&c->qt->norms, &c->qt->nnorms, t->norm, t->norm_len);
-	if ((rc = nxx_query_term(&raw, t->norm, t->norm_len, 1, t->index + 1)))
+	if (rc || !q)
 		return rc;
-	if (c->exact)
-		return qlist_push(c->out, raw);
-
-	if ((rc = nxt_stem(&stem, &slen, c->an, NULL, t->norm, t->norm_len, t->script)))
-		goto out;
-	list_add(&c->qt->stems, &c->qt->nstems, stem, slen);
-	nx_buf_clear(&c->term);
-	nx_buf_puts(&c->term, NX_PREFIX_STEM);
-	nx_buf_put(&c->term, stem, slen);
-	if (c->term.failed) {
-		rc = NX_ENOMEM;
-		goto out;
-	}
-	if ((rc = nxx_query_term(&stemq, c->term.ptr, c->term.len, 1, 0)))
-		goto out;
-	nxx_query *pair[2] = { stemq, raw };
-	if ((rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, pair, 2, 0)))
-		goto out;
-	rc = qlist_push(c->out, syn);
-	syn = NULL;
-out:
-	nxx_query_free(raw);
-	nxx_query_free(stemq);
-	nxx_query_free(syn);
-	return rc;
+	return qlist_push(c->out, q);
 }
 
 /* Turn the query string into a Xapian query (*out) and the terms to

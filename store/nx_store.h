@@ -88,6 +88,38 @@ int nx_store_key(nx_buf *b, const char *id);
  * writes "YYYY-MM-DD" (11 bytes with NUL) into iso and returns 1; else 0. */
 int nx_store_parse_date(char iso[11], const char *date);
 
+/* ---- words as terms (terms.c) -------------------------------------------- */
+
+/* Receives one index term of a word; positional != 0 means the term takes
+ * the word's position (for phrases), else it is added without one. */
+typedef int (*nx_term_fn)(void *ctx, const char *term, size_t len, int positional);
+
+/* Every index term of one analysed word, for an article in `lang`.
+ * `scratch` is a buffer the caller reuses between calls. */
+int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
+		      nx_term_fn emit, void *ctx, nx_buf *scratch);
+
+/* What a query looks for, as analysed words: used to build the Xapian query
+ * and, with the same analyzer, to find the words to highlight. */
+typedef struct nx_qterms {
+	nx_buf norms;   /* NUL-separated normalised words */
+	size_t nnorms;
+	nx_buf stems;   /* NUL-separated stems (script-chosen stemmer) */
+	size_t nstems;
+} nx_qterms;
+
+void nx_qterms_free(nx_qterms *q);
+
+/* The Xapian query for one analysed query word (*out; NULL when the word
+ * yields no term), recording in qt what to highlight.  exact: the word as
+ * typed, with its position (inside a phrase); else any of its forms. */
+int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
+		      int exact, nx_buf *scratch);
+
+/* Does the passage word `tok` (from an article in `lang`) match q? */
+int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *lang,
+		    const nxt_token *tok);
+
 #ifdef __cplusplus
 }
 #endif

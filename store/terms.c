@@ -1,0 +1,132 @@
+/*
+ * terms.c — how one analysed word becomes index terms, query terms, and a
+ * highlight decision.  The three live side by side so they cannot drift
+ * apart: whatever form the indexer writes for a word, the query side asks
+ * for, and the highlighter recognises.
+ */
+#include "nx_store.h"
+
+#include <string.h>
+
+/* ---- indexing ------------------------------------------------------------ */
+
+int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
+		      nx_term_fn emit, void *ctx, nx_buf *scratch)
+{
+	const char *stem;
+	size_t slen;
+	int rc;
+
+	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
+	 * terms; Xapian would reject them. */
+	if (t->norm_len > NX_MAX_TERM)
+		return NX_OK;
+	if ((rc = emit(ctx, t->norm, t->norm_len, 1)))
+		return rc;
+	if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
+		return rc;
+	if (slen + strlen(NX_PREFIX_STEM) > NX_MAX_TERM)
+		return NX_OK;
+	nx_buf_clear(scratch);
+	nx_buf_puts(scratch, NX_PREFIX_STEM);
+	nx_buf_put(scratch, stem, slen);
+	if (scratch->failed)
+		return NX_ENOMEM;
+	return emit(ctx, scratch->ptr, scratch->len, 0);
+}
+
+/* ---- querying ------------------------------------------------------------ */
+
+void nx_qterms_free(nx_qterms *q)
+{
+	nx_buf_free(&q->norms);
+	nx_buf_free(&q->stems);
+	q->nnorms = q->nstems = 0;
+}
+
+static int list_has(const nx_buf *b, size_t n, const char *s, size_t len)
+{
+	const char *p = b->ptr;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = strlen(p);
+
+		if (plen == len && memcmp(p, s, len) == 0)
+			return 1;
+		p += plen + 1;
+	}
+	return 0;
+}
+
+static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
+{
+	if (list_has(b, *n, s, len))
+		return;
+	nx_buf_put(b, s, len);
+	nx_buf_putc(b, '\0');
+	(*n)++;
+}
+
+int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
+		      int exact, nx_buf *scratch)
+{
+	nxx_query *raw = NULL, *stemq = NULL;
+	const char *stem;
+	size_t slen;
+	int rc;
+
+	*out = NULL;
+	if (t->norm_len > NX_MAX_TERM)
+		return NX_OK;
+	list_add(&qt->norms, &qt->nnorms, t->norm, t->norm_len);
+	if ((rc = nxx_query_term(&raw, t->norm, t->norm_len, 1, t->index + 1)))
+		return rc;
+	if (exact) {
+		*out = raw;
+		return NX_OK;
+	}
+	/* The query's language is unknown: the stemmer is chosen by script,
+	 * as nxt_stem does for indexed text in a language without its own
+	 * stemmer.  The exact form is a synonym, so a word indexed under a
+	 * different language's stemmer still matches as typed. */
+	if ((rc = nxt_stem(&stem, &slen, a, NULL, t->norm, t->norm_len, t->script)))
+		goto out;
+	list_add(&qt->stems, &qt->nstems, stem, slen);
+	nx_buf_clear(scratch);
+	nx_buf_puts(scratch, NX_PREFIX_STEM);
+	nx_buf_put(scratch, stem, slen);
+	if (scratch->failed) {
+		rc = NX_ENOMEM;
+		goto out;
+	}
+	if ((rc = nxx_query_term(&stemq, scratch->ptr, scratch->len, 1, 0)))
+		goto out;
+	nxx_query *pair[2] = { stemq, raw };
+	rc = nxx_query_combine(out, NXX_OP_SYNONYM, pair, 2, 0);
+out:
+	nxx_query_free(raw);
+	nxx_query_free(stemq);
+	return rc;
+}
+
+/* ---- highlighting -------------------------------------------------------- */
+
+int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *lang,
+		    const nxt_token *tok)
+{
+	const char *stem;
+	size_t slen;
+	int rc;
+
+	*out = 0;
+	if (list_has(&q->norms, q->nnorms, tok->norm, tok->norm_len)) {
+		*out = 1;
+		return NX_OK;
+	}
+	if (!q->nstems)
+		return NX_OK;
+	if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
+		return rc;
+	*out = list_has(&q->stems, q->nstems, stem, slen);
+	return NX_OK;
+}
