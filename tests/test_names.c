@@ -1,0 +1,114 @@
+/*
+ * test_names.c — person-name candidates: what is a name, what is not, and
+ * the surname each one is recorded under.
+ */
+#include "nx_names.h"
+#include "nx_test.h"
+
+#include "nx_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct collect {
+	nx_buf out;  /* "surname|surname|..." */
+} collect;
+
+static int on_name(void *ctx, const nxt_name *n)
+{
+	collect *c = ctx;
+
+	if (c->out.len)
+		nx_buf_putc(&c->out, '|');
+	nx_buf_put(&c->out, n->surname, n->surname_len);
+	return NX_OK;
+}
+
+static void test_table(nxt_analyzer *a)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		/* names, with titles and possessives */
+		{ "President Kassym-Jomart Tokayev blamed the unrest on terrorists.", "tokayev" },
+		{ "The next day, Tokayev announced an order.", "tokayev" },
+		{ "citing only Vikram Ruza, a famous jazz pianist.", "ruza" },
+		{ "Vikram Ruzakhunov’s widely publicized arrest.", "ruzakhunov" },
+		{ "Ruzakhnunov told the broadcaster that he lied.", "ruzakhnunov" },
+		{ "Analyst Arzanov noted that the broadcaster helps.", "arzanov" },
+		{ "political analyst Dimash Arzayev said in an interview", "arzayev" },
+		{ "Protester Behnken said he saw provocateurs.", "behnken" },
+		{ "spokesman Saltynat Azirbek called it a fight", "azirbek" },
+		{ "the lawyer Aliya Bekova said", "bekov" },
+		{ "He met N. Nazarbayev on Monday.", "nazarbayev" },
+		/* Russian and Kazakh case forms */
+		{ "Слова Токаева прозвучали вчера.", "токаев" },
+		{ "встреча с Назарбаевым и Токаеву", "назарбаев|токаев" },
+		{ "Президент Тоқаевтың жарлығы шықты.", "тоқаев" },
+		{ "Нұрсұлтан Назарбаевтан Тоқаевқа өтті.", "назарбаев|тоқаев" },
+		{ "Қырғыз музыканты Викрам Рузахунов Бішкекке оралды.", "рузахунов" },
+		/* not names */
+		{ "The Associated Press chose not to release names.", "" },
+		{ "the Collective Security Treaty Organization sent troops", "" },
+		{ "over the New Year’s weekend in Central Asian states", "" },
+		{ "a 180-day cap on fuel prices in Almaty and Kazakhstan", "" },
+		{ "The CSTO and the KNB said on January 5 and Jan. 6", "" },
+		{ "Қырғызстан Сыртқы істер министрлігі сұрады.", "" },
+		{ "Something changed. Crowds of armed men showed up.", "" },
+		{ "the price of oil rose; police and order", "" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		collect c = { NX_BUF_INIT };
+		int rc = nxt_names(a, cases[i].text, strlen(cases[i].text), on_name, &c);
+
+		CHECK_INT(rc, NX_OK);
+		CHECK_MSG(strcmp(c.out.ptr ? c.out.ptr : "", cases[i].want) == 0,
+			  "case %zu \"%s\": got \"%s\", want \"%s\"", i, cases[i].text,
+			  c.out.ptr ? c.out.ptr : "", cases[i].want);
+		nx_buf_free(&c.out);
+	}
+}
+
+static void test_bases(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "токаева", "токаев" }, { "токаеву", "токаев" }, { "назарбаевым", "назарбаев" },
+		{ "тоқаевтың", "тоқаев" }, { "тоқаевқа", "тоқаев" }, { "назарбаевтан", "назарбаев" },
+		{ "рузахуновты", "рузахунов" }, { "bekova", "bekov" }, { "tokayeva", "tokayev" },
+		{ "токаев", "токаев" }, { "казахстана", "казахстана" }, { "мама", "мама" },
+		{ "ova", "ova" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[64];
+		size_t n = strlen(cases[i].in);
+
+		memcpy(buf, cases[i].in, n + 1);
+		n = nxt_surname_base(buf, n);
+		CHECK_STR(buf, cases[i].out);
+		CHECK_INT(n, strlen(cases[i].out));
+	}
+}
+
+static int stop_at_first(void *ctx, const nxt_name *n)
+{
+	(*(int *)ctx)++;
+	return 42;
+}
+
+int main(void)
+{
+	nxt_analyzer *a = NULL;
+	int calls = 0;
+
+	if (nxt_analyzer_new(&a) != NX_OK)
+		return 1;
+	test_table(a);
+	test_bases();
+	CHECK_INT(nxt_names(a, "Tokayev met Nazarbayev.", 23, stop_at_first, &calls), 42);
+	CHECK_INT(calls, 1);
+	nxt_analyzer_free(a);
+	return nx_test_done("test_names");
+}
