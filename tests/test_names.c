@@ -92,6 +92,49 @@ static void test_bases(void)
 	}
 }
 
+static void test_keys(void)
+{
+	static const struct {
+		const char *in, *key;
+	} cases[] = {
+		{ "tokayev", "tokaev" }, { "токаев", "tokaev" }, { "тоқаев", "tokaev" },
+		{ "toqaev", "tokaev" }, { "tokaev", "tokaev" }, { "nazarbayev", "nazarbaev" },
+		{ "назарбаев", "nazarbaev" }, { "ruzakhunov", "ruzahunov" },
+		{ "рузахунов", "ruzahunov" }, { "kassym", "kasym" }, { "қасым", "kasym" },
+		{ "jomart", "jomart" }, { "жомарт", "jomart" }, { "zelenskiy", "zelensky" },
+		{ "zelenskyy", "zelensky" }, { "зеленский", "zelensky" }, { "o'brien", "obrien" },
+		{ "12345", "" },
+	};
+	nxt_namekey *k = NULL;
+
+	CHECK_INT(nxt_namekey_new(&k), NX_OK);
+	if (!k)
+		return;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *key;
+		size_t n;
+
+		CHECK_INT(nxt_name_key(&key, &n, k, cases[i].in, strlen(cases[i].in)), NX_OK);
+		CHECK_MSG(strcmp(key, cases[i].key) == 0, "%s: got %s, want %s", cases[i].in, key,
+			  cases[i].key);
+		CHECK_INT(n, strlen(cases[i].key));
+	}
+	nxt_namekey_free(k);
+	nxt_namekey_free(NULL);
+
+	/* The seed's spellings of one man are within tolerance of each other;
+	 * ordinary look-alikes are not. */
+	CHECK(nxt_edit_distance("ruzahunov", 9, "ruzakunov", 9, 2) == 1);
+	CHECK(nxt_edit_distance("ruzahunov", 9, "ruzahnunov", 10, 2) == 1);
+	CHECK(nxt_edit_distance("arzaev", 6, "arzanov", 7, 1) == 2);
+	CHECK(nxt_edit_distance("kitten", 6, "sitting", 7, 5) == 3);
+	CHECK(nxt_edit_distance("abc", 3, "abc", 3, 0) == 0);
+	CHECK(nxt_edit_distance("abc", 3, "abcdef", 6, 1) == 2);
+	CHECK_INT(nxt_name_tolerance(4), 0);
+	CHECK_INT(nxt_name_tolerance(6), 1);
+	CHECK_INT(nxt_name_tolerance(9), 2);
+}
+
 static int stop_at_first(void *ctx, const nxt_name *n)
 {
 	(*(int *)ctx)++;
@@ -107,6 +150,7 @@ int main(void)
 		return 1;
 	test_table(a);
 	test_bases();
+	test_keys();
 	CHECK_INT(nxt_names(a, "Tokayev met Nazarbayev.", 23, stop_at_first, &calls), 42);
 	CHECK_INT(calls, 1);
 	nxt_analyzer_free(a);

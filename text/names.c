@@ -470,3 +470,216 @@ out:
 	nx_buf_free(&sur);
 	return rc;
 }
+
+/* ---- name keys ----------------------------------------------------------- */
+
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+struct nxt_namekey {
+	UTransliterator *ru;   /* Russian-Latin/BGN; Latin-ASCII; Lower */
+	UTransliterator *kk;   /* Kazakh-Latin/BGN; Latin-ASCII; Lower */
+	UChar *u16;
+	int32_t u16_cap;
+	nx_buf latin;
+	nx_buf key;
+};
+
+static int open_trans(UTransliterator **out, const char *id)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UChar uid[128];
+
+	u_uastrncpy(uid, id, (int32_t)(sizeof uid / sizeof *uid));
+	*out = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+	if (U_FAILURE(st))
+		return nx_error_set(NX_ERROR, "ICU transliterator %s: %s", id, u_errorName(st));
+	return NX_OK;
+}
+
+int nxt_namekey_new(nxt_namekey **out)
+{
+	nxt_namekey *k = calloc(1, sizeof *k);
+	int rc;
+
+	*out = NULL;
+	if (!k)
+		return nx_error_set(NX_ENOMEM, "out of memory creating a name keyer");
+	if ((rc = open_trans(&k->ru, "Russian-Latin/BGN; Latin-ASCII; Lower")) ||
+	    (rc = open_trans(&k->kk, "Kazakh-Latin/BGN; Latin-ASCII; Lower"))) {
+		nxt_namekey_free(k);
+		return rc;
+	}
+	*out = k;
+	return NX_OK;
+}
+
+void nxt_namekey_free(nxt_namekey *k)
+{
+	if (!k)
+		return;
+	if (k->ru)
+		utrans_close(k->ru);
+	if (k->kk)
+		utrans_close(k->kk);
+	free(k->u16);
+	nx_buf_free(&k->latin);
+	nx_buf_free(&k->key);
+	free(k);
+}
+
+/* Letters of Kazakh (and Kyrgyz, Tatar) that Russian does not have. */
+static int has_kazakh_letter(const char *w, size_t len)
+{
+	int32_t i = 0, n = (int32_t)len;
+
+	while (i < n) {
+		UChar32 c;
+
+		U8_NEXT(w, i, n, c);
+		switch (c) {
+		case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9:
+		case 0x04B1: case 0x04AF: case 0x04BB: case 0x0456:
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int transliterate(nxt_namekey *k, UTransliterator *t, const char *w, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t ulen, limit, cap = (int32_t)len * 4 + 16;
+	char *out;
+	int32_t blen;
+
+	if (len > 4096)
+		return nx_error_set(NX_EINVAL, "a %zu-byte word is too long for a name", len);
+	if (k->u16_cap < cap) {
+		UChar *p = realloc(k->u16, (size_t)cap * sizeof *p);
+
+		if (!p)
+			return nx_error_set(NX_ENOMEM, "out of memory keying a name");
+		k->u16 = p;
+		k->u16_cap = cap;
+	}
+	u_strFromUTF8WithSub(k->u16, k->u16_cap, &ulen, w, (int32_t)len, 0xFFFD, NULL, &st);
+	limit = ulen;
+	utrans_transUChars(t, k->u16, &ulen, k->u16_cap, 0, &limit, &st);
+	if (U_FAILURE(st))
+		return nx_error_set(NX_ERROR, "ICU transliteration: %s", u_errorName(st));
+	nx_buf_clear(&k->latin);
+	if (nx_buf_grow(&k->latin, (size_t)ulen * 3 + 1))
+		return NX_ENOMEM;
+	out = k->latin.ptr;
+	u_strToUTF8(out, (int32_t)k->latin.cap, &blen, k->u16, ulen, &st);
+	if (U_FAILURE(st))
+		return nx_error_set(NX_ERROR, "ICU conversion: %s", u_errorName(st));
+	k->latin.len = (size_t)blen;
+	out[blen] = '\0';
+	return NX_OK;
+}
+
+static int is_vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len)
+{
+	const char *s;
+	size_t n, i;
+	char *d;
+	int rc;
+
+	*out = "";
+	*outlen = 0;
+	if ((rc = transliterate(k, has_kazakh_letter(word, len) ? k->kk : k->ru, word, len)))
+		return rc;
+	s = k->latin.ptr;
+	n = k->latin.len;
+
+	nx_buf_clear(&k->key);
+	if (nx_buf_grow(&k->key, n + 1))
+		return NX_ENOMEM;
+	d = k->key.ptr;
+	size_t m = 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c < 'a' || c > 'z')
+			continue;
+		char next = i + 1 < n ? (char)(s[i + 1] | 0x20) : 0;
+		if (c == 'k' && next == 'h') {        /* kh -> h */
+			c = 'h';
+			i++;
+		} else if (c == 'd' && next == 'z' && i + 2 < n && (s[i + 2] | 0x20) == 'h') {
+			c = 'j';                       /* dzh -> j */
+			i += 2;
+		} else if (c == 'z' && next == 'h') { /* zh -> j */
+			c = 'j';
+			i++;
+		} else if (c == 't' && next == 's') { /* ts -> c */
+			c = 'c';
+			i++;
+		} else if (c == 'q') {
+			c = 'k';
+		} else if (c == 'y' && m > 0 && is_vowel(d[m - 1]) && is_vowel(next)) {
+			continue;                      /* Tokayev ~ Tokaev */
+		}
+		if (m > 0 && d[m - 1] == c)
+			continue;                      /* Kassym ~ Kasym */
+		d[m++] = c;
+	}
+	/* -iy, -yy, -ii endings (Zelenskiy, Zelenskyy, Zelenskii) -> -y */
+	if (m >= 3 && (d[m - 1] == 'y' || d[m - 1] == 'i') && (d[m - 2] == 'i' || d[m - 2] == 'y')) {
+		d[m - 2] = 'y';
+		m--;
+	}
+	d[m] = '\0';
+	k->key.len = m;
+	*out = d;
+	*outlen = m;
+	return NX_OK;
+}
+
+unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+{
+	unsigned row[64];
+
+	if (alen > blen ? alen - blen > max : blen - alen > max)
+		return max + 1;
+	if (blen >= sizeof row / sizeof *row)
+		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
+	for (size_t j = 0; j <= blen; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= alen; i++) {
+		unsigned diag = row[0], best;
+
+		row[0] = (unsigned)i;
+		best = row[0];
+		for (size_t j = 1; j <= blen; j++) {
+			unsigned up = row[j];
+			unsigned v = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[blen] > max ? max + 1 : row[blen];
+}
+
+unsigned nxt_name_tolerance(size_t keylen)
+{
+	return keylen < 5 ? 0 : keylen < 8 ? 1 : 2;
+}

@@ -48,6 +48,35 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
  * length.  Words without a surname's shape are left as they are. */
 size_t nxt_surname_base(char *w, size_t len);
 
+/* ---- name keys ------------------------------------------------------------ */
+
+/* Turns a surname in any script into a Latin "name key" on which spellings
+ * of one name meet: Токаев, Тоқаев, Tokayev, Toqaev -> tokaev; Рузахунов,
+ * Ruzakhunov -> ruzahunov.  Holds ICU transliterators; one per thread. */
+typedef struct nxt_namekey nxt_namekey;
+
+int nxt_namekey_new(nxt_namekey **out);
+void nxt_namekey_free(nxt_namekey *k);
+
+/*
+ * The key of a normalised word (as nxt_token.norm).  Cyrillic goes through
+ * ICU's BGN/PCGN transforms (Kazakh-Latin/BGN when the word has Kazakh
+ * letters, else Russian-Latin/BGN) as the English-language press spells
+ * names; then Latin-ASCII, and a folding of the usual variation in
+ * transcriptions: kh->h, zh/dzh->j, q->k, ts->c, a y between vowels dropped
+ * (Tokayev/Tokaev), -iy/-yy endings -> y, doubled letters single, anything
+ * but a-z dropped.  *out is owned by k and valid until the next call; an
+ * empty key means the word has no letters to key.
+ */
+int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len);
+
+/* Levenshtein distance between a and b, or max + 1 when it exceeds max. */
+unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
+
+/* How far two name keys of this length may be apart and still be the same
+ * name: 0 below 5 letters, 1 up to 7, 2 from 8. */
+unsigned nxt_name_tolerance(size_t keylen);
+
 #ifdef __cplusplus
 }
 #endif
