@@ -77,6 +77,15 @@ static int emit_term(void *vc, const char *term, size_t len, int positional)
 	return nxx_doc_add_term(c->doc, term, len, 1);
 }
 
+static int emit_people(void *vc, const char *term, size_t len, int weighted)
+{
+	index_ctx *c = vc;
+
+	if (weighted)
+		return nxx_doc_add_term(c->doc, term, len, 1);
+	return nxx_doc_add_boolean_term(c->doc, term, len);
+}
+
 static int add_word(void *vc, const nxt_token *t)
 {
 	index_ctx *c = vc;
@@ -124,6 +133,9 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
 	rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
+	if (!rc)
+		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
+				     emit_people, c);
 	t = c->title_terms.ptr;
 	for (size_t i = 0; !rc && i < c->ntitle_terms; i++, t += strlen(t) + 1)
 		rc = nxx_doc_add_term(c->doc, t, strlen(t), 1);

@@ -19,6 +19,12 @@
  *                       when too long), for deleting what a file held
  *   L       language    boolean; ISO 639-1 code ("en", "ru", "kk")
  *   D       date        boolean; YYYYMMDD when the date parses as ISO 8601
+ *   N       person      name key (text/nx_names.h) of each person named in
+ *                       the passage, wdf 1 (store/people.c)
+ *   M       name form   "M" key ":" surname as written (normalised, case
+ *                       endings removed), boolean: spellings and their counts
+ *   F       given name  "F" key ":" key of a given name written with it,
+ *                       boolean: joins short forms to long ones
  *
  *   Terms longer than NX_MAX_TERM bytes are never written (Xapian limits
  *   terms to 245 bytes); article keys and source keys that would be longer
@@ -44,6 +50,7 @@
 
 #include "newsidx.h"
 #include "nx_common.h"
+#include "nx_names.h"
 #include "nx_text.h"
 #include "nx_xapian.h"
 
@@ -61,6 +68,9 @@ extern "C" {
 #define NX_PREFIX_SOURCE "P"
 #define NX_PREFIX_LANG "L"
 #define NX_PREFIX_DATE "D"
+#define NX_PREFIX_NAME "N"
+#define NX_PREFIX_NAME_FORM "M"
+#define NX_PREFIX_GIVEN "F"
 
 enum {
 	NX_SLOT_ARTICLE = 0,
@@ -75,6 +85,7 @@ struct nx_db {
 	char *path;
 	int writable;
 	nxt_analyzer *an;  /* created on first use */
+	nxt_namekey *nk;      /* created on first use (store/people.c) */
 };
 
 /* The analyzer of a handle, created on first use. */
@@ -87,6 +98,29 @@ int nx_store_key(nx_buf *b, const char *id);
 /* Parse the start of `date` as YYYY-MM-DD (a time may follow).  On success
  * writes "YYYY-MM-DD" (11 bytes with NUL) into iso and returns 1; else 0. */
 int nx_store_parse_date(char iso[11], const char *date);
+
+/* ---- people (people.c) ---------------------------------------------------- */
+
+/* The name keyer of a handle, created on first use. */
+int nx_db_namekey(nxt_namekey **out, nx_db *db);
+
+/* Receives a people term; weighted != 0: wdf 1, else a boolean term. */
+typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
+
+/* The people terms (N, M, F) of a passage. */
+int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
+		    nx_people_fn emit, void *ctx);
+
+/*
+ * The name keys a query word (normalised) stands for: its own key first,
+ * then the keys of the other spellings of that name in the index
+ * (transliterations, spellings within nxt_name_tolerance, short forms that
+ * share a given name).  keys receives them NUL-separated, *n their number;
+ * *n is 0 when the word is not to be expanded: the index knows it mostly as
+ * an ordinary word, or it is unknown and no name is near it.
+ */
+int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
+		     size_t len);
 
 /* ---- words as terms (terms.c) -------------------------------------------- */
 

@@ -189,6 +189,7 @@ void nx_db_close(nx_db *db)
 		return;
 	nxx_db_close(db->x);
 	nxt_analyzer_free(db->an);
+	nxt_namekey_free(db->nk);
 	free(db->path);
 	free(db);
 }

@@ -378,6 +378,8 @@ static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, n
 	nm.surname_start = l->start;
 	nm.surname_end = l->end;
 	nm.script = l->script;
+	nm.given = first < last ? norm_of(s, first) : NULL;
+	nm.given_len = first < last ? s->toks[first].norm_len : 0;
 	return fn(ctx, &nm);
 }
 

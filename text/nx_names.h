@@ -34,6 +34,9 @@ typedef struct nxt_name {
 	size_t surname_start;  /* byte range of the surname as written */
 	size_t surname_end;
 	int script;            /* NXT_SCRIPT_LATIN or NXT_SCRIPT_CYRILLIC */
+	const char *given;     /* normalised first word of a multi-word name
+				  ("kassym" of Kassym-Jomart Tokayev), or NULL */
+	size_t given_len;
 } nxt_name;
 
 /* Called for each name; strings are valid during the call only.  A non-zero
