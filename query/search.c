@@ -188,7 +188,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 {
 	static const nx_search_options defaults = NX_SEARCH_OPTIONS_INIT;
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
-	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0 };
+	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0, NULL, NX_BUF_INIT, 0 };
 	nxx_query *xq = NULL;
 	nxx_mset *m = NULL;
 	nxt_analyzer *an;
@@ -212,6 +212,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 		return nx_error_set(NX_ESYNTAX, "the query is not valid UTF-8");
 	if ((rc = nx_db_analyzer(&an, db)))
 		return rc;
+	qt.db = db;
 	if ((rc = parse_query(&xq, &qt, an, query)))
 		goto out;
 

@@ -140,6 +140,9 @@ typedef struct nx_qterms {
 	size_t nnorms;
 	nx_buf stems;   /* NUL-separated stems (script-chosen stemmer) */
 	size_t nstems;
+	nx_db *db;      /* set by the caller to expand names; NULL: no expansion */
+	nx_buf names;   /* NUL-separated name keys the query expanded to */
+	size_t nnames;
 } nx_qterms;
 
 void nx_qterms_free(nx_qterms *q);
@@ -150,7 +153,9 @@ void nx_qterms_free(nx_qterms *q);
 int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
 		      int exact, nx_buf *scratch);
 
-/* Does the passage word `tok` (from an article in `lang`) match q? */
+/* Does the passage word `tok` (from an article in `lang`) match q?
+ * *out: 0 no, 1 as a word (its form or stem), 2 only as another spelling of
+ * a name the query asked for (Ruzakunov for Ruzakhunov). */
 int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *lang,
 		    const nxt_token *tok);
 

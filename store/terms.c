@@ -6,6 +6,7 @@
  */
 #include "nx_store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- indexing ------------------------------------------------------------ */
@@ -41,7 +42,8 @@ void nx_qterms_free(nx_qterms *q)
 {
 	nx_buf_free(&q->norms);
 	nx_buf_free(&q->stems);
-	q->nnorms = q->nstems = 0;
+	nx_buf_free(&q->names);
+	q->nnorms = q->nstems = q->nnames = 0;
 }
 
 static int list_has(const nx_buf *b, size_t n, const char *s, size_t len)
@@ -65,6 +67,65 @@ static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
 	nx_buf_put(b, s, len);
 	nx_buf_putc(b, '\0');
 	(*n)++;
+}
+
+/* How much a passage that names the person under another spelling weighs
+ * against one that uses the query's own: below it, never above. */
+#define NX_NAME_VARIANT_WEIGHT 0.7
+
+/* If the word names a person the index knows, *q becomes
+ * q OR (the person under any spelling, weighted down). */
+static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
+		       nx_buf *scratch)
+{
+	nx_buf keys = NX_BUF_INIT;
+	nxx_query **subs = NULL, *syn = NULL, *scaled = NULL, *both = NULL;
+	size_t n = 0, made = 0;
+	const char *k;
+	int rc;
+
+	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
+		return NX_OK;
+	if ((rc = nx_name_variants(&keys, &n, qt->db, a, t->norm, t->norm_len)) || n == 0)
+		goto out;
+	subs = calloc(n, sizeof *subs);
+	if (!subs) {
+		rc = nx_error_set(NX_ENOMEM, "out of memory expanding a name");
+		goto out;
+	}
+	k = keys.ptr;
+	for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
+		list_add(&qt->names, &qt->nnames, k, strlen(k));
+		nx_buf_clear(scratch);
+		nx_buf_puts(scratch, NX_PREFIX_NAME);
+		nx_buf_puts(scratch, k);
+		rc = scratch->failed ? NX_ENOMEM : nxx_query_term(&subs[made], scratch->ptr, scratch->len, 1, 0);
+		if (!rc)
+			made++;
+	}
+	if (!rc)
+		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, subs, made, 0);
+	if (!rc)
+		rc = nxx_query_scale(&scaled, syn, NX_NAME_VARIANT_WEIGHT);
+	if (!rc) {
+		nxx_query *pair[2] = { *q, scaled };
+
+		rc = nxx_query_combine(&both, NXX_OP_OR, pair, 2, 0);
+	}
+	if (!rc) {
+		nxx_query_free(*q);
+		*q = both;
+		both = NULL;
+	}
+out:
+	for (size_t i = 0; i < made; i++)
+		nxx_query_free(subs[i]);
+	free(subs);
+	nxx_query_free(syn);
+	nxx_query_free(scaled);
+	nxx_query_free(both);
+	nx_buf_free(&keys);
+	return rc;
 }
 
 int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
@@ -103,6 +164,10 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 		goto out;
 	nxx_query *pair[2] = { stemq, raw };
 	rc = nxx_query_combine(out, NXX_OP_SYNONYM, pair, 2, 0);
+	if (!rc && qt->db && (rc = expand_name(out, a, qt, t, scratch))) {
+		nxx_query_free(*out);
+		*out = NULL;
+	}
 out:
 	nxx_query_free(raw);
 	nxx_query_free(stemq);
@@ -123,10 +188,28 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 		*out = 1;
 		return NX_OK;
 	}
-	if (!q->nstems)
-		return NX_OK;
-	if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
-		return rc;
-	*out = list_has(&q->stems, q->nstems, stem, slen);
+	if (q->nstems) {
+		if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
+			return rc;
+		if (list_has(&q->stems, q->nstems, stem, slen)) {
+			*out = 1;
+			return NX_OK;
+		}
+	}
+	if (q->nnames && q->db && tok->norm_len >= 3 && tok->norm_len < 128 &&
+	    (tok->script == NXT_SCRIPT_LATIN || tok->script == NXT_SCRIPT_CYRILLIC)) {
+		nxt_namekey *nk;
+		const char *key;
+		size_t klen;
+		char base[128];
+
+		memcpy(base, tok->norm, tok->norm_len);
+		base[tok->norm_len] = '\0';
+		size_t blen = nxt_surname_base(base, tok->norm_len);
+		if ((rc = nx_db_namekey(&nk, q->db)) || (rc = nxt_name_key(&key, &klen, nk, base, blen)))
+			return rc;
+		if (klen && list_has(&q->names, q->nnames, key, klen))
+			*out = 2;
+	}
 	return NX_OK;
 }

@@ -160,6 +160,14 @@ static int shape_of_base(const char *w, size_t len, int script)
 	return 0;
 }
 
+/* Russian adjectives look like surnames (Кыргызский, Российская): alone,
+ * capitalised, they are far more often part of an organisation's name. */
+static int adjective(const char *w, size_t len)
+{
+	return ends_with(w, len, "ский") || ends_with(w, len, "ская") || ends_with(w, len, "цкий") ||
+	       ends_with(w, len, "ской") || ends_with(w, len, "ского");
+}
+
 /* ---- case endings -------------------------------------------------------- */
 
 /* Kazakh case suffixes, longest first within each group. */
@@ -449,7 +457,7 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 			accept = shaped || titled || sn->script != NXT_SCRIPT_CYRILLIC;
 		else if (titled)
 			accept = 1;
-		else if (surname_shaped(w, sn->norm_len, sn->script))
+		else if (surname_shaped(w, sn->norm_len, sn->script) && !adjective(w, sn->norm_len))
 			/* At a sentence's start only when a lower-case word
 			 * follows ("Tokayev has said"). */
 			accept = !sentence_start(&s, first) || last + 1 >= s.n ||
