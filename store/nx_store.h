@@ -115,10 +115,14 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
  * The name keys a query word (normalised) stands for: its own key first,
  * then the keys of the other spellings of that name in the index
  * (transliterations, spellings within nxt_name_tolerance, short forms that
- * share a given name).  keys receives them NUL-separated, *n their number;
+ * share a given name).  keys receives them NUL-separated, each preceded by
+ * one digit: its edit distance from the word's key ('0' for the word's own,
+ * NX_NAME_SHORT_FORM for a short form); *n is their number;
  * *n is 0 when the word is not to be expanded: the index knows it mostly as
  * an ordinary word, or it is unknown and no name is near it.
  */
+#define NX_NAME_SHORT_FORM 2
+
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
 

@@ -203,9 +203,11 @@ static int on_name_key(void *vc, const char *term, size_t len, uint32_t tf)
 	size_t kl = len - strlen(NX_PREFIX_NAME);
 	int same = 0;
 
+	unsigned d;
+
 	if (kl == v->klen && !memcmp(k, v->key, kl))
 		return 0;  /* the word's own key is already first */
-	if (nxt_edit_distance(v->key, v->klen, k, kl, v->tol) <= v->tol) {
+	if ((d = nxt_edit_distance(v->key, v->klen, k, kl, v->tol)) <= v->tol) {
 		same = 1;
 	} else if (v->klen >= 4 && kl >= 4) {
 		/* A short form of the same name (Ruza, Ruzakhunov) counts
@@ -214,8 +216,10 @@ static int on_name_key(void *vc, const char *term, size_t len, uint32_t tf)
 
 		if (!memcmp(v->key, k, m) && (v->rc = share_given(&same, v->db, v->key, v->klen, k, kl)))
 			return 1;
+		d = NX_NAME_SHORT_FORM;
 	}
 	if (same) {
+		nx_buf_putc(v->out, (char)('0' + d));
 		nx_buf_put(v->out, k, kl);
 		nx_buf_putc(v->out, '\0');
 		(*v->n)++;
@@ -245,12 +249,13 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 		return rc;
 	if (klen < 3)
 		return NX_OK;
+	nx_buf_putc(keys, '0');
 	nx_buf_put(keys, k, klen);
 	nx_buf_putc(keys, '\0');
 	if (keys->failed)
 		return NX_ENOMEM;
 
-	if ((rc = termfreq(&as_name, db, NX_PREFIX_NAME, keys->ptr, klen)) ||
+	if ((rc = termfreq(&as_name, db, NX_PREFIX_NAME, keys->ptr + 1, klen)) ||
 	    (rc = nxx_db_termfreq(&as_word, db->x, norm, len)))
 		return rc;
 	/* Expand only what the index knows mostly as a name, or a word it
@@ -260,9 +265,9 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	*n = 1;
 
 	char prefix[8];
-	snprintf(prefix, sizeof prefix, "%s%c", NX_PREFIX_NAME, keys->ptr[0]);
+	snprintf(prefix, sizeof prefix, "%s%c", NX_PREFIX_NAME, keys->ptr[1]);
 	variant_ctx v = { db, NULL, klen, nxt_name_tolerance(klen), keys, n, NX_OK };
-	char *own = nx_strndup(keys->ptr, klen);
+	char *own = nx_strndup(keys->ptr + 1, klen);
 	if (!own)
 		return NX_ENOMEM;
 	v.key = own;

@@ -69,9 +69,10 @@ static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
 	(*n)++;
 }
 
-/* How much a passage that names the person under another spelling weighs
- * against one that uses the query's own: below it, never above. */
-#define NX_NAME_VARIANT_WEIGHT 0.7
+/* How much a passage that names the person under another spelling weighs,
+ * by the spelling's edit distance from the query's: the same key (another
+ * script, another transcription) fully, near spellings less. */
+static const double name_weight[] = { 1.0, 0.7, 0.5, 0.4 };
 
 /* If the word names a person the index knows, *q becomes
  * q OR (the person under any spelling, weighted down). */
@@ -79,7 +80,7 @@ static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_
 		       nx_buf *scratch)
 {
 	nx_buf keys = NX_BUF_INIT;
-	nxx_query **subs = NULL, *syn = NULL, *scaled = NULL, *both = NULL;
+	nxx_query **subs = NULL, *acc = NULL;
 	size_t n = 0, made = 0;
 	const char *k;
 	int rc;
@@ -88,42 +89,55 @@ static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_
 		return NX_OK;
 	if ((rc = nx_name_variants(&keys, &n, qt->db, a, t->norm, t->norm_len)) || n == 0)
 		goto out;
-	subs = calloc(n, sizeof *subs);
+	subs = calloc(n + 1, sizeof *subs);
 	if (!subs) {
 		rc = nx_error_set(NX_ENOMEM, "out of memory expanding a name");
 		goto out;
 	}
-	k = keys.ptr;
-	for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
-		list_add(&qt->names, &qt->nnames, k, strlen(k));
-		nx_buf_clear(scratch);
-		nx_buf_puts(scratch, NX_PREFIX_NAME);
-		nx_buf_puts(scratch, k);
-		rc = scratch->failed ? NX_ENOMEM : nxx_query_term(&subs[made], scratch->ptr, scratch->len, 1, 0);
-		if (!rc)
-			made++;
-	}
-	if (!rc)
-		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, subs, made, 0);
-	if (!rc)
-		rc = nxx_query_scale(&scaled, syn, NX_NAME_VARIANT_WEIGHT);
-	if (!rc) {
-		nxx_query *pair[2] = { *q, scaled };
+	/* q OR scale(w0, SYNONYM(distance-0 keys)) OR scale(w1, ...) ... */
+	subs[made++] = *q;
+	*q = NULL;
+	for (unsigned d = 0; d < sizeof name_weight / sizeof *name_weight && !rc; d++) {
+		nxx_query *terms[64], *syn = NULL;
+		size_t nt = 0;
 
-		rc = nxx_query_combine(&both, NXX_OP_OR, pair, 2, 0);
+		k = keys.ptr;
+		for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
+			if ((unsigned)(k[0] - '0') != d || nt == sizeof terms / sizeof *terms)
+				continue;
+			list_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
+			nx_buf_clear(scratch);
+			nx_buf_puts(scratch, NX_PREFIX_NAME);
+			nx_buf_puts(scratch, k + 1);
+			rc = scratch->failed ? NX_ENOMEM :
+			     nxx_query_term(&terms[nt], scratch->ptr, scratch->len, 1, 0);
+			if (!rc)
+				nt++;
+		}
+		if (!rc && nt)
+			rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, terms, nt, 0);
+		if (!rc && syn)
+			rc = nxx_query_scale(&subs[made], syn, name_weight[d]);
+		if (!rc && syn)
+			made++;
+		nxx_query_free(syn);
+		for (size_t i = 0; i < nt; i++)
+			nxx_query_free(terms[i]);
 	}
+	if (!rc)
+		rc = nxx_query_combine(&acc, NXX_OP_OR, subs, made, 0);
 	if (!rc) {
-		nxx_query_free(*q);
-		*q = both;
-		both = NULL;
+		*q = acc;
+		acc = NULL;
+	} else {
+		*q = subs[0];  /* leave the caller's query as it was */
+		subs[0] = NULL;
 	}
 out:
-	for (size_t i = 0; i < made; i++)
+	for (size_t i = 0; subs && i < made; i++)
 		nxx_query_free(subs[i]);
 	free(subs);
-	nxx_query_free(syn);
-	nxx_query_free(scaled);
-	nxx_query_free(both);
+	nxx_query_free(acc);
 	nx_buf_free(&keys);
 	return rc;
 }
