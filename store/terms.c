@@ -11,28 +11,78 @@
 
 /* ---- indexing ------------------------------------------------------------ */
 
+static int same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* prefix + body as a term in scratch; 0 when too long or out of memory. */
+static int prefixed(nx_buf *scratch, const char *prefix, const char *body, size_t len)
+{
+	nx_buf_clear(scratch);
+	if (strlen(prefix) + len > NX_MAX_TERM)
+		return 0;
+	nx_buf_puts(scratch, prefix);
+	nx_buf_put(scratch, body, len);
+	return !scratch->failed;
+}
+
+/* A word's positional forms: itself, its folded form and its match key
+ * (X, when it differs from both). */
+static int emit_forms(nxt_analyzer *a, const char *w, size_t len, int script, nx_term_fn emit,
+		      void *ctx, nx_buf *scratch)
+{
+	const char *fold, *key;
+	size_t flen, klen;
+	int rc;
+
+	if (len > NX_MAX_TERM)
+		return NX_OK;
+	if ((rc = emit(ctx, w, len, 1)))
+		return rc;
+	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)))
+		return rc;
+	if (!same(fold, flen, w, len) && (rc = emit(ctx, fold, flen, 1)))
+		return rc;
+	if ((rc = nxt_key(&key, &klen, a, w, len, script)) || !klen)
+		return rc;
+	if (same(key, klen, w, len) || same(key, klen, fold, flen))
+		return NX_OK;
+	if (!prefixed(scratch, NX_PREFIX_KEY, key, klen))
+		return scratch->failed ? NX_ENOMEM : NX_OK;
+	return emit(ctx, scratch->ptr, scratch->len, 1);
+}
+
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		      nx_term_fn emit, void *ctx, nx_buf *scratch)
 {
-	const char *stem;
-	size_t slen;
+	const char *stem, *key;
+	size_t slen, klen;
 	int rc;
 
 	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
 	 * terms; Xapian would reject them. */
 	if (t->norm_len > NX_MAX_TERM)
 		return NX_OK;
-	if ((rc = emit(ctx, t->norm, t->norm_len, 1)))
+	if ((rc = emit_forms(a, t->norm, t->norm_len, t->script, emit, ctx, scratch)))
+		return rc;
+	if (t->joined &&
+	    (rc = emit_forms(a, t->joined, t->joined_len,
+			     nxt_word_script_of(t->joined, t->joined_len), emit, ctx, scratch)))
 		return rc;
 	if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
 		return rc;
-	if (slen + strlen(NX_PREFIX_STEM) > NX_MAX_TERM)
-		return NX_OK;
-	nx_buf_clear(scratch);
-	nx_buf_puts(scratch, NX_PREFIX_STEM);
-	nx_buf_put(scratch, stem, slen);
+	if (prefixed(scratch, NX_PREFIX_STEM, stem, slen) &&
+	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
+		return rc;
 	if (scratch->failed)
 		return NX_ENOMEM;
+	/* The stem's key meets the stems of the same name in other scripts
+	 * and languages (K); when it equals the stem, Z already holds it. */
+	if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen || same(key, klen, stem, slen))
+		return rc;
+	if (!prefixed(scratch, NX_PREFIX_STEM_KEY, key, klen))
+		return scratch->failed ? NX_ENOMEM : NX_OK;
 	return emit(ctx, scratch->ptr, scratch->len, 0);
 }
 
@@ -142,49 +192,215 @@ out:
 	return rc;
 }
 
+/* ---- query words ---------------------------------------------------------- */
+
+/* A growing list of term queries, combined at the end; sticky error. */
+typedef struct tlist {
+	nxx_query *q[48];
+	size_t n;
+	nx_buf terms;   /* the terms added, NUL-separated */
+	size_t nterms;
+	int rc;
+} tlist;
+
+static void tlist_add(tlist *l, nx_buf *scratch, const char *prefix, const char *body,
+		      size_t len, uint32_t pos)
+{
+	if (l->rc || l->n == sizeof l->q / sizeof l->q[0])
+		return;
+	if (!prefixed(scratch, prefix, body, len)) {
+		if (scratch->failed)
+			l->rc = NX_ENOMEM;
+		return;
+	}
+	/* The same term twice would count twice in a synonym. */
+	if (list_has(&l->terms, l->nterms, scratch->ptr, scratch->len))
+		return;
+	list_add(&l->terms, &l->nterms, scratch->ptr, scratch->len);
+	if (l->terms.failed) {
+		l->rc = NX_ENOMEM;
+		return;
+	}
+	l->rc = nxx_query_term(&l->q[l->n], scratch->ptr, scratch->len, 1, pos);
+	if (!l->rc)
+		l->n++;
+}
+
+static void tlist_free(tlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		nxx_query_free(l->q[i]);
+	l->n = 0;
+	nx_buf_free(&l->terms);
+	l->nterms = 0;
+}
+
+typedef struct langs {
+	nx_buf list;    /* NUL-separated language codes */
+	size_t n;
+} langs;
+
+static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
+{
+	langs *l = ctx;
+
+	(void)termfreq;
+	if (len > 1 && len < 16)
+		list_add(&l->list, &l->n, term + 1, len - 1);
+	return l->list.failed ? NX_ENOMEM : NX_OK;
+}
+
+/* The languages whose stemmers a query word goes through: every language
+ * of the index (its L terms; a few, read per word, which costs less than a
+ * term lookup), else (no index, or none recorded) Kazakh.  The script's
+ * default stemmer (lang NULL) is always tried as well. */
+static int query_langs(langs *l, nx_qterms *q)
+{
+	int rc;
+
+	if (q->db && q->db->x && (rc = nxx_db_allterms(q->db->x, NX_PREFIX_LANG, add_lang, l)))
+		return rc;
+	if (!l->n)
+		list_add(&l->list, &l->n, "kk", 2);
+	return l->list.failed ? NX_ENOMEM : NX_OK;
+}
+
+/* Each distinct stem of the word over the query's languages, with the
+ * stems' match keys: into the list as Z and K terms, and recorded in
+ * qt->stems for highlighting. */
+static int add_stems(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const langs *ql,
+		     const nxt_token *t, nx_buf *scratch)
+{
+	const char *lang = NULL, *p = ql->list.ptr, *stem, *key;
+	size_t slen, klen;
+	nx_buf seen = NX_BUF_INIT;
+	size_t nseen = 0;
+	int rc = NX_OK;
+
+	for (size_t i = 0; i <= ql->n && !rc && !l->rc; i++) {
+		if (i > 0) {
+			lang = p;
+			p += strlen(p) + 1;
+		}
+		if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
+			break;
+		if (list_has(&seen, nseen, stem, slen))
+			continue;
+		list_add(&seen, &nseen, stem, slen);
+		list_add(&qt->stems, &qt->nstems, stem, slen);
+		tlist_add(l, scratch, NX_PREFIX_STEM, stem, slen, 0);
+		if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen)
+			continue;
+		/* Text whose stem has this key holds it as K, or as Z when
+		 * the key is the stem itself. */
+		list_add(&qt->stems, &qt->nstems, key, klen);
+		tlist_add(kl, scratch, NX_PREFIX_STEM_KEY, key, klen, 0);
+		if (!same(key, klen, stem, slen))
+			tlist_add(kl, scratch, NX_PREFIX_STEM, key, klen, 0);
+	}
+	if (!rc && (seen.failed || qt->stems.failed))
+		rc = NX_ENOMEM;
+	nx_buf_free(&seen);
+	return rc ? rc : l->rc ? l->rc : kl->rc;
+}
+
+/* The positional forms of a word or compound, as the index holds them
+ * (emit_forms), into the list at position pos. */
+static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const char *w,
+		     size_t len, int script, uint32_t pos, nx_buf *scratch)
+{
+	const char *fold, *key;
+	size_t flen, klen;
+	int rc;
+
+	list_add(&qt->norms, &qt->nnorms, w, len);
+	tlist_add(l, scratch, "", w, len, pos);
+	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)))
+		return rc;
+	if (!same(fold, flen, w, len)) {
+		list_add(&qt->norms, &qt->nnorms, fold, flen);
+		tlist_add(l, scratch, "", fold, flen, pos);
+	}
+	if ((rc = nxt_key(&key, &klen, a, w, len, script)) || !klen)
+		return rc ? rc : l->rc;
+	/* Keys go with the forms: a passage word whose key is one of them
+	 * matched through X or an unprefixed form. */
+	list_add(&qt->norms, &qt->nnorms, key, klen);
+	tlist_add(kl, scratch, NX_PREFIX_KEY, key, klen, pos);
+	if (!same(key, klen, w, len) && !same(key, klen, fold, flen))
+		tlist_add(kl, scratch, "", key, klen, pos);
+	if (qt->norms.failed)
+		return NX_ENOMEM;
+	return l->rc ? l->rc : kl->rc;
+}
+
+/* How much a match through a key (another script or transcription of the
+ * word, a variant spelling) weighs beside a match of the word itself, so
+ * that text in the query's own spelling ranks first. */
+#define KEY_WEIGHT 0.5
+
+/*
+ * A query word matches what the index holds for it (nx_terms_for_word):
+ *  - not exact: one synonym of its forms (word, folded, compound) and its
+ *    stems in each query language (Z), OR'ed with a synonym of its keys
+ *    (X, K, and a key that is some text's form or stem) weighted
+ *    KEY_WEIGHT: Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
+ *  - exact (inside a phrase): any of its positional forms at its position:
+ *    the word, its folded form and its key (so "Kassym-Jomart Tokayev"
+ *    matches the phrase in Cyrillic too).
+ */
 int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
 		      int exact, nx_buf *scratch)
 {
-	nxx_query *raw = NULL, *stemq = NULL;
-	const char *stem;
-	size_t slen;
+	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
+	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
+	langs ql = { NX_BUF_INIT, 0 };
+	nxx_query *parts[2] = { NULL, NULL }, *syn = NULL;
+	uint32_t pos = t->index + 1;
 	int rc;
 
 	*out = NULL;
 	if (t->norm_len > NX_MAX_TERM)
 		return NX_OK;
-	list_add(&qt->norms, &qt->nnorms, t->norm, t->norm_len);
-	if ((rc = nxx_query_term(&raw, t->norm, t->norm_len, 1, t->index + 1)))
-		return rc;
 	if (exact) {
-		*out = raw;
-		return NX_OK;
+		rc = add_forms(&l, &l, a, qt, t->norm, t->norm_len, t->script, pos, scratch);
+		if (!rc && l.n == 1) {
+			*out = l.q[0];
+			l.n = 0;
+		} else if (!rc) {
+			rc = nxx_query_combine(out, NXX_OP_OR, l.q, l.n, 0);
+		}
+		tlist_free(&l);
+		return rc;
 	}
-	/* The query's language is unknown: the stemmer is chosen by script,
-	 * as nxt_stem does for indexed text in a language without its own
-	 * stemmer.  The exact form is a synonym, so a word indexed under a
-	 * different language's stemmer still matches as typed. */
-	if ((rc = nxt_stem(&stem, &slen, a, NULL, t->norm, t->norm_len, t->script)))
-		goto out;
-	list_add(&qt->stems, &qt->nstems, stem, slen);
-	nx_buf_clear(scratch);
-	nx_buf_puts(scratch, NX_PREFIX_STEM);
-	nx_buf_put(scratch, stem, slen);
-	if (scratch->failed) {
-		rc = NX_ENOMEM;
-		goto out;
+	rc = add_forms(&l, &kl, a, qt, t->norm, t->norm_len, t->script, 0, scratch);
+	if (!rc && t->joined && t->joined_len <= NX_MAX_TERM)
+		rc = add_forms(&l, &kl, a, qt, t->joined, t->joined_len,
+			       nxt_word_script_of(t->joined, t->joined_len), 0, scratch);
+	if (!rc)
+		rc = query_langs(&ql, qt);
+	if (!rc)
+		rc = add_stems(&l, &kl, a, qt, &ql, t, scratch);
+	nx_buf_free(&ql.list);
+	if (!rc)
+		rc = nxx_query_combine(&parts[0], NXX_OP_SYNONYM, l.q, l.n, 0);
+	if (!rc && kl.n) {
+		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl.q, kl.n, 0);
+		if (!rc)
+			rc = nxx_query_scale(&parts[1], syn, KEY_WEIGHT);
 	}
-	if ((rc = nxx_query_term(&stemq, scratch->ptr, scratch->len, 1, 0)))
-		goto out;
-	nxx_query *pair[2] = { stemq, raw };
-	rc = nxx_query_combine(out, NXX_OP_SYNONYM, pair, 2, 0);
+	if (!rc)
+		rc = parts[1] ? nxx_query_combine(out, NXX_OP_OR, parts, 2, 0)
+			      : nxx_query_combine(out, NXX_OP_SYNONYM, parts, 1, 0);
+	nxx_query_free(parts[0]);
+	nxx_query_free(parts[1]);
+	nxx_query_free(syn);
+	tlist_free(&l);
+	tlist_free(&kl);
 	if (!rc && qt->db && (rc = expand_name(out, a, qt, t, scratch))) {
 		nxx_query_free(*out);
 		*out = NULL;
 	}
-out:
-	nxx_query_free(raw);
-	nxx_query_free(stemq);
 	return rc;
 }
 
@@ -198,7 +414,20 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 	int rc;
 
 	*out = 0;
-	if (list_has(&q->norms, q->nnorms, tok->norm, tok->norm_len)) {
+	if (list_has(&q->norms, q->nnorms, tok->norm, tok->norm_len) ||
+	    (tok->joined && list_has(&q->norms, q->nnorms, tok->joined, tok->joined_len))) {
+		*out = 1;
+		return NX_OK;
+	}
+	if ((rc = nxt_fold(&stem, &slen, a, tok->norm, tok->norm_len, tok->script)))
+		return rc;
+	if (list_has(&q->norms, q->nnorms, stem, slen)) {
+		*out = 1;
+		return NX_OK;
+	}
+	if ((rc = nxt_key(&stem, &slen, a, tok->norm, tok->norm_len, tok->script)))
+		return rc;
+	if (slen && list_has(&q->norms, q->nnorms, stem, slen)) {
 		*out = 1;
 		return NX_OK;
 	}
@@ -206,6 +435,12 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 		if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
 			return rc;
 		if (list_has(&q->stems, q->nstems, stem, slen)) {
+			*out = 1;
+			return NX_OK;
+		}
+		if ((rc = nxt_key(&stem, &slen, a, stem, slen, tok->script)))
+			return rc;
+		if (slen && list_has(&q->stems, q->nstems, stem, slen)) {
 			*out = 1;
 			return NX_OK;
 		}

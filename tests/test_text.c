@@ -397,9 +397,22 @@ static void test_stems(nxt_analyzer *a)
 		{ "en", "protesters", NXT_SCRIPT_LATIN, "protest" },
 		{ "EN-us", "shooting", NXT_SCRIPT_LATIN, "shoot" },
 		{ "ru", "протестующих", NXT_SCRIPT_CYRILLIC, NULL },
-		/* no Kazakh stemmer: the script decides, without an error */
+		/* Kazakh: Latin words by script; Cyrillic ones by kkstem.c */
 		{ "kk", "shooting", NXT_SCRIPT_LATIN, "shoot" },
-		{ "kk", "протестующих", NXT_SCRIPT_CYRILLIC, NULL },
+		{ "kk", "тоқаевтың", NXT_SCRIPT_CYRILLIC, "тоқаев" },
+		{ "kk", "тоқаевқа", NXT_SCRIPT_CYRILLIC, "тоқаев" },
+		{ "kk", "тоқаев", NXT_SCRIPT_CYRILLIC, "тоқаев" },
+		{ "kk", "назарбаевтың", NXT_SCRIPT_CYRILLIC, "назарбаев" },
+		{ "kk", "назарбаев", NXT_SCRIPT_CYRILLIC, "назарбаев" },
+		{ "kk", "ата", NXT_SCRIPT_CYRILLIC, "ата" },  /* too short to strip */
+		{ "ky", "токаевдин", NXT_SCRIPT_CYRILLIC, "токаев" },
+		{ "ky", "бишкекте", NXT_SCRIPT_CYRILLIC, "бишкек" },
+		{ "tt", "казандагы", NXT_SCRIPT_CYRILLIC, "казан" },
+		/* unknown language: Kazakh letters pick kkstem, else Russian */
+		{ NULL, "тоқаевтың", NXT_SCRIPT_CYRILLIC, "тоқаев" },
+		{ NULL, "токаева", NXT_SCRIPT_CYRILLIC, NULL },
+		/* a language's own stemmer wins over the letters */
+		{ "ru", "тоқаевтың", NXT_SCRIPT_CYRILLIC, "тоқаевтың" },
 		{ NULL, "shooting", NXT_SCRIPT_LATIN, "shoot" },
 		{ "", "протестующих", NXT_SCRIPT_CYRILLIC, NULL },
 		/* a stemmer only sees words of its own script */
@@ -433,6 +446,32 @@ static void test_stems(nxt_analyzer *a)
 				  "case %zu: stem(%s) = \"%s\"", i, cases[i].word, out);
 	}
 
+	/* Kazakh stems need not be dictionary forms, but a word and its
+	 * inflected forms must agree (query and text meet on them). */
+	static const char *const kk_families[][4] = {
+		{ "қазақстан", "қазақстандағы", "қазақстанда", "қазақстанның" },
+		{ "республика", "республикасының", "республикасында", "республикалар" },
+		{ "президент", "президентке", "президентпен", "президенттер" },
+		{ "астана", "астанада", "астананың", "астанаға" },
+		{ "алматы", "алматыда", "алматының", "алматыдағы" },
+		{ "нұрсұлтан", "нұрсұлтанның", "нұрсұлтанға", "нұрсұлтанды" },
+	};
+	for (size_t f = 0; f < sizeof kk_families / sizeof kk_families[0]; f++) {
+		char base[64];
+		const char *out = NULL;
+		size_t len = 0;
+		CHECK_INT(nxt_stem(&out, &len, a, "kk", kk_families[f][0], strlen(kk_families[f][0]),
+				   NXT_SCRIPT_CYRILLIC), NX_OK);
+		snprintf(base, sizeof base, "%s", out ? out : "");
+		CHECK_MSG(len >= 6, "stem(%s) = %s is too short", kk_families[f][0], base);
+		for (int k = 1; k < 4; k++) {
+			CHECK_INT(nxt_stem(&out, &len, a, "kk", kk_families[f][k],
+					   strlen(kk_families[f][k]), NXT_SCRIPT_CYRILLIC), NX_OK);
+			CHECK_MSG(out && strcmp(out, base) == 0, "stem(%s) = %s, stem(%s) = %s",
+				  kk_families[f][k], out ? out : "", kk_families[f][0], base);
+		}
+	}
+
 	/* Repeated lookups of a language without a stemmer stay cheap and
 	 * keep working (the "none" answer is cached). */
 	for (int i = 0; i < 1000; i++) {
@@ -442,6 +481,152 @@ static void test_stems(nxt_analyzer *a)
 			CHECK(0);
 			break;
 		}
+	}
+}
+
+/* ---- variant forms ------------------------------------------------------- */
+
+static void test_fold(nxt_analyzer *a)
+{
+	static const struct {
+		const char *word;
+		int script;
+		const char *fold;
+	} cases[] = {
+		{ "café", NXT_SCRIPT_LATIN, "cafe" },
+		{ "zürich", NXT_SCRIPT_LATIN, "zurich" },
+		{ "łódź", NXT_SCRIPT_LATIN, "lodz" },
+		{ "straße", NXT_SCRIPT_LATIN, "straße" },  /* ß is ss after casefold, not here */
+		{ "øresund", NXT_SCRIPT_LATIN, "oresund" },
+		{ "i̇stanbul", NXT_SCRIPT_LATIN, "istanbul" },  /* i + combining dot */
+		{ "ışık", NXT_SCRIPT_LATIN, "isik" },
+		{ "u.s", NXT_SCRIPT_LATIN, "us" },
+		{ "don't", NXT_SCRIPT_LATIN, "dont" },
+		{ "o'brien", NXT_SCRIPT_LATIN, "obrien" },
+		{ "ёлка", NXT_SCRIPT_CYRILLIC, "елка" },
+		{ "мой", NXT_SCRIPT_CYRILLIC, "мой" },       /* й stays */
+		{ "қазақ", NXT_SCRIPT_CYRILLIC, "қазақ" },   /* Kazakh letters stay */
+		{ "әңгіме", NXT_SCRIPT_CYRILLIC, "әңгіме" },
+		{ "5.93", NXT_SCRIPT_DIGIT, "5.93" },
+		{ "北京", NXT_SCRIPT_HAN, "北京" },
+		{ "'", NXT_SCRIPT_OTHER, "'" },
+		{ "كَتَبَ", NXT_SCRIPT_OTHER, "كتب" },        /* harakat dropped */
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *out = NULL;
+		size_t len = 0;
+		CHECK_INT(nxt_fold(&out, &len, a, cases[i].word, strlen(cases[i].word), cases[i].script),
+			  NX_OK);
+		CHECK_MSG(out && len == strlen(cases[i].fold) && memcmp(out, cases[i].fold, len) == 0,
+			  "fold(%s) = %.*s, want %s", cases[i].word, (int)len, out ? out : "",
+			  cases[i].fold);
+	}
+}
+
+static void test_keys(nxt_analyzer *a)
+{
+	static const struct {
+		const char *word;
+		int script;
+		const char *key;
+	} cases[] = {
+		{ "токаев", NXT_SCRIPT_CYRILLIC, "tokaev" },
+		{ "тоқаев", NXT_SCRIPT_CYRILLIC, "tokaev" },
+		{ "tokayev", NXT_SCRIPT_LATIN, "tokaev" },
+		{ "toqaev", NXT_SCRIPT_LATIN, "tokaev" },
+		{ "tokaev", NXT_SCRIPT_LATIN, "tokaev" },
+		{ "назарбаев", NXT_SCRIPT_CYRILLIC, "nazarbaev" },
+		{ "nazarbayev", NXT_SCRIPT_LATIN, "nazarbaev" },
+		{ "жомарт", NXT_SCRIPT_CYRILLIC, "jomart" },
+		{ "jomart", NXT_SCRIPT_LATIN, "jomart" },
+		{ "zhomart", NXT_SCRIPT_LATIN, "jomart" },
+		{ "касым", NXT_SCRIPT_CYRILLIC, "kasym" },
+		{ "қасым", NXT_SCRIPT_CYRILLIC, "kasym" },
+		{ "kassym", NXT_SCRIPT_LATIN, "kasym" },
+		{ "нұрсұлтан", NXT_SCRIPT_CYRILLIC, "nursultan" },
+		{ "сергей", NXT_SCRIPT_CYRILLIC, "sergei" },
+		{ "sergei", NXT_SCRIPT_LATIN, "sergei" },
+		{ "дмитрий", NXT_SCRIPT_CYRILLIC, "dmitri" },
+		{ "dmitry", NXT_SCRIPT_LATIN, "dmitri" },
+		{ "ерлан", NXT_SCRIPT_CYRILLIC, "erlan" },
+		{ "yerlan", NXT_SCRIPT_LATIN, "erlan" },
+		{ "мұхтар", NXT_SCRIPT_CYRILLIC, "muhtar" },
+		{ "mukhtar", NXT_SCRIPT_LATIN, "muhtar" },
+		{ "ғабит", NXT_SCRIPT_CYRILLIC, "gabit" },
+		{ "алматы", NXT_SCRIPT_CYRILLIC, "almati" },
+		{ "almaty", NXT_SCRIPT_LATIN, "almati" },
+		{ "объявил", NXT_SCRIPT_CYRILLIC, "obyavil" },
+		{ "zürich", NXT_SCRIPT_LATIN, "zurich" },
+		{ "u.s", NXT_SCRIPT_LATIN, "us" },
+		{ "year", NXT_SCRIPT_LATIN, "year" },  /* ye before a vowel stays */
+		{ "ӑрӑм", NXT_SCRIPT_CYRILLIC, "aram" }, /* Chuvash ӑ: through ICU */
+		{ "2019", NXT_SCRIPT_DIGIT, "" },
+		{ "北京", NXT_SCRIPT_HAN, "" },
+	};
+
+	for (int round = 0; round < 2; round++) {  /* the second from the cache */
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			const char *out = NULL;
+			size_t len = 99;
+			CHECK_INT(nxt_key(&out, &len, a, cases[i].word, strlen(cases[i].word),
+					  cases[i].script), NX_OK);
+			CHECK_MSG(out && len == strlen(cases[i].key) && memcmp(out, cases[i].key, len) == 0,
+				  "key(%s) = %.*s, want %s", cases[i].word, (int)len, out ? out : "",
+				  cases[i].key);
+		}
+	}
+}
+
+/* Hyphenated compounds and mixed-script repair, through nxt_words. */
+typedef struct joins {
+	nx_buf out;
+} joins;
+
+static int joins_fn(void *ctx, const nxt_token *t)
+{
+	joins *j = ctx;
+
+	if (j->out.len)
+		nx_buf_putc(&j->out, ' ');
+	nx_buf_puts(&j->out, t->norm);
+	if (t->joined) {
+		nx_buf_putc(&j->out, '+');
+		nx_buf_puts(&j->out, t->joined);
+		CHECK_INT(strlen(t->joined), t->joined_len);
+	}
+	return 0;
+}
+
+static void test_compounds(nxt_analyzer *a)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "Alma-Ata", "alma ata+almaata" },
+		{ "бизнес-климат", "бизнес климат+бизнесклимат" },
+		{ "Kassym-Jomart Tokayev", "kassym jomart+kassymjomart tokayev" },
+		{ "a-b-c", "a b+ab c+abc" },
+		{ "COVID-19", "covid 19+covid19" },
+		{ "2021-2022", "2021 2022" },             /* numbers: a range */
+		{ "Alma - Ata", "alma ata" },              /* spaced: a dash */
+		{ "Alma\xE2\x80\x91" "Ata", "alma ata+almaata" },  /* U+2011 */
+		{ "Alma\xE2\x80\x93" "Ata", "alma ata" },  /* en dash: a range */
+		{ "Alma--Ata", "alma ata" },
+		/* mixed scripts: Latin o, c in Cyrillic words; Cyrillic а in Latin */
+		{ "Тoкаев", "токаев" },
+		{ "Aлматы", "алматы" },
+		{ "Almаty", "almaty" },
+		{ "Тоқaев", "тоқаев" },
+		{ "Bшq", "bшq" },                          /* ш has no look-alike */
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		joins j = { NX_BUF_INIT };
+		CHECK_INT(nxt_words(a, cases[i].text, strlen(cases[i].text), joins_fn, &j), NX_OK);
+		CHECK_MSG(j.out.ptr && strcmp(j.out.ptr, cases[i].want) == 0, "\"%s\": \"%s\", want \"%s\"",
+			  cases[i].text, j.out.ptr ? j.out.ptr : "", cases[i].want);
+		nx_buf_free(&j.out);
 	}
 }
 
@@ -524,6 +709,9 @@ int main(void)
 	test_sentences(a);
 	test_nesting(a);
 	test_stems(a);
+	test_fold(a);
+	test_keys(a);
+	test_compounds(a);
 	test_guess_lang();
 	test_errors(a);
 	nxt_analyzer_free(a);

@@ -11,6 +11,7 @@
  * and the normalised output are owned by the analyzer and grow as needed.
  */
 #include "nx_text.h"
+#include "nx_text_int.h"
 
 #include "nx_common.h"
 #include "nx_xapian.h"
@@ -28,39 +29,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
-/* ---- the analyzer -------------------------------------------------------- */
-
-/* One cached stemmer per language key; stem == NULL caches "Xapian has no
- * stemmer for this language", so a failed lookup is not repeated per token. */
-typedef struct stem_entry {
-	char lang[16];
-	nxx_stem *stem;
-} stem_entry;
-
-struct nxt_analyzer {
-	UBreakIterator *word_brk;
-	UBreakIterator *sent_brk;
-	UText *word_text;    /* reopened over each caller's text */
-	UText *sent_text;
-	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
-
-	UChar *u16;          /* a word converted to UTF-16 */
-	int32_t u16_cap;
-	UChar *n16;          /* ... and normalised */
-	int32_t n16_cap;
-	char *norm;          /* ... and back in UTF-8: nxt_token.norm */
-	size_t norm_cap;
-
-	/* The iterators keep their position between next() calls, so a
-	 * callback that re-enters the same iteration would corrupt it. */
-	int in_words;
-	int in_sentences;
-
-	stem_entry *stems;
-	size_t nstems, stems_cap;
-	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
-	size_t word_copy_cap;
-};
+/* ---- the analyzer ------------------------------------------------------ */
 
 static int icu_error(const char *what, UErrorCode st)
 {
@@ -81,6 +50,11 @@ int nxt_analyzer_new(nxt_analyzer **out)
 	if (U_FAILURE(st)) {
 		nxt_analyzer_free(a);
 		return icu_error("loading the NFKC_Casefold normalizer", st);
+	}
+	a->nfd = unorm2_getNFDInstance(&st);
+	if (U_FAILURE(st)) {
+		nxt_analyzer_free(a);
+		return icu_error("loading the NFD normalizer", st);
 	}
 	/* Word breaks do not depend on the locale, except through the
 	 * dictionaries, which ICU picks by script. */
@@ -115,6 +89,13 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	free(a->n16);
 	free(a->norm);
 	free(a->word_copy);
+	free(a->chain);
+	free(a->fold);
+	free(a->key);
+	free(a->tmp);
+	free(a->cache);
+	if (a->any_latin)
+		utrans_close(a->any_latin);
 	free(a);
 }
 
@@ -139,7 +120,7 @@ static int grow_uchars(UChar **buf, int32_t *cap, int32_t need)
 	return NX_OK;
 }
 
-static int grow_bytes(char **buf, size_t *cap, size_t need)
+int nxt_grow_bytes(char **buf, size_t *cap, size_t need)
 {
 	size_t n;
 	char *p;
@@ -214,7 +195,7 @@ static int script_class(UChar32 c)
 /* The script of a word's first letter, or DIGIT when a digit comes first.
  * Characters of no particular script (underscores, combining marks) are
  * skipped. */
-static int word_script(const char *w, int32_t n)
+int nxt_word_script(const char *w, int32_t n)
 {
 	int32_t i = 0;
 
@@ -240,6 +221,11 @@ static int word_script(const char *w, int32_t n)
 			return s;
 	}
 	return NXT_SCRIPT_OTHER;
+}
+
+int nxt_word_script_of(const char *w, size_t len)
+{
+	return nxt_word_script(w, len > INT32_MAX ? INT32_MAX : (int32_t)len);
 }
 
 /* Would NFKC_Casefold leave anything of w?  It erases exactly the
@@ -276,7 +262,7 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	if (any < 0x80) {
 		/* ASCII: NFKC_Casefold is plain lower-casing. */
 		size_t m = (size_t)n;
-		if ((rc = grow_bytes(&a->norm, &a->norm_cap, m + 1)))
+		if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, m + 1)))
 			return rc;
 		for (size_t i = 0; i < m; i++) {
 			char c = w[i];
@@ -320,7 +306,7 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 		nlen -= 2;
 
 	/* Each UTF-16 unit becomes at most 3 UTF-8 bytes. */
-	if ((rc = grow_bytes(&a->norm, &a->norm_cap, (size_t)nlen * 3 + 1)))
+	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)nlen * 3 + 1)))
 		return rc;
 	u_strToUTF8(a->norm, (int32_t)(a->norm_cap > INT32_MAX ? INT32_MAX : a->norm_cap),
 		    &blen, a->n16, nlen, &st);
@@ -328,6 +314,55 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 		return icu_error("converting a word to UTF-8", st);
 	a->norm[blen] = '\0';
 	*outlen = (size_t)blen;
+	/* Only a non-ASCII word can mix Latin and Cyrillic letters. */
+	if ((rc = nxt_repair_mixed(a, outlen)) < 0)
+		return rc;
+	return NX_OK;
+}
+
+/* Is text[from, to) one hyphen (-, U+2010, U+2011) and nothing else? */
+static int is_hyphen(const char *text, int32_t from, int32_t to)
+{
+	const unsigned char *p = (const unsigned char *)text + from;
+
+	if (to - from == 1)
+		return p[0] == '-';
+	return to - from == 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x90 || p[2] == 0x91);
+}
+
+/* Compounds longer than this are not joined (they could not be terms). */
+#define MAX_JOINED_BYTES 240
+#define MAX_JOINED_PARTS 6
+
+/* Track chains of words joined by single hyphens: set tok->joined when the
+ * word continues the chain of the previous word (ending at prev_end). */
+static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t prev_end,
+		      int prev_script)
+{
+	int joins = prev_end >= 0 && a->chain_parts > 0 && a->chain_parts < MAX_JOINED_PARTS &&
+		    is_hyphen(text, prev_end, (int32_t)tok->start) &&
+		    !(prev_script == NXT_SCRIPT_DIGIT && tok->script == NXT_SCRIPT_DIGIT) &&
+		    a->chain_len + tok->norm_len <= MAX_JOINED_BYTES;
+	int rc;
+
+	tok->joined = NULL;
+	tok->joined_len = 0;
+	if (!joins) {
+		a->chain_len = 0;
+		a->chain_parts = 0;
+		if (tok->norm_len > MAX_JOINED_BYTES)
+			return NX_OK;
+	}
+	if ((rc = nxt_grow_bytes(&a->chain, &a->chain_cap, a->chain_len + tok->norm_len + 1)))
+		return rc;
+	memcpy(a->chain + a->chain_len, tok->norm, tok->norm_len);
+	a->chain_len += tok->norm_len;
+	a->chain[a->chain_len] = '\0';
+	a->chain_parts++;
+	if (joins) {
+		tok->joined = a->chain;
+		tok->joined_len = a->chain_len;
+	}
 	return NX_OK;
 }
 
@@ -337,7 +372,8 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		     void *ctx, int normalize, size_t *count)
 {
 	nxt_token tok;
-	int32_t prev, cur;
+	int32_t prev, cur, prev_end = -1;
+	int prev_script = NXT_SCRIPT_OTHER;
 	uint32_t index = 0;
 	size_t n = 0;
 	int rc;
@@ -352,6 +388,8 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		return rc;
 
 	a->in_words = 1;
+	a->chain_len = 0;
+	a->chain_parts = 0;
 	rc = NX_OK;
 	prev = ubrk_first(a->word_brk);
 	for (cur = ubrk_next(a->word_brk); cur != UBRK_DONE;
@@ -377,7 +415,14 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		tok.start = (size_t)prev;
 		tok.end = (size_t)cur;
 		tok.index = index++;
-		tok.script = word_script(w, wn);
+		/* The script of the normalised word: mixed-script repair
+		 * may have changed it. */
+		tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX ? INT32_MAX
+									       : (int32_t)tok.norm_len);
+		if ((rc = chain_word(a, &tok, text, prev_end, prev_script)))
+			break;
+		prev_end = cur;
+		prev_script = tok.script;
 		n++;
 		if ((rc = fn(ctx, &tok)) != 0)
 			break;
@@ -527,6 +572,13 @@ static int lang_key(char *key, size_t size, const char *lang)
 	return i > 0;
 }
 
+/* Languages whose Cyrillic words kkstem.c stems. */
+static int is_turkic_lang(const char *key)
+{
+	return strcmp(key, "kk") == 0 || strcmp(key, "ky") == 0 || strcmp(key, "tt") == 0 ||
+	       strcmp(key, "kaz") == 0 || strcmp(key, "kir") == 0 || strcmp(key, "tat") == 0;
+}
+
 static int return_unchanged(const char **out, size_t *outlen, nxt_analyzer *a,
 			    const char *word, size_t len)
 {
@@ -534,7 +586,7 @@ static int return_unchanged(const char **out, size_t *outlen, nxt_analyzer *a,
 
 	if (len == SIZE_MAX)
 		return nx_error_set(NX_ENOMEM, "word too long");
-	if ((rc = grow_bytes(&a->word_copy, &a->word_copy_cap, len + 1)))
+	if ((rc = nxt_grow_bytes(&a->word_copy, &a->word_copy_cap, len + 1)))
 		return rc;
 	if (len)
 		memcpy(a->word_copy, word, len);
@@ -560,6 +612,15 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 		return nx_error_set(NX_EINVAL, "nxt_stem: NULL argument");
 	if (script == NXT_SCRIPT_DIGIT)
 		return return_unchanged(out, outlen, a, word, len);
+
+	/* Kazakh, Kyrgyz and Tatar have no Snowball stemmer: our light
+	 * suffix stripper (kkstem.c) takes their Cyrillic words, and, when
+	 * the language is unknown, Cyrillic words with letters of theirs. */
+	if (script == NXT_SCRIPT_CYRILLIC) {
+		int known = lang && lang_key(key, sizeof key, lang);
+		if (known ? is_turkic_lang(key) : nxt_has_turkic_letters(word, len))
+			return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
+	}
 
 	/* The stemmer of `lang`, if it exists and is made for this script. */
 	if (lang && lang_key(key, sizeof key, lang)) {

@@ -52,7 +52,16 @@ typedef struct nxt_token {
 	size_t norm_len;
 	size_t start, end;  /* byte range of the word in the original text */
 	uint32_t index;     /* 0-based word number within this call */
-	int script;         /* NXT_SCRIPT_* of the word's first letter */
+	int script;         /* NXT_SCRIPT_* of the (normalised) word's first
+			       letter or digit */
+	/* A word joined to the words before it by single hyphens (-, U+2010,
+	 * U+2011, no spaces): the norms of the whole compound so far without
+	 * the hyphens ("Alma-Ata" -> "almaata" on "ata"; "бизнес-климат" ->
+	 * "бизнесклимат"), NUL-terminated and owned by the analyzer like
+	 * norm; else NULL.  Numbers joined to numbers ("2021-2022") are not
+	 * compounds; at most 6 parts and 240 bytes. */
+	const char *joined;
+	size_t joined_len;
 } nxt_token;
 
 enum nxt_script {
@@ -63,6 +72,10 @@ enum nxt_script {
 	NXT_SCRIPT_HAN = 4  /* CJK ideographs, kana, Hangul, Thai ... */
 };
 
+/* The script class (NXT_SCRIPT_*) of a normalised word or compound, as
+ * nxt_token.script: that of its first letter or digit. */
+int nxt_word_script_of(const char *w, size_t len);
+
 /* Return non-zero from the callback to stop; that value is returned. */
 typedef int (*nxt_token_fn)(void *ctx, const nxt_token *tok);
 
@@ -72,11 +85,74 @@ typedef int (*nxt_token_fn)(void *ctx, const nxt_token *tok);
  * of letters, digits, ideographs or kana; punctuation and spaces are not
  * words.  Normalisation: NFKC case folding; typographic apostrophes become
  * ASCII ones and a trailing possessive 's is dropped (Tokayev's -> tokayev).
+ *
+ * Mixed-script repair: a word with both Latin and Cyrillic letters is
+ * rewritten in the script of most of its letters when every letter of the
+ * other script has a look-alike there (a c e o p x y k m t h b i j: "Тoкаев"
+ * with a Latin o -> "токаев"; "Almаty" with a Cyrillic а -> "almaty").
+ * Words whose odd letters have no look-alike stay as they are.
  */
 int nxt_words(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn, void *ctx);
 
 /* Count words (as nxt_words would report them). */
 int nxt_count_words(size_t *out, nxt_analyzer *a, const char *text, size_t len);
+
+/* ---- variant forms (variants.c) ------------------------------------------ */
+
+/*
+ * The folded form of a normalised word: what a reader who leaves out
+ * diacritics and punctuation types.  It is indexed beside the word, at the
+ * same position, and searched for beside it, so café = cafe, Zürich =
+ * Zurich, U.S. = US, don't = dont, O'Brien = OBrien, ёлка = елка.
+ *
+ * Per script, deliberately:
+ *  - Latin: letters lose their diacritics (é -> e, ü -> u, ş -> s, ő -> o,
+ *    å -> a; æ -> ae, ø -> o, ł -> l, ı -> i, ß was already ss).  Readers
+ *    of every Latin-script language here accept the plain letter as a
+ *    stand-in, and the exact form stays indexed, so "für" still finds
+ *    only "für" exactly while "fur" finds both.
+ *  - Cyrillic: only ё -> е, as Russian print and every Russian search
+ *    engine treat them.  й stays (и is another letter: "мой" is not
+ *    "мои"), and so do the Kazakh, Kyrgyz and Tatar letters ә ғ қ ң ө ұ ү
+ *    һ і җ: қ/к, ғ/г, ұ/у distinguish words (қол "hand" / кол).  Those
+ *    meet their Russian counterparts only through match keys (nxt_key).
+ *  - Everywhere: apostrophes and the dots of abbreviations are dropped,
+ *    and combining marks of no script of their own (leftover accents,
+ *    Arabic harakat) go.  Digits (5.93, 16,000) and CJK are unchanged.
+ *
+ * *out is `word` itself when nothing changes, else owned by the analyzer
+ * until the next nxt_fold call.
+ */
+int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *word, size_t len,
+	     int script);
+
+/*
+ * The match key of a normalised Latin or Cyrillic word: its Latin
+ * transliteration in lower-case ASCII with spelling variants merged, so
+ * that one name written by different conventions or in different scripts
+ * has one key.  Токаев, Тоқаев, Tokayev, Toqaev, Tokaev -> "tokaev";
+ * Назарбаев, Nazarbayev -> "nazarbaev"; Жомарт, Zhomart, Jomart ->
+ * "jomart".
+ *
+ *  - Transliteration: BGN/PCGN (the press's system) without diacritics:
+ *    Russian letters as ICU's Russian-Latin/BGN, Kazakh ones as
+ *    Kazakh-Latin/BGN (қ q, ғ gh, ң ng, ұ ү u, ө o, ә a, һ h, і i), the
+ *    letters of Ukrainian, Belarusian, Serbian, Macedonian, Tatar by their
+ *    BGN values.  A table does this (ICU's transforms are too slow per
+ *    word); ICU's Any-Latin, cached, handles any other letter.
+ *  - Variant rules, applied to Latin words too: kh = h, zh = dzh = j,
+ *    gh before a vowel = g, q = k, x = ks, ss = s, y between vowels
+ *    dropped (Tokayev = Tokaev), initial ye before a consonant = e
+ *    (Yerlan = Erlan), final y / iy / ii = i (Sergey = Sergei, Dmitriy =
+ *    Dmitry = Dmitrii).  Non-alphanumerics are dropped.
+ *
+ * Rules that would merge frequent English words were left out (doubled
+ * letters other than ss: later/latter; w = v; ts = c); EVALUATION.md has the
+ * measurements.  Words of other scripts, and digits, have no key: *outlen
+ * is 0.  *out is owned by the analyzer until the next nxt_key call.
+ */
+int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *word, size_t len,
+	    int script);
 
 /* ---- sentences ---------------------------------------------------------- */
 
@@ -96,9 +172,12 @@ const char *nxt_guess_lang(const char *text, size_t len);
 /*
  * Stem a normalised word for language `lang` (ISO 639-1 code).  When no
  * stemmer exists for `lang`, or lang is NULL/"", the stemmer is chosen by the
- * word's script (Latin: English, Cyrillic: Russian).  Words of other scripts
- * and digits are returned unchanged.  *out is owned by the analyzer and valid
- * until the next call.
+ * word's script (Latin: English, Cyrillic: Russian).  Kazakh, Kyrgyz and
+ * Tatar ("kk", "ky", "tt") Cyrillic words go to a light suffix stripper
+ * (kkstem.c: Тоқаевтың, Тоқаевқа -> тоқаев), and so do Cyrillic words with
+ * letters of those languages (ә ғ қ ң ө ұ ү һ і җ) when lang is NULL/"".
+ * Words of other scripts and digits are returned unchanged.  *out is owned
+ * by the analyzer and valid until the next call.
  */
 int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
 	     const char *word, size_t len, int script);

@@ -1,0 +1,114 @@
+/*
+ * nx_text_int.h — what the files of text/ share and nothing outside needs:
+ * the analyzer's fields, and helpers between analyzer.c, variants.c and
+ * kkstem.c.
+ */
+#ifndef NX_TEXT_INT_H
+#define NX_TEXT_INT_H
+
+#include "nx_text.h"
+#include "nx_xapian.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+#include <unicode/utext.h>
+#include <unicode/utrans.h>
+
+/* One cached stemmer per language key; stem == NULL caches "Xapian has no
+ * stemmer for this language", so a failed lookup is not repeated per token. */
+typedef struct stem_entry {
+	char lang[16];
+	nxx_stem *stem;
+} stem_entry;
+
+/* A transliteration cache slot (variants.c): the word and its match key,
+ * both short enough for the slot; longer words are not cached. */
+#define NXT_CACHE_WORD 48
+typedef struct nxt_cache_slot {
+	uint32_t hash;
+	uint32_t used;        /* analyzer's tick at the last use */
+	uint8_t wlen, klen;   /* wlen == 0: empty */
+	char word[NXT_CACHE_WORD];
+	char key[NXT_CACHE_WORD];
+} nxt_cache_slot;
+
+/* 2-way set associative: a set's older entry is the one replaced. */
+#define NXT_CACHE_SETS 1024
+
+struct nxt_analyzer {
+	UBreakIterator *word_brk;
+	UBreakIterator *sent_brk;
+	UText *word_text;    /* reopened over each caller's text */
+	UText *sent_text;
+	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
+	const UNormalizer2 *nfd;      /* likewise */
+
+	UChar *u16;          /* a word converted to UTF-16 */
+	int32_t u16_cap;
+	UChar *n16;          /* ... and normalised */
+	int32_t n16_cap;
+	char *norm;          /* ... and back in UTF-8: nxt_token.norm */
+	size_t norm_cap;
+
+	/* Hyphenated compounds: the norms of the chain of words joined by
+	 * single hyphens so far, concatenated (nxt_token.joined). */
+	char *chain;
+	size_t chain_len, chain_cap;
+	unsigned chain_parts;
+
+	/* The iterators keep their position between next() calls, so a
+	 * callback that re-enters the same iteration would corrupt it. */
+	int in_words;
+	int in_sentences;
+
+	stem_entry *stems;
+	size_t nstems, stems_cap;
+	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
+	size_t word_copy_cap;
+
+	/* variants.c: outputs of nxt_fold and nxt_key, a scratch buffer,
+	 * the fallback transliterator and its cache. */
+	char *fold;
+	size_t fold_cap;
+	char *key;
+	size_t key_cap;
+	char *tmp;
+	size_t tmp_cap;
+	UTransliterator *any_latin;  /* opened on first use */
+	int any_latin_failed;
+	nxt_cache_slot *cache;       /* NXT_CACHE_SETS * 2 slots, on first use */
+	uint32_t cache_tick;
+	unsigned long cache_hits, cache_misses;
+};
+
+/* Grow a byte buffer to hold at least `need` bytes (doubling). */
+int nxt_grow_bytes(char **buf, size_t *cap, size_t need);
+
+/*
+ * Mixed-script repair of a normalised word in a->norm (variants.c): a word
+ * with both Latin and Cyrillic letters is rewritten in one script when the
+ * other script's letters all look like letters of the first.  *len is
+ * updated.  Returns 1 when the word changed, 0 when not, < 0 on error.
+ */
+int nxt_repair_mixed(nxt_analyzer *a, size_t *len);
+
+/* The spelling-variant rules of match keys over a lower-case ASCII
+ * transliteration s[0, n), written to out (room for 2n + 1 bytes);
+ * returns the key's length. */
+size_t nxt_key_rules(char *out, const char *s, size_t n);
+
+/* The script class (NXT_SCRIPT_*) of a word's first letter or digit. */
+int nxt_word_script(const char *w, int32_t n);
+
+/* Does the Cyrillic word have letters of Kazakh, Kyrgyz or Tatar that
+ * Russian lacks (ә ғ қ ң ө ұ ү һ і җ)? */
+int nxt_has_turkic_letters(const char *w, size_t n);
+
+/* The Kazakh/Kyrgyz/Tatar suffix stripper (kkstem.c): the length in bytes
+ * of the stem of the lower-case Cyrillic word w (a prefix of w). */
+size_t nxt_kk_stem_len(const char *w, size_t n);
+
+#endif /* NX_TEXT_INT_H */
