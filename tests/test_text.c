@@ -645,14 +645,21 @@ static void test_guess_lang(void)
 		 * lacks) and without ї є ґ ў (which Kazakh lacks) */
 		{ "Даже он проценті де болмайды.", "kk" },
 		{ "Масові протести в Казахстані почалися мирно і спокійно.", "ru" },
-		{ "Масові протести в Казахстані почалися мирно і спокійно, її є.", "ru" },
+		/* 40 letters or more: libexttextcat */
+		{ "Масові протести в Казахстані почалися мирно і спокійно, її є.", "uk" },
+		{ "Die Proteste in Kasachstan begannen friedlich am Neujahrswochenende.", "de" },
+		{ "Кыргызстандын президенти Садыр Жапаров бүгүн Бишкекте жыйын өткөрдү.", "ky" },
+		{ "Les manifestations au Kazakhstan ont commencé pacifiquement.", "fr" },
 		{ "Масавыя пратэсты ў Казахстане пачаліся мірна.", "ru" },
 		/* one stray Kazakh letter in a long Russian text is noise */
 		{ "Президент Казахстана Касым-Жомарт Токаев заявил, что в Алматы (Алматы қаласы) "
 		  "введен режим чрезвычайного положения, и пообещал жестко действовать против "
 		  "участников беспорядков, которых он назвал террористами и бандитами.", "ru" },
 		{ "Токаев said: the protests in Almaty were organised by foreign terrorists.", "en" },
-		{ "北京是中国的首都", "" },
+		/* CJK by script */
+		{ "北京是中国的首都", "zh" },
+		{ "東京は日本の首都です", "ja" },
+		{ "서울은 한국의 수도입니다", "ko" },
 		{ "12345", "" },
 		{ "", "" },
 		{ "... -- !!", "" },

@@ -164,9 +164,12 @@ int nxt_sentences(nxt_analyzer *a, const char *text, size_t len, nxt_span_fn fn,
 
 /* ---- languages and stems ------------------------------------------------ */
 
-/* A guess at the language of `text` from its letters: "kk" for Cyrillic with
- * Kazakh-specific letters, "ru" for other Cyrillic, "en" for Latin, "" when
- * unknown.  Static string. */
+/* The language of `text` as an ISO 639-1 code ("en", "kk", "zh" ...):
+ * Chinese, Japanese and Korean by their scripts; other texts of 40 letters
+ * or more by libexttextcat (its first 1,000 bytes); shorter ones, or when
+ * it is unsure, by letters: "kk" for Cyrillic with Kazakh-specific letters,
+ * "ru" for other Cyrillic, "en" for Latin; "" when unknown.  Static string.
+ * Thread-safe (calls to libexttextcat are serialised). */
 const char *nxt_guess_lang(const char *text, size_t len);
 
 /*
