@@ -139,27 +139,73 @@ typedef struct nx_db_stats {
 	uint64_t articles;
 	uint64_t passages;
 	uint32_t schema_version;
+	/* since 0.2 */
+	uint64_t sources;      /* source files the index keeps state for */
+	uint64_t disk_bytes;   /* space the index directory takes on disk */
 } nx_db_stats;
 
 NX_EXPORT int nx_db_stats_get(nx_db_stats *out, nx_db *db);
 
+/* Called by nx_db_languages for each language: its code ("en") and the
+ * number of passages in it.  Return non-zero to stop. */
+typedef int (*nx_lang_fn)(void *data, const char *lang, uint64_t passages);
+
+/* The languages of the index, in code order. */
+NX_EXPORT int nx_db_languages(nx_db *db, nx_lang_fn fn, void *data);
+
 /* ---- indexing ----------------------------------------------------------- */
+
+typedef struct nx_index_stats nx_index_stats;
+
+/* Where a run of nx_index_paths is (nx_index_progress.phase). */
+typedef enum nx_index_phase {
+	NX_PHASE_SCAN = 0,   /* walking the paths, comparing files with the index */
+	NX_PHASE_READ = 1,   /* reading new and changed sources */
+	NX_PHASE_PRUNE = 2,  /* deleting sources that disappeared */
+	NX_PHASE_DONE = 3    /* finished (reported once, last) */
+} nx_index_phase;
+
+typedef struct nx_index_progress {
+	nx_index_phase phase;
+	uint64_t sources_found;   /* source files found by the scan so far */
+	uint64_t sources_todo;    /* of those, new or changed: to be read */
+	uint64_t sources_done;    /* of those, read so far */
+	uint64_t bytes_todo;      /* their (uncompressed) size, as far as known */
+	uint64_t bytes_done;      /* bytes read so far */
+	double seconds;           /* since the run started */
+	const char *path;         /* the source being read, or NULL */
+	const nx_index_stats *stats; /* the counters so far */
+} nx_index_progress;
+
+/* Called by nx_index_paths about ten times a second at most, and once at
+ * the end (NX_PHASE_DONE).  `p` is valid only during the call. */
+typedef void (*nx_progress_fn)(void *data, const nx_index_progress *p);
+
+/* nx_index_options.flags */
+#define NX_INDEX_FORCE 1u     /* read and re-analyse every source, changed or not */
+#define NX_INDEX_NO_PRUNE 2u  /* keep what sources that disappeared had indexed */
 
 typedef struct nx_index_options {
 	unsigned version;           /* NX_INDEX_OPTIONS_VERSION */
 	unsigned passage_min_words; /* a passage grows to at least this ... */
 	unsigned passage_max_words; /* ... and stops before exceeding this */
 	size_t max_record_bytes;    /* larger JSONL lines / text files are errors */
-	unsigned commit_every;      /* articles per commit (crash loses <= this) */
+	unsigned commit_every;      /* changes per commit: articles added, replaced
+				       or deleted (a crash loses at most this) */
 	nx_diag_fn diag;            /* may be NULL: diagnostics are then dropped */
 	void *diag_data;
+	/* version 2 */
+	unsigned flags;             /* NX_INDEX_FORCE, NX_INDEX_NO_PRUNE */
+	nx_progress_fn progress;    /* may be NULL */
+	void *progress_data;
 } nx_index_options;
 
-#define NX_INDEX_OPTIONS_VERSION 1
+/* Version 1 (without flags and progress) is still accepted. */
+#define NX_INDEX_OPTIONS_VERSION 2
 #define NX_INDEX_OPTIONS_INIT \
-	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL }
+	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL, 0, NULL, NULL }
 
-typedef struct nx_index_stats {
+struct nx_index_stats {
 	uint64_t files;           /* source files read (fully or partly) */
 	uint64_t files_failed;    /* sources that could not be (fully) indexed */
 	uint64_t files_skipped;   /* files of unsupported type inside directories */
@@ -169,11 +215,36 @@ typedef struct nx_index_stats {
 	uint64_t bytes;           /* bytes of (uncompressed) input read */
 	uint64_t utf8_repaired;   /* invalid UTF-8 sequences replaced by U+FFFD */
 	double seconds;           /* wall-clock time spent */
-} nx_index_stats;
+	/* Since version 2 of nx_index_options (not written for version 1) */
+	uint64_t added;           /* articles new to the index */
+	uint64_t updated;         /* articles replaced by a changed version */
+	uint64_t deleted;         /* articles deleted: their record or source is gone */
+	uint64_t unchanged;       /* articles found as they were indexed */
+	uint64_t sources_found;   /* source files found under the paths */
+	uint64_t sources_unchanged; /* of those, unchanged (most not even read) */
+	uint64_t sources_deleted; /* sources gone from disk, removed from the index */
+	uint64_t commits;         /* batches committed */
+};
 
 /*
  * Index the files and directories in `paths` (directories recursively;
  * hidden entries skipped) into `db`, which must be open for writing.
+ *
+ * Incremental: the index keeps, per source file, its size, times, inode and
+ * the content hash of every article it produced.  A file whose stat() is
+ * unchanged is not read; a changed file is read, and of its articles only
+ * new and changed ones are analysed and written; articles a file no longer
+ * holds are deleted (unless another file holds them now).  Sources that no
+ * longer exist under a path given are deleted with their articles, unless
+ * NX_INDEX_NO_PRUNE; a path that is missing, or a directory in which nothing
+ * indexable is found, is an error and nothing under it is deleted (an
+ * unmounted disk must not empty the index).  NX_INDEX_FORCE re-reads and
+ * re-analyses everything (after an upgrade of the text analysis).
+ *
+ * Changes are committed in batches of opts->commit_every, each together
+ * with the state of the sources it concerns, as a Xapian transaction: a
+ * crash or a failed call keeps the last committed batch, never half an
+ * article, and the next run completes the work.
  *
  * Supported sources: plain text (.txt, .md: the first line, or the first
  * Markdown heading, is the title), JSON Lines (.jsonl, .ndjson: one article
@@ -186,10 +257,19 @@ typedef struct nx_index_stats {
  * not make the call fail.  The call itself fails only when the index cannot
  * be written (NX_EIO, NX_ENOMEM, NX_ECORRUPT ...); committed work is kept.
  *
- * `opts` may be NULL for the defaults; `stats` may be NULL.
+ * `opts` may be NULL for the defaults; `stats` may be NULL.  With version 1
+ * options only the fields of nx_index_stats up to `seconds` are written.
  */
 NX_EXPORT int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 			     const nx_index_options *opts, nx_index_stats *stats);
+
+/*
+ * The counters of the last nx_index_paths() run that completed on this
+ * index, and when it ended (*when: seconds since 1970; may be NULL).
+ * NX_ENOTFOUND when no run has completed since the index was created (or
+ * since before newsidx 0.2 wrote it).
+ */
+NX_EXPORT int nx_db_last_run(nx_index_stats *out, int64_t *when, nx_db *db);
 
 /* ---- searching ---------------------------------------------------------- */
 

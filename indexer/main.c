@@ -1,13 +1,17 @@
 /*
- * main.c — the `indexer` program: index news files into a newsidx index.
- * It uses only the public API of newsidx.h.
+ * main.c — the `indexer` program: index news files into a newsidx index,
+ * incrementally, one writer at a time, quietly enough for cron; and
+ * `indexer --status`.  It uses only the public API of newsidx.h.
  */
 #include "newsidx.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exit codes (documented in --help and README.md). */
@@ -21,7 +25,8 @@ enum {
 
 static const char usage_text[] =
 	"Usage: indexer [OPTIONS] PATH...\n"
-	"Index news files into a newsidx index.\n"
+	"       indexer --status [--db DIR]\n"
+	"Index news files into a newsidx index, or describe the index.\n"
 	"\n"
 	"PATH may be a file or a directory (searched recursively; hidden entries are\n"
 	"skipped).  Sources:\n"
@@ -33,13 +38,33 @@ static const char usage_text[] =
 	"never across a blank line).  Re-indexing an article (same id, or same path\n"
 	"for text files) replaces it.\n"
 	"\n"
+	"Re-running on the same paths is incremental: files whose size, times and\n"
+	"inode are unchanged are not read; of a changed file only new and changed\n"
+	"articles are written, and those it no longer holds are deleted; files that\n"
+	"no longer exist under a PATH are deleted from the index (not when PATH itself\n"
+	"is missing or has nothing indexable in it: an unmounted disk must not empty\n"
+	"the index).  Changes are committed in batches (--batch); if the indexer is\n"
+	"killed, the index keeps the last batch and the next run finishes the work.\n"
+	"\n"
 	"Options:\n"
 	"  --db DIR       the index (default: $NEWSIDX_DB, else $XDG_DATA_HOME/newsidx/index,\n"
 	"                 else ~/.local/share/newsidx/index); created if missing\n"
+	"  --wait SECONDS when another indexer is writing to the index, wait up to\n"
+	"                 SECONDS for it to finish (default 0: exit 75 at once)\n"
+	"  --force        read and re-analyse every file, changed or not\n"
+	"  --batch N      commit every N changes (default 1000)\n"
+	"  --no-prune     keep the articles of files that no longer exist\n"
+	"  --status       print what the index holds and how the last run went\n"
 	"  -q, --quiet    print only errors\n"
-	"  -v, --verbose  also print notes (e.g. files of unknown type skipped)\n"
+	"  -v, --verbose  print a summary, warnings and notes (e.g. files of unknown\n"
+	"                 type skipped) even when not on a terminal\n"
 	"  -h, --help     show this help\n"
 	"  --version      show the version\n"
+	"\n"
+	"Output: errors, one line each (indexer: PATH[:LINE]: error: REASON), on\n"
+	"stderr.  On a terminal also warnings, a progress bar (stderr) and a one-line\n"
+	"summary (stdout); when neither is a terminal (cron) nothing else, so a run\n"
+	"in which nothing failed prints nothing.\n"
 	"\n"
 	"Exit status:\n"
 	"  0   all sources indexed\n"
@@ -48,28 +73,43 @@ static const char usage_text[] =
 	"  2   usage error\n"
 	"  3   the index could not be opened or written (not an index, damaged,\n"
 	"      incompatible version, I/O error)\n"
-	"  75  another indexer is writing to the index; try again later\n";
+	"  75  another indexer is writing to the index (still, after --wait); try\n"
+	"      again later\n";
 
-typedef struct diag_state {
+/* ---- what to print ------------------------------------------------------ */
+
+typedef struct ui {
 	int verbose;
 	int quiet;
+	int tty_out, tty_err;
+	int bar;                 /* a progress bar is on screen (stderr) */
+	double read_start;       /* seconds into the run the reading began */
 	unsigned long warnings, errors;
-} diag_state;
+} ui;
+
+static void clear_bar(ui *u)
+{
+	if (u->bar) {
+		fputs("\r\033[K", stderr);
+		u->bar = 0;
+	}
+}
 
 static void on_diag(void *data, const nx_diag *d)
 {
-	diag_state *s = data;
+	ui *u = data;
 	const char *kind = d->severity == NX_SEV_ERROR ? "error" :
 			   d->severity == NX_SEV_WARNING ? "warning" : "note";
 
 	if (d->severity == NX_SEV_ERROR)
-		s->errors++;
+		u->errors++;
 	else if (d->severity == NX_SEV_WARNING)
-		s->warnings++;
-	if (d->severity == NX_SEV_NOTE && !s->verbose)
+		u->warnings++;
+	if (d->severity == NX_SEV_NOTE && !u->verbose)
 		return;
-	if (d->severity == NX_SEV_WARNING && s->quiet)
+	if (d->severity == NX_SEV_WARNING && (u->quiet || !(u->verbose || u->tty_err)))
 		return;
+	clear_bar(u);
 	if (d->path && d->line)
 		fprintf(stderr, "indexer: %s:%lu: %s: %s\n", d->path, d->line, kind, d->message);
 	else if (d->path)
@@ -78,15 +118,188 @@ static void on_diag(void *data, const nx_diag *d)
 		fprintf(stderr, "indexer: %s: %s\n", kind, d->message);
 }
 
-static int exit_for(int status)
+static void fmt_duration(char *out, size_t n, double s)
 {
-	return status == NX_EBUSY ? EXIT_BUSY : EXIT_INDEX;
+	long t = s < 0 ? 0 : s > 359999 ? 359999 : (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* The progress bar (nx_progress_fn): stderr, terminal only. */
+static void on_progress(void *data, const nx_index_progress *p)
+{
+	ui *u = data;
+	char eta[32] = "", line[160];
+	double frac, rate, elapsed;
+	int width = 24, filled;
+
+	switch (p->phase) {
+	case NX_PHASE_SCAN:
+		snprintf(line, sizeof line, "scanning: %llu files, %llu to read",
+			 (unsigned long long)p->sources_found, (unsigned long long)p->sources_todo);
+		break;
+	case NX_PHASE_READ:
+		if (u->read_start == 0)
+			u->read_start = p->seconds > 0 ? p->seconds : 1e-9;
+		if (!p->sources_todo)
+			return;
+		frac = p->bytes_todo ? (double)p->bytes_done / (double)p->bytes_todo :
+				       (double)p->sources_done / (double)p->sources_todo;
+		if (frac > 1)
+			frac = 1;
+		elapsed = p->seconds - u->read_start;
+		rate = elapsed > 0.5 ? (double)p->bytes_done / elapsed : 0;
+		if (rate > 0 && p->bytes_todo > p->bytes_done)
+			fmt_duration(eta, sizeof eta, (double)(p->bytes_todo - p->bytes_done) / rate);
+		filled = (int)(frac * width);
+		snprintf(line, sizeof line, "[%.*s%*s] %3d%%  %llu/%llu files  %.1f MB/s%s%s",
+			 filled, "########################", width - filled, "", (int)(frac * 100),
+			 (unsigned long long)p->sources_done, (unsigned long long)p->sources_todo,
+			 rate / 1e6, *eta ? "  ETA " : "", eta);
+		break;
+	case NX_PHASE_PRUNE:
+		snprintf(line, sizeof line, "deleting files that disappeared: %llu",
+			 (unsigned long long)p->stats->sources_deleted);
+		break;
+	default:
+		clear_bar(u);
+		return;
+	}
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	u->bar = 1;
+}
+
+static void print_summary(const char *dbpath, const nx_index_stats *s, int verbose)
+{
+	unsigned long long failed = s->files_failed + s->records_failed;
+
+	printf("%s: %llu added, %llu updated, %llu deleted, %llu unchanged, %llu failed in %.2f s"
+	       " (%llu file%s read, %.2f MB, %llu passages written",
+	       dbpath, (unsigned long long)s->added, (unsigned long long)s->updated,
+	       (unsigned long long)s->deleted, (unsigned long long)s->unchanged, failed, s->seconds,
+	       (unsigned long long)s->files, s->files == 1 ? "" : "s", s->bytes / 1e6,
+	       (unsigned long long)s->passages);
+	if (s->sources_deleted)
+		printf("; %llu file%s gone", (unsigned long long)s->sources_deleted,
+		       s->sources_deleted == 1 ? "" : "s");
+	if (failed)
+		printf("; failed: %llu file%s, %llu record%s", (unsigned long long)s->files_failed,
+		       s->files_failed == 1 ? "" : "s", (unsigned long long)s->records_failed,
+		       s->records_failed == 1 ? "" : "s");
+	if (s->utf8_repaired)
+		printf("; %llu invalid UTF-8 sequence%s repaired",
+		       (unsigned long long)s->utf8_repaired, s->utf8_repaired == 1 ? "" : "s");
+	if (s->files_skipped)
+		printf("; %llu file%s of unknown type skipped%s", (unsigned long long)s->files_skipped,
+		       s->files_skipped == 1 ? "" : "s", verbose ? "" : " (-v lists them)");
+	printf(")\n");
+}
+
+/* ---- --status ----------------------------------------------------------- */
+
+static int print_lang(void *data, const char *lang, uint64_t passages)
+{
+	int *first = data;
+
+	printf("%s%s %llu", *first ? "" : ", ", lang, (unsigned long long)passages);
+	*first = 0;
+	return 0;
+}
+
+static int show_status(const char *dbpath)
+{
+	nx_db *db = NULL;
+	nx_db_stats ds;
+	nx_index_stats last;
+	int64_t when = 0;
+	int rc, first = 1;
+
+	if ((rc = nx_db_open(&db, dbpath, NX_OPEN_READ)) != NX_OK) {
+		fprintf(stderr, "indexer: cannot open index: %s\n", nx_error_message());
+		return EXIT_INDEX;
+	}
+	if ((rc = nx_db_stats_get(&ds, db)) != NX_OK) {
+		fprintf(stderr, "indexer: reading the index: %s\n", nx_error_message());
+		nx_db_close(db);
+		return EXIT_INDEX;
+	}
+	printf("index:     %s\n", dbpath);
+	printf("articles:  %llu\n", (unsigned long long)ds.articles);
+	printf("passages:  %llu\n", (unsigned long long)ds.passages);
+	printf("files:     %llu\n", (unsigned long long)ds.sources);
+	printf("languages: ");
+	if ((rc = nx_db_languages(db, print_lang, &first)) != NX_OK) {
+		fprintf(stderr, "\nindexer: reading the index: %s\n", nx_error_message());
+		nx_db_close(db);
+		return EXIT_INDEX;
+	}
+	printf("%s\n", first ? "none" : " (passages)");
+	printf("size:      %.1f MB on disk\n", ds.disk_bytes / 1e6);
+	rc = nx_db_last_run(&last, &when, db);
+	if (rc == NX_OK) {
+		char iso[32];
+		time_t t = (time_t)when;
+		struct tm tm;
+		double ago = difftime(time(NULL), t);
+
+		gmtime_r(&t, &tm);
+		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("last run:  %s (%.0f min ago): %llu added, %llu updated, %llu deleted, "
+		       "%llu unchanged, %llu failed in %.2f s\n",
+		       iso, ago / 60, (unsigned long long)last.added, (unsigned long long)last.updated,
+		       (unsigned long long)last.deleted, (unsigned long long)last.unchanged,
+		       (unsigned long long)(last.files_failed + last.records_failed), last.seconds);
+	} else if (rc == NX_ENOTFOUND) {
+		printf("last run:  none recorded\n");
+	} else {
+		fprintf(stderr, "indexer: reading the index: %s\n", nx_error_message());
+		nx_db_close(db);
+		return EXIT_INDEX;
+	}
+	nx_db_close(db);
+	return EXIT_OK;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Open for writing; while another writer holds the lock, retry for up to
+ * `wait` seconds. */
+static int open_writer(nx_db **db, const char *path, double wait)
+{
+	double deadline = now_seconds() + wait, left;
+	int rc;
+
+	for (;;) {
+		rc = nx_db_open(db, path, NX_OPEN_WRITE);
+		left = deadline - now_seconds();
+		if (rc != NX_EBUSY || left <= 0)
+			return rc;
+		usleep((useconds_t)((left < 0.2 ? left : 0.2) * 1e6));
+	}
 }
 
 int main(int argc, char **argv)
 {
+	enum { OPT_WAIT = 256, OPT_FORCE, OPT_NO_PRUNE, OPT_STATUS, OPT_BATCH };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "no-prune", no_argument, NULL, OPT_NO_PRUNE },
+		{ "status", no_argument, NULL, OPT_STATUS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -95,22 +308,54 @@ int main(int argc, char **argv)
 	};
 	nx_index_options opts = NX_INDEX_OPTIONS_INIT;
 	nx_index_stats stats;
-	diag_state ds = { 0, 0, 0, 0 };
-	char *dbpath = NULL;
+	ui u;
+	char *dbpath = NULL, *end;
 	nx_db *db = NULL;
-	int c, rc;
+	double wait = 0;
+	int c, rc, status = 0;
 
+	memset(&u, 0, sizeof u);
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			free(dbpath);
 			dbpath = strdup(optarg);
 			break;
+		case OPT_WAIT:
+			wait = strtod(optarg, &end);
+			if (end == optarg || *end || !(wait >= 0 && wait <= 86400 * 7)) {
+				fprintf(stderr, "indexer: --wait wants a number of seconds (0 to 604800), "
+					"not '%s'\n", optarg);
+				free(dbpath);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_BATCH: {
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || *optarg == '-' || n == 0 || n > 10000000) {
+				fprintf(stderr, "indexer: --batch wants a number of changes (1 to "
+					"10000000), not '%s'\n", optarg);
+				free(dbpath);
+				return EXIT_USAGE;
+			}
+			opts.commit_every = (unsigned)n;
+			break;
+		}
+		case OPT_FORCE:
+			opts.flags |= NX_INDEX_FORCE;
+			break;
+		case OPT_NO_PRUNE:
+			opts.flags |= NX_INDEX_NO_PRUNE;
+			break;
+		case OPT_STATUS:
+			status = 1;
+			break;
 		case 'q':
-			ds.quiet = 1;
+			u.quiet = 1;
 			break;
 		case 'v':
-			ds.verbose = 1;
+			u.verbose = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -126,7 +371,13 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (status && optind < argc) {
+		fputs("indexer: --status takes no PATH\n"
+		      "Try 'indexer --help' for more information.\n", stderr);
+		free(dbpath);
+		return EXIT_USAGE;
+	}
+	if (!status && optind >= argc) {
 		fputs("indexer: no PATH given: name the files or directories to index\n"
 		      "Try 'indexer --help' for more information.\n", stderr);
 		free(dbpath);
@@ -136,51 +387,46 @@ int main(int argc, char **argv)
 		fprintf(stderr, "indexer: %s; or give --db DIR\n", nx_error_message());
 		return EXIT_USAGE;
 	}
-	if ((rc = nx_db_open(&db, dbpath, NX_OPEN_WRITE)) != NX_OK) {
-		fprintf(stderr, "indexer: cannot open index: %s\n", nx_error_message());
-		if (rc == NX_EBUSY)
-			fputs("indexer: another indexer is running on this index; try again later\n",
-			      stderr);
+	if (status) {
+		rc = show_status(dbpath);
 		free(dbpath);
-		return exit_for(rc);
+		return rc;
 	}
 
+	if ((rc = open_writer(&db, dbpath, wait)) != NX_OK) {
+		if (rc == NX_EBUSY)
+			fprintf(stderr, "indexer: %s: another indexer is writing to this index%s; "
+				"try again later\n", dbpath,
+				wait > 0 ? " (still, after waiting)" : "");
+		else
+			fprintf(stderr, "indexer: cannot open index: %s\n", nx_error_message());
+		free(dbpath);
+		return rc == NX_EBUSY ? EXIT_BUSY : EXIT_INDEX;
+	}
+
+	u.tty_out = isatty(STDOUT_FILENO);
+	u.tty_err = isatty(STDERR_FILENO);
 	opts.diag = on_diag;
-	opts.diag_data = &ds;
+	opts.diag_data = &u;
+	if (u.tty_err && !u.quiet) {
+		opts.progress = on_progress;
+		opts.progress_data = &u;
+	}
 	rc = nx_index_paths(db, (const char *const *)argv + optind, (size_t)(argc - optind),
 			    &opts, &stats);
-	if (rc == NX_OK)
-		rc = nx_db_commit(db);
+	clear_bar(&u);
 	if (rc != NX_OK) {
 		fprintf(stderr, "indexer: indexing stopped: %s\n", nx_error_message());
-		fprintf(stderr, "indexer: the index keeps everything committed before the error\n");
+		fprintf(stderr, "indexer: the index keeps everything committed before the error; "
+			"the next run goes on from there\n");
 		nx_db_close(db);
 		free(dbpath);
-		return exit_for(rc);
+		return rc == NX_EBUSY ? EXIT_BUSY : EXIT_INDEX;
 	}
 	nx_db_close(db);
 
-	if (!ds.quiet) {
-		printf("indexed %llu article%s (%llu passages, %.2f MB) from %llu file%s in %.2f s",
-		       (unsigned long long)stats.articles, stats.articles == 1 ? "" : "s",
-		       (unsigned long long)stats.passages, stats.bytes / 1e6,
-		       (unsigned long long)stats.files, stats.files == 1 ? "" : "s", stats.seconds);
-		if (stats.files_failed || stats.records_failed)
-			printf("; %llu file%s and %llu record%s failed",
-			       (unsigned long long)stats.files_failed,
-			       stats.files_failed == 1 ? "" : "s",
-			       (unsigned long long)stats.records_failed,
-			       stats.records_failed == 1 ? "" : "s");
-		if (stats.utf8_repaired)
-			printf("; %llu invalid UTF-8 sequence%s repaired",
-			       (unsigned long long)stats.utf8_repaired,
-			       stats.utf8_repaired == 1 ? "" : "s");
-		if (stats.files_skipped)
-			printf("; %llu file%s of unknown type skipped%s",
-			       (unsigned long long)stats.files_skipped,
-			       stats.files_skipped == 1 ? "" : "s", ds.verbose ? "" : " (-v lists them)");
-		printf("\nindex: %s\n", dbpath);
-	}
+	if (u.verbose || (u.tty_out && !u.quiet))
+		print_summary(dbpath, &stats, u.verbose);
 	free(dbpath);
-	return ds.errors || stats.files_failed || stats.records_failed ? EXIT_PARTIAL : EXIT_OK;
+	return u.errors || stats.files_failed || stats.records_failed ? EXIT_PARTIAL : EXIT_OK;
 }

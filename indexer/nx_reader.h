@@ -45,6 +45,22 @@ enum nx_source_kind {
 /* The kind of source a file name denotes (after stripping a .gz suffix). */
 enum nx_source_kind nx_source_kind_of(const char *path);
 
+struct stat;
+
+/* What an nx_found_fn returns besides an error (< 0) that stops the walk. */
+enum {
+	NX_FOUND_READ = 0,  /* read the source now */
+	NX_FOUND_SKIP = 1   /* do not read it; it counts as read without error */
+};
+
+/* Called for each source file a walk finds (by name, and a regular file or
+ * a symbolic link to one), before it is read: `path` as walked, `abspath`
+ * its absolute path without symbolic links (the article source), `st` the
+ * stat of the file itself (of the target for a link).  All are valid only
+ * during the call. */
+typedef int (*nx_found_fn)(void *ctx, const char *path, const char *abspath,
+			   const struct stat *st);
+
 typedef struct nx_read_ctx {
 	nx_article_fn on_article;
 	void *article_ctx;
@@ -54,6 +70,8 @@ typedef struct nx_read_ctx {
 	nx_index_stats *stats;    /* counters updated: files, files_failed,
 				     files_skipped, records_failed, bytes,
 				     utf8_repaired (may be NULL) */
+	nx_found_fn on_found;     /* may be NULL: every source found is read */
+	void *found_ctx;
 } nx_read_ctx;
 
 /*
@@ -73,13 +91,22 @@ typedef struct nx_read_ctx {
 int nx_read_file(const char *path, const nx_read_ctx *ctx);
 
 /*
+ * Read one source file found earlier (by nx_read_path with an on_found that
+ * said NX_FOUND_SKIP): `path` names it in diagnostics, `abspath` is its
+ * absolute path as on_found got it (NULL: worked out here).  on_found is
+ * not called.  Same return convention as nx_read_file.
+ */
+int nx_read_source(const char *path, const char *abspath, const nx_read_ctx *ctx);
+
+/*
  * Read a path: a file (any name; the kind comes from the name and, failing
  * that, is an error), or a directory walked recursively in sorted order
  * (entries starting with '.' skipped; files of unknown kind counted in
  * files_skipped and reported as notes).  A directory with no readable
  * source in it is reported as an error.  Same return convention as
- * nx_read_file: NX_OK unless the path as a whole failed or on_article
- * stopped the walk.
+ * nx_read_file: NX_OK unless the path as a whole failed or on_article (or
+ * on_found) stopped the walk.  With ctx->on_found, each source is offered
+ * to it first and read only when it returns NX_FOUND_READ.
  */
 int nx_read_path(const char *path, const nx_read_ctx *ctx);
 

@@ -52,12 +52,15 @@ enum nx_source_kind nx_source_kind_of(const char *path)
 
 /* ---- one file --------------------------------------------------------------- */
 
-/* Read one file; *stopped tells a stop by on_article from a failed file. */
-static int read_file(const char *path, const nx_read_ctx *ctx, int *stopped)
+/* Read one file; *stopped tells a stop by on_article from a failed file.
+ * `abspath` is its absolute path, or NULL to work it out here. */
+static int read_file(const char *path, const char *known_abspath, const nx_read_ctx *ctx,
+		     int *stopped)
 {
 	enum nx_source_kind kind = nx_source_kind_of(path);
 	nx_source src = NX_SOURCE_INIT;
-	char *abspath;
+	char *abspath = NULL;
+	const char *id;
 	int rc;
 
 	*stopped = 0;
@@ -76,11 +79,13 @@ static int read_file(const char *path, const nx_read_ctx *ctx, int *stopped)
 	 * was started in.  realpath() cannot fail for a file we just opened
 	 * but for lack of memory or a rename meanwhile; the given path will
 	 * do then. */
-	abspath = realpath(path, NULL);
+	if (!known_abspath)
+		abspath = realpath(path, NULL);
+	id = known_abspath ? known_abspath : abspath ? abspath : path;
 	if (kind == NX_SOURCE_TEXT)
-		rc = nx_read_text_source(&src, path, abspath ? abspath : path, ctx, stopped);
+		rc = nx_read_text_source(&src, path, id, ctx, stopped);
 	else
-		rc = nx_read_jsonl_source(&src, path, abspath ? abspath : path, ctx, stopped);
+		rc = nx_read_jsonl_source(&src, path, id, ctx, stopped);
 	free(abspath);
 	nx_source_close(&src);
 	return rc;
@@ -97,7 +102,38 @@ int nx_read_file(const char *path, const nx_read_ctx *ctx)
 
 	if (!path || !ctx)
 		return nx_error_set(NX_EINVAL, "nx_read_file: NULL argument");
-	return read_file(path, ctx, &stopped);
+	return read_file(path, NULL, ctx, &stopped);
+}
+
+int nx_read_source(const char *path, const char *abspath, const nx_read_ctx *ctx)
+{
+	int stopped;
+
+	if (!path || !ctx)
+		return nx_error_set(NX_EINVAL, "nx_read_source: NULL argument");
+	return read_file(path, abspath, ctx, &stopped);
+}
+
+/*
+ * A source found: offer it to on_found, then read it unless told to skip.
+ * Returns NX_OK or the status of a failed read; *stopped is set when
+ * on_article or on_found stopped everything (that status is returned).
+ */
+static int found_file(const char *path, const char *abspath, const struct stat *st,
+		      const nx_read_ctx *ctx, int *stopped)
+{
+	*stopped = 0;
+	if (ctx->on_found) {
+		int r = ctx->on_found(ctx->found_ctx, path, abspath, st);
+
+		if (r < 0) {
+			*stopped = 1;
+			return r;
+		}
+		if (r == NX_FOUND_SKIP)
+			return NX_OK;
+	}
+	return read_file(path, abspath, ctx, stopped);
 }
 
 /* ---- directories -------------------------------------------------------------- */
@@ -109,6 +145,7 @@ typedef struct dir_id {
 
 typedef struct walk {
 	const nx_read_ctx *ctx;
+	nx_buf abs;            /* absolute path of the directory being walked */
 	dir_id *stack;         /* the directories on the current path */
 	size_t depth, cap;
 	unsigned long found;   /* source files met (by name) */
@@ -159,12 +196,15 @@ static int push_dir(walk *w, const struct stat *st)
 
 static int walk_dir(walk *w, const char *dir, const struct stat *dirst);
 
-/* One entry of a directory.  Returns non-OK only to stop the whole walk. */
+/* One entry of a directory; w->abs holds its absolute path (the walked
+ * directories are not symbolic links, so only a link itself needs
+ * realpath()).  Returns non-OK only to stop the whole walk. */
 static int walk_entry(walk *w, const char *path)
 {
 	const nx_read_ctx *ctx = w->ctx;
 	struct stat st, target;
-	int rc, stopped;
+	char *linked = NULL;
+	int rc, stopped, is_link;
 
 	if (lstat(path, &st) != 0) {
 		/* Gone since readdir: a race with someone deleting files. */
@@ -173,7 +213,8 @@ static int walk_entry(walk *w, const char *path)
 		NX_STAT_ADD(ctx, files_failed, 1);
 		return NX_OK;
 	}
-	if (S_ISLNK(st.st_mode) && stat(path, &target) == 0) {
+	is_link = S_ISLNK(st.st_mode);
+	if (is_link && stat(path, &target) == 0) {
 		if (S_ISDIR(target.st_mode)) {
 			nx_report(ctx, NX_SEV_NOTE, NX_EUNSUPPORTED, path, 0,
 				  "symbolic link to a directory not followed");
@@ -200,7 +241,10 @@ static int walk_entry(walk *w, const char *path)
 		return NX_OK;
 	}
 	w->found++;
-	rc = read_file(path, ctx, &stopped);
+	if (is_link)
+		linked = realpath(path, NULL);
+	rc = found_file(path, is_link ? linked : w->abs.ptr, &st, ctx, &stopped);
+	free(linked);
 	if (stopped) {
 		w->stopped = 1;
 		return rc;
@@ -217,7 +261,7 @@ static int walk_dir(walk *w, const char *dir, const struct stat *dirst)
 	const nx_read_ctx *ctx = w->ctx;
 	struct dirent **names = NULL;
 	nx_buf child = NX_BUF_INIT;
-	size_t dirlen = strlen(dir);
+	size_t dirlen = strlen(dir), abslen = w->abs.len;
 	int n, i, rc = NX_OK;
 
 	if (on_stack(w, dirst)) {
@@ -246,7 +290,12 @@ static int walk_dir(walk *w, const char *dir, const struct stat *dirst)
 		if (!(dirlen == 1 && dir[0] == '/'))
 			nx_buf_putc(&child, '/');
 		nx_buf_puts(&child, names[i]->d_name);
-		if (child.failed) {
+		w->abs.len = abslen;
+		if (!(abslen == 1 && w->abs.ptr[0] == '/'))
+			nx_buf_putc(&w->abs, '/');
+		nx_buf_puts(&w->abs, names[i]->d_name);
+		if (child.failed || w->abs.failed) {
+			nx_error_set(NX_ENOMEM, "out of memory walking directories");
 			w->last_error = nx_report_last_error(ctx, dir, 0);
 			break;
 		}
@@ -256,6 +305,10 @@ static int walk_dir(walk *w, const char *dir, const struct stat *dirst)
 	}
 	w->depth--;
 out:
+	if (!w->abs.failed) {
+		w->abs.len = abslen;
+		w->abs.ptr[abslen] = '\0';
+	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -269,7 +322,8 @@ int nx_read_path(const char *path, const nx_read_ctx *ctx)
 {
 	struct stat st;
 	walk w;
-	int rc;
+	char *abspath;
+	int rc, stopped;
 
 	if (!path || !ctx)
 		return nx_error_set(NX_EINVAL, "nx_read_path: NULL argument");
@@ -286,13 +340,30 @@ int nx_read_path(const char *path, const nx_read_ctx *ctx)
 		NX_STAT_ADD(ctx, files_failed, 1);
 		return rc;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return nx_read_file(path, ctx);
+	/* realpath() fails here only for lack of memory, or when the path
+	 * vanished since stat(): reading will tell which. */
+	abspath = realpath(path, NULL);
+	if (!S_ISDIR(st.st_mode)) {
+		if (nx_source_kind_of(path) == NX_SOURCE_UNKNOWN || !abspath) {
+			free(abspath);
+			return nx_read_file(path, ctx);  /* reports the failure */
+		}
+		rc = found_file(path, abspath, &st, ctx, &stopped);
+		free(abspath);
+		return rc;
+	}
 
 	memset(&w, 0, sizeof w);
 	w.ctx = ctx;
+	nx_buf_puts(&w.abs, abspath ? abspath : path);
+	free(abspath);
+	if (w.abs.failed) {
+		nx_buf_free(&w.abs);
+		return nx_error_set(NX_ENOMEM, "out of memory walking directories");
+	}
 	rc = walk_dir(&w, path, &st);
 	free(w.stack);
+	nx_buf_free(&w.abs);
 	if (w.stopped)
 		return rc;
 	if (w.dirs == 0)

@@ -24,6 +24,20 @@
  *   K       stem key    the match key of the word's stem (Z), no positions,
  *                       when it differs from the stem: Тоқаевтың (kk) and
  *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
+ *   (none)  folded      the word's folded form (nxt_fold: café -> cafe,
+ *                       u.s -> us, ёлка -> елка), at the word's position,
+ *                       when it differs from the word
+ *   (none)  compound    the words of a hyphenated compound joined
+ *                       (nxt_token.joined: Alma-Ata -> almaata), with its
+ *                       folded form, at the position of its last word
+ *   X       key         the match key (nxt_key: Latin transliteration with
+ *                       spelling variants merged: Тоқаев, Tokayev ->
+ *                       tokaev) of a Latin or Cyrillic word or compound, at
+ *                       its position, when it differs from its unprefixed
+ *                       forms (a key equal to one of them is found there)
+ *   K       stem key    the match key of the word's stem (Z), no positions,
+ *                       when it differs from the stem: Тоқаевтың (kk) and
+ *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
  *   Z       stem        Snowball stem of each word, no positions (ranking);
  *                       language from the article ("lang", else guessed)
  *   S       title stem  stems of the article title, wdf 1 (title matches)
@@ -58,6 +72,20 @@
  *   newsidx.schema   "1" — checked on open (NX_ENOTINDEX when absent from a
  *                    non-empty database, NX_EVERSION when different)
  *   newsidx.created  ISO 8601 time the index was created
+ *   newsidx.lastrun  JSON object: the counters of the last completed indexing
+ *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
+ *   newsidx.src:KEY  the state of one source file (indexer/state.c); KEY is
+ *                    its source key, as in its P terms.  Text:
+ *                      "nxsrc 1 FLAGS SIZE INO MTIME_S MTIME_NS CTIME_S
+ *                       CTIME_NS NARTICLES PATHLEN\n" PATH "\n"
+ *                      then per article "HASH KEYLEN KEY\n"
+ *                    FLAGS: 1 complete (read to the end; the signature is
+ *                    valid), 2 racy (modified within a second of being read:
+ *                    read again next time).  HASH: 16 hex digits of the
+ *                    article's content hash (fields, source, passage sizes);
+ *                    KEY: its article key.  Written in the same transaction
+ *                    as the documents it describes.  Indexes without these
+ *                    entries (before 0.2) work: every source is read once.
  */
 #ifndef NX_STORE_H
 #define NX_STORE_H
@@ -75,8 +103,12 @@ extern "C" {
 #define NX_SCHEMA_VERSION 1
 #define NX_META_SCHEMA "newsidx.schema"
 #define NX_META_CREATED "newsidx.created"
+#define NX_META_LAST_RUN "newsidx.lastrun"
+#define NX_META_SOURCE "newsidx.src:"
 
 #define NX_PREFIX_STEM "Z"
+#define NX_PREFIX_KEY "X"
+#define NX_PREFIX_STEM_KEY "K"
 #define NX_PREFIX_KEY "X"
 #define NX_PREFIX_STEM_KEY "K"
 #define NX_PREFIX_TITLE "S"
@@ -114,6 +146,9 @@ int nx_store_key(nx_buf *b, const char *id);
 /* Parse the start of `date` as YYYY-MM-DD (a time may follow).  On success
  * writes "YYYY-MM-DD" (11 bytes with NUL) into iso and returns 1; else 0. */
 int nx_store_parse_date(char iso[11], const char *date);
+
+/* Record the counters of a completed indexing run (NX_META_LAST_RUN). */
+int nx_store_put_last_run(nx_db *db, const nx_index_stats *s);
 
 /* ---- people (people.c) ---------------------------------------------------- */
 

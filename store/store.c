@@ -6,11 +6,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- paths -------------------------------------------------------------- */
 
@@ -60,17 +64,43 @@ static int make_parents(const char *path)
 	return rc;
 }
 
+/* Is the Xapian lock file in `dir` held by a process?  (A writer holds an
+ * fcntl lock on it for as long as it has the database open.) */
+static int lock_held(const char *dir)
+{
+	nx_buf b = NX_BUF_INIT;
+	struct flock fl;
+	int fd, held = 0;
+
+	nx_buf_printf(&b, "%s/flintlock", dir);
+	fd = b.failed ? -1 : open(b.ptr, O_RDONLY | O_CLOEXEC);
+	nx_buf_free(&b);
+	if (fd < 0)
+		return 0;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+		held = 1;
+	close(fd);
+	return held;
+}
+
 /* Does the directory hold a Xapian database, or nothing at all?
- * Returns 1 for a database, 0 for empty, -1 for anything else. */
+ * Returns 1 for a database, 0 for empty, 2 for a database that another
+ * process is creating right now (Xapian's files, the lock held, but no
+ * version file yet), -1 for anything else. */
 static int dir_kind(const char *path)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
-	int kind = 0;
+	int kind = 0, xapian_files = 0;
 
 	if (!d)
 		return -1;
 	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		if (!strcmp(e->d_name, "iamglass") || !strcmp(e->d_name, "iamchert") ||
@@ -78,9 +108,15 @@ static int dir_kind(const char *path)
 			kind = 1;
 			break;
 		}
-		kind = -1;
+		if (!strcmp(e->d_name, "flintlock") || !strncmp(e->d_name, "iamglass", 8) ||
+		    (len > 6 && !strcmp(e->d_name + len - 6, ".glass")))
+			xapian_files = 1;
+		else
+			kind = -1;
 	}
 	closedir(d);
+	if (kind == 0 && xapian_files && lock_held(path))
+		kind = 2;
 	return kind;
 }
 
@@ -153,6 +189,9 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 	} else {
 		int kind = dir_kind(path);
 
+		if (kind == 2)
+			return nx_error_set(mode == NX_OPEN_READ ? NX_ENOTFOUND : NX_EBUSY,
+					    "the index at %s is being created by another process", path);
 		if (kind < 0)
 			return nx_error_set(NX_ENOTINDEX,
 					    "%s is a directory that holds something other than an index; "
@@ -239,6 +278,30 @@ static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
 	return 0;
 }
 
+static int count_key(void *ctx, const char *key, size_t len)
+{
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+/* Space the files directly in `dir` take on disk (an index is flat). */
+static uint64_t dir_disk_bytes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	uint64_t total = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			total += (uint64_t)st.st_blocks * 512;
+	}
+	closedir(d);
+	return total;
+}
+
 int nx_db_stats_get(nx_db_stats *out, nx_db *db)
 {
 	uint32_t ndocs = 0;
@@ -251,7 +314,124 @@ int nx_db_stats_get(nx_db_stats *out, nx_db *db)
 		return rc;
 	out->passages = ndocs;
 	out->schema_version = NX_SCHEMA_VERSION;
-	return nxx_db_allterms(db->x, NX_PREFIX_ARTICLE, count_term, &out->articles);
+	if ((rc = nxx_db_allterms(db->x, NX_PREFIX_ARTICLE, count_term, &out->articles)) ||
+	    (rc = nxx_db_metadata_keys(db->x, NX_META_SOURCE, count_key, &out->sources)))
+		return rc;
+	out->disk_bytes = dir_disk_bytes(db->path);
+	return NX_OK;
+}
+
+typedef struct lang_ctx {
+	nx_lang_fn fn;
+	void *data;
+	nx_buf code;
+} lang_ctx;
+
+static int on_lang_term(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	lang_ctx *c = vc;
+	size_t plen = strlen(NX_PREFIX_LANG);
+
+	nx_buf_clear(&c->code);
+	if (nx_buf_put(&c->code, term + plen, len - plen))
+		return NX_ENOMEM;
+	return c->fn(c->data, c->code.ptr, tf);
+}
+
+int nx_db_languages(nx_db *db, nx_lang_fn fn, void *data)
+{
+	lang_ctx c = { fn, data, NX_BUF_INIT };
+	int rc;
+
+	if (!db || !fn)
+		return nx_error_set(NX_EINVAL, "nx_db_languages: NULL argument");
+	rc = nxx_db_allterms(db->x, NX_PREFIX_LANG, on_lang_term, &c);
+	nx_buf_free(&c.code);
+	return rc;
+}
+
+/* ---- the last indexing run ----------------------------------------------- */
+
+/* The counters of nx_index_stats by name, for NX_META_LAST_RUN. */
+static const struct {
+	const char *name;
+	size_t off;
+} run_counters[] = {
+#define C(f) { #f, offsetof(nx_index_stats, f) }
+	C(files), C(files_failed), C(files_skipped), C(articles), C(records_failed),
+	C(passages), C(bytes), C(utf8_repaired), C(added), C(updated), C(deleted),
+	C(unchanged), C(sources_found), C(sources_unchanged), C(sources_deleted), C(commits),
+#undef C
+};
+
+int nx_store_put_last_run(nx_db *db, const nx_index_stats *s)
+{
+	json_t *o = json_object();
+	char when[32], *text = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc = NX_OK;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!o || json_object_set_new(o, "time", json_string(when)) ||
+	    json_object_set_new(o, "unix", json_integer((json_int_t)now)) ||
+	    json_object_set_new(o, "seconds", json_real(s->seconds)))
+		rc = NX_ENOMEM;
+	for (size_t i = 0; !rc && i < sizeof run_counters / sizeof run_counters[0]; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)s + run_counters[i].off, sizeof v);
+		if (json_object_set_new(o, run_counters[i].name, json_integer((json_int_t)v)))
+			rc = NX_ENOMEM;
+	}
+	if (!rc && !(text = json_dumps(o, JSON_COMPACT)))
+		rc = NX_ENOMEM;
+	json_decref(o);
+	if (rc)
+		return nx_error_set(NX_ENOMEM, "out of memory recording the indexing run");
+	rc = nxx_db_set_metadata(db->x, NX_META_LAST_RUN, text, strlen(text));
+	free(text);
+	return rc;
+}
+
+int nx_db_last_run(nx_index_stats *out, int64_t *when, nx_db *db)
+{
+	json_error_t err;
+	json_t *o;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (when)
+		*when = 0;
+	if (!db)
+		return nx_error_set(NX_EINVAL, "no index handle");
+	if ((rc = nxx_db_get_metadata(&text, &len, db->x, NX_META_LAST_RUN)))
+		return rc;
+	if (!len) {
+		free(text);
+		return nx_error_set(NX_ENOTFOUND, "%s: no indexing run has completed", db->path);
+	}
+	o = json_loadb(text, len, 0, &err);
+	free(text);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return nx_error_set(NX_ECORRUPT, "%s: unreadable record of the last run", db->path);
+	}
+	for (size_t i = 0; i < sizeof run_counters / sizeof run_counters[0]; i++) {
+		json_t *v = json_object_get(o, run_counters[i].name);
+		uint64_t n = json_is_integer(v) && json_integer_value(v) > 0 ?
+			     (uint64_t)json_integer_value(v) : 0;
+
+		memcpy((char *)out + run_counters[i].off, &n, sizeof n);
+	}
+	out->seconds = json_number_value(json_object_get(o, "seconds"));
+	if (when)
+		*when = (int64_t)json_integer_value(json_object_get(o, "unix"));
+	json_decref(o);
+	return NX_OK;
 }
 
 /* ---- keys and dates ----------------------------------------------------- */

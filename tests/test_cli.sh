@@ -36,9 +36,13 @@ contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
 # ---- indexing the bundled corpus -----------------------------------------------
 run "$INDEXER" --db "$DB" "$SRC/corpus"
 expect_rc 0 "indexing corpus/"
+check "silent when not on a terminal (got '$out$err')" test -z "$out$err"
+rm -rf "$DB"
+run "$INDEXER" -v --db "$DB" "$SRC/corpus"
+expect_rc 0 "indexing corpus/ with -v"
 check "summary line counts articles and passages" \
 	contains "$out" "passages"
-narticles=$(printf '%s\n' "$out" | sed -n 's/^indexed \([0-9]*\) articles.*/\1/p')
+narticles=$(printf '%s\n' "$out" | sed -n 's/^.*: \([0-9]*\) added,.*/\1/p')
 ncorpus=$(find "$SRC/corpus" -name '*.txt' | wc -l)
 check "every corpus text file became an article (got '$narticles', >= $ncorpus)" \
 	test "${narticles:-0}" -ge "$ncorpus"
@@ -133,7 +137,7 @@ done | gzip -c >"$IN/full.jsonl.gz"
 size=$(stat -c %s "$IN/full.jsonl.gz")
 head -c $((size / 2)) "$IN/full.jsonl.gz" >"$IN/mixed/truncated.jsonl.gz"
 
-run "$INDEXER" --db "$DB" "$IN/mixed"
+run "$INDEXER" -v --db "$DB" "$IN/mixed"
 expect_rc 1 "a directory with bad files indexes the rest and exits 1"
 check "invalid UTF-8 is reported" contains "$err" "UTF-8"
 check "the bad JSON line is reported as file:line" contains "$err" "feed.jsonl:2:"

@@ -138,6 +138,7 @@ struct nxx_db {
 	Xapian::WritableDatabase rw;
 	Xapian::Database *rd;
 	int writable;
+	int in_transaction;  /* between nxx_db_begin_transaction and its end */
 	std::string path;
 };
 
@@ -214,6 +215,7 @@ extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
 		db = new nxx_db;
 		db->rd = NULL;
 		db->writable = 0;
+		db->in_transaction = 0;
 		db->path = path;
 		if (flags & NXX_WRITE) {
 			/*
@@ -368,6 +370,89 @@ extern "C" int nxx_db_set_metadata(nxx_db *db, const char *key, const char *val,
 	} catch (...) {
 		return nx_from_exception("writing metadata \"%s\" of %s", key, db->path.c_str());
 	}
+}
+
+extern "C" int nxx_db_metadata_keys(nxx_db *db, const char *prefix, nxx_key_fn fn, void *ctx)
+{
+	if (!db || !fn)
+		return nx_error_set(NX_EINVAL, "metadata keys: NULL argument");
+	if (!prefix)
+		prefix = "";
+	try {
+		std::string pfx(prefix);
+		Xapian::TermIterator end = db->rd->metadata_keys_end(pfx);
+		for (Xapian::TermIterator it = db->rd->metadata_keys_begin(pfx); it != end; ++it) {
+			const std::string &key = *it;
+			int r = fn(ctx, key.data(), key.size());
+			if (r)
+				return r;
+		}
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("listing metadata keys \"%s*\" of %s", prefix, db->path.c_str());
+	}
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+extern "C" int nxx_db_begin_transaction(nxx_db *db)
+{
+	int rc;
+
+	if ((rc = need_writable(db, "begin transaction")) != NX_OK)
+		return rc;
+	if (db->in_transaction)
+		return nx_error_set(NX_EINVAL, "begin transaction: %s: a transaction is already in progress",
+				    db->path.c_str());
+	try {
+		db->rw.begin_transaction(true);
+		db->in_transaction = 1;
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("beginning a transaction on %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_commit_transaction(nxx_db *db)
+{
+	int rc;
+
+	if ((rc = need_writable(db, "commit transaction")) != NX_OK)
+		return rc;
+	if (!db->in_transaction)
+		return nx_error_set(NX_EINVAL, "commit transaction: %s: no transaction in progress",
+				    db->path.c_str());
+	/* Whatever happens, Xapian ends the transaction. */
+	db->in_transaction = 0;
+	try {
+		db->rw.commit_transaction();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("committing a transaction on %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_cancel_transaction(nxx_db *db)
+{
+	int rc;
+
+	if ((rc = need_writable(db, "cancel transaction")) != NX_OK)
+		return rc;
+	if (!db->in_transaction)
+		return nx_error_set(NX_EINVAL, "cancel transaction: %s: no transaction in progress",
+				    db->path.c_str());
+	db->in_transaction = 0;
+	try {
+		db->rw.cancel_transaction();
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("cancelling a transaction on %s", db->path.c_str());
+	}
+}
+
+extern "C" int nxx_db_in_transaction(const nxx_db *db)
+{
+	return db && db->in_transaction;
 }
 
 /* ---- documents ---------------------------------------------------------- */

@@ -46,7 +46,8 @@ enum nxx_open_flags {
 };
 
 /* Open a database.  *out must be freed with nxx_db_close (which commits a
- * writable database; errors at that point are lost, so commit first). */
+ * writable database, unless a transaction is in progress: that is
+ * cancelled; errors at that point are lost, so commit first). */
 int nxx_db_open(nxx_db **out, const char *path, int flags);
 void nxx_db_close(nxx_db *db);
 int nxx_db_is_writable(const nxx_db *db);
@@ -66,6 +67,24 @@ int nxx_db_avlength(double *out, nxx_db *db);
  * *outlen its length (may be NULL). */
 int nxx_db_get_metadata(char **out, size_t *outlen, nxx_db *db, const char *key);
 int nxx_db_set_metadata(nxx_db *db, const char *key, const char *val, size_t len);
+/* Call fn for every metadata key starting with `prefix` (sorted); stop early
+ * when fn returns non-zero (that value is then returned). */
+typedef int (*nxx_key_fn)(void *ctx, const char *key, size_t len);
+int nxx_db_metadata_keys(nxx_db *db, const char *prefix, nxx_key_fn fn, void *ctx);
+
+/*
+ * Transactions (writable databases): every change between begin and commit
+ * is applied at once, or none is.  begin commits changes made before it;
+ * commit_transaction makes the transaction's changes durable (a commit);
+ * cancel_transaction discards them, and so does nxx_db_close or the end of
+ * the process before commit_transaction.  nxx_db_commit inside a
+ * transaction is an error (NX_EINVAL), as is a nested begin.
+ */
+int nxx_db_begin_transaction(nxx_db *db);
+int nxx_db_commit_transaction(nxx_db *db);
+int nxx_db_cancel_transaction(nxx_db *db);
+/* Is a transaction in progress? */
+int nxx_db_in_transaction(const nxx_db *db);
 
 /* ---- documents ---------------------------------------------------------- */
 
