@@ -24,20 +24,6 @@
  *   K       stem key    the match key of the word's stem (Z), no positions,
  *                       when it differs from the stem: Тоқаевтың (kk) and
  *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
- *   (none)  folded      the word's folded form (nxt_fold: café -> cafe,
- *                       u.s -> us, ёлка -> елка), at the word's position,
- *                       when it differs from the word
- *   (none)  compound    the words of a hyphenated compound joined
- *                       (nxt_token.joined: Alma-Ata -> almaata), with its
- *                       folded form, at the position of its last word
- *   X       key         the match key (nxt_key: Latin transliteration with
- *                       spelling variants merged: Тоқаев, Tokayev ->
- *                       tokaev) of a Latin or Cyrillic word or compound, at
- *                       its position, when it differs from its unprefixed
- *                       forms (a key equal to one of them is found there)
- *   K       stem key    the match key of the word's stem (Z), no positions,
- *                       when it differs from the stem: Тоқаевтың (kk) and
- *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
  *   Z       stem        Snowball stem of each word, no positions (ranking);
  *                       language from the article ("lang", else guessed)
  *   S       title stem  stems of the article title, wdf 1 (title matches)
@@ -107,8 +93,6 @@ extern "C" {
 #define NX_META_SOURCE "newsidx.src:"
 
 #define NX_PREFIX_STEM "Z"
-#define NX_PREFIX_KEY "X"
-#define NX_PREFIX_STEM_KEY "K"
 #define NX_PREFIX_KEY "X"
 #define NX_PREFIX_STEM_KEY "K"
 #define NX_PREFIX_TITLE "S"
