@@ -1,0 +1,1016 @@
+/*
+ * eval-names.c — nx_eval_names, the in-process driver of scripts/eval-names:
+ * how well named people are found (issue 5).  It reaches the library's
+ * internals (it links the static archive newsidx_internal), so it can run a
+ * query with name expansion on and off; the library itself has no switch.
+ *
+ * Usage:
+ *   nx_eval_names gen TSV OUT.jsonl ru|en
+ *       one short JSON Lines article per row of the names TSV (latin,
+ *       cyrillic, count): "Президент <Name> выступил." (ru, the Cyrillic
+ *       form) or "President <Name> spoke." (en, the Latin form), the name
+ *       capitalised, id = the row number (1-based, header excluded).
+ *   nx_eval_names recall DB TSV lat2cyr|cyr2lat [--every K] [--threads T]
+ *                 [--misses FILE]
+ *       query each row's other form (with --every K, the rows of every K-th
+ *       pair of rows; lat2cyr: the Latin form against an index of the
+ *       Cyrillic ones) and report recall@1 and recall@10 of
+ *       the right name, for the odd rows (train) and even rows (held out)
+ *       separately.  A hit is right when its row's indexed form is the query
+ *       row's (rows may share a Cyrillic form).  --misses writes the rows
+ *       not found in the top 10.
+ *   nx_eval_names topwords JSONL.gz N
+ *       the N most frequent words written in lower case, one a line.
+ *   nx_eval_names falsexp DB WORDS
+ *       for each word (one a line), its results with name expansion and
+ *       without: the share of words that expand, and whose results (every
+ *       matching article, in order, with scores) change.
+ *   nx_eval_names kaznerd FILE.jsonl
+ *       detection recall of nxt_names on gold person names ("persons") and
+ *       the share of detected names that are not inside a gold name.
+ *   nx_eval_names reuters JSONL.gz [--sample N]
+ *       distinct names nxt_names finds, and a fixed random sample of them
+ *       with their context, for judging by eye.
+ *   nx_eval_names latency DB QUERIES [--reps R]
+ *       per-query latency of each query (one a line) with and without name
+ *       expansion: parse, expand, match, collapse, stored data, highlights
+ *       (what nx_search does), the median of R runs after a warm-up.
+ *   nx_eval_names keys < WORDS
+ *       the name key of each (normalised) word, for looking at misses.
+ *
+ * The query path mirrors query/search.c for queries of plain words: each
+ * word through nx_query_for_word (which expands names when nx_qterms.db is
+ * set), OR-ed, best passage per article, BM25.
+ */
+#include "nx_query.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "nx_eval_names: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void die_rc(int rc, const char *what)
+{
+	fprintf(stderr, "nx_eval_names: %s: %s (%s)\n", what, nx_strerror(rc), nx_error_message());
+	exit(1);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* ---- input files ----------------------------------------------------------- */
+
+/* Lines of a (possibly gzipped) file; the caller frees each and the array. */
+static char **read_lines(const char *path, size_t *n)
+{
+	gzFile f = gzopen(path, "rb");
+	char **v = NULL;
+	size_t cap = 0;
+	nx_buf line = NX_BUF_INIT;
+	char chunk[65536];
+
+	if (!f)
+		die("cannot open %s", path);
+	*n = 0;
+	for (;;) {
+		char *s = gzgets(f, chunk, sizeof chunk);
+		size_t len;
+
+		if (!s && !line.len)
+			break;
+		if (s) {
+			nx_buf_puts(&line, s);
+			len = strlen(s);
+			if (len && s[len - 1] != '\n' && !gzeof(f))
+				continue;
+		}
+		while (line.len && (line.ptr[line.len - 1] == '\n' || line.ptr[line.len - 1] == '\r'))
+			line.ptr[--line.len] = '\0';
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			v = realloc(v, cap * sizeof *v);
+			if (!v)
+				die("out of memory reading %s", path);
+		}
+		v[(*n)++] = nx_strndup(line.ptr ? line.ptr : "", line.len);
+		nx_buf_clear(&line);
+		if (!s)
+			break;
+	}
+	gzclose(f);
+	nx_buf_free(&line);
+	return v;
+}
+
+typedef struct row {
+	char *latin, *cyr;
+} row;
+
+/* The names TSV without its header; rows[i] is row number i + 1. */
+static row *read_tsv(const char *path, size_t *n)
+{
+	size_t nl;
+	char **lines = read_lines(path, &nl);
+	row *rows = calloc(nl ? nl : 1, sizeof *rows);
+
+	*n = 0;
+	for (size_t i = 1; i < nl; i++) {
+		char *t1 = strchr(lines[i], '\t'), *t2;
+
+		if (!t1 || !(t2 = strchr(t1 + 1, '\t')))
+			die("bad line in %s", path);
+		rows[*n].latin = nx_strndup(lines[i], (size_t)(t1 - lines[i]));
+		rows[*n].cyr = nx_strndup(t1 + 1, (size_t)(t2 - t1 - 1));
+		(*n)++;
+	}
+	for (size_t i = 0; i < nl; i++)
+		free(lines[i]);
+	free(lines);
+	return rows;
+}
+
+/* ---- the query path (as query/search.c) ------------------------------------- */
+
+typedef struct searcher {
+	nx_db *db;
+	nxt_analyzer *an;
+	nx_buf scratch;
+	/* results of the last run */
+	char **ids;
+	double *scores;
+	size_t n, cap;
+	size_t expanded;  /* name keys the query expanded to */
+} searcher;
+
+typedef struct word_ctx {
+	searcher *s;
+	nx_qterms *qt;
+	nxx_query **q;
+	size_t n, cap;
+	int rc;
+} word_ctx;
+
+static int on_word(void *vc, const nxt_token *t)
+{
+	word_ctx *w = vc;
+	nxx_query *q = NULL;
+	int rc = nx_query_for_word(&q, w->s->an, w->qt, t, 0, &w->s->scratch);
+
+	if (rc || !q)
+		return rc;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 8;
+		w->q = realloc(w->q, w->cap * sizeof *w->q);
+		if (!w->q)
+			return NX_ENOMEM;
+	}
+	w->q[w->n++] = q;
+	return NX_OK;
+}
+
+static void searcher_open(searcher *s, const char *path)
+{
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = nx_db_open(&s->db, path, NX_OPEN_READ)))
+		die_rc(rc, path);
+	if ((rc = nx_db_analyzer(&s->an, s->db)))
+		die_rc(rc, "analyzer");
+}
+
+static void searcher_clear(searcher *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->ids[i]);
+	s->n = 0;
+}
+
+static void searcher_close(searcher *s)
+{
+	searcher_clear(s);
+	free(s->ids);
+	free(s->scores);
+	nx_buf_free(&s->scratch);
+	nx_db_close(s->db);
+}
+
+/* Run a query of plain words: the best passage per article, `limit` hits;
+ * expand: name expansion on; highlight: also draw the highlights of each
+ * hit from its stored text (what nx_search pays for). */
+static int search(searcher *s, const char *query, int expand, size_t limit, int highlight)
+{
+	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0, NULL, NX_BUF_INIT, 0 };
+	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
+	word_ctx w = { s, &qt, NULL, 0, 0, NX_OK };
+	nxx_query *xq = NULL;
+	nxx_mset *m = NULL;
+	int rc;
+
+	searcher_clear(s);
+	s->expanded = 0;
+	qt.db = expand ? s->db : NULL;
+	rc = nxt_words(s->an, query, strlen(query), on_word, &w);
+	if (!rc && w.n)
+		rc = nxx_query_combine(&xq, NXX_OP_OR, w.q, w.n, 0);
+	for (size_t i = 0; i < w.n; i++)
+		nxx_query_free(w.q[i]);
+	free(w.q);
+	s->expanded = qt.nnames;
+	if (rc || !xq)
+		goto out;
+	eo.limit = limit;
+	eo.collapse_slot = NX_SLOT_ARTICLE;
+	if ((rc = nxx_enquire(&m, s->db->x, xq, &eo)))
+		goto out;
+	size_t n = nxx_mset_size(m);
+	if (n > s->cap) {
+		s->cap = n;
+		s->ids = realloc(s->ids, n * sizeof *s->ids);
+		s->scores = realloc(s->scores, n * sizeof *s->scores);
+		if (!s->ids || !s->scores)
+			die("out of memory holding %s", "results");
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		nxx_hit h;
+		char *v = NULL;
+		size_t vlen;
+
+		if ((rc = nxx_mset_hit(&h, m, i)) ||
+		    (rc = nxx_mset_value(&v, &vlen, m, i, NX_SLOT_ARTICLE)))
+			break;
+		s->ids[s->n] = v;
+		s->scores[s->n++] = h.weight;
+		if (highlight) {
+			char *data = NULL;
+			size_t dlen;
+			json_t *doc;
+			nx_span *spans = NULL;
+			size_t nspans = 0;
+
+			if ((rc = nxx_mset_data(&data, &dlen, m, i)))
+				break;
+			doc = json_loadb(data, dlen, 0, NULL);
+			free(data);
+			if (!doc)
+				die("unreadable stored data in %s", nx_db_path(s->db));
+			const char *text = json_string_value(json_object_get(doc, "text"));
+			const char *lang = json_string_value(json_object_get(doc, "lang"));
+			if (text)
+				rc = nx_highlight(&spans, &nspans, s->an, &qt, lang ? lang : "", text,
+						  strlen(text));
+			free(spans);
+			json_decref(doc);
+		}
+	}
+out:
+	nxx_mset_free(m);
+	nxx_query_free(xq);
+	nx_qterms_free(&qt);
+	return rc;
+}
+
+/* ---- gen -------------------------------------------------------------------- */
+
+/* The name as a person writes it: every letter after a non-letter made
+ * title case ("o'gara" -> "O'Gara", "жан-поль" -> "Жан-Поль"). */
+static void capitalise(nx_buf *out, const char *s)
+{
+	int32_t i = 0, n = (int32_t)strlen(s);
+	int after_letter = 0;
+
+	nx_buf_clear(out);
+	while (i < n) {
+		UChar32 c;
+		char u[4];
+		int32_t ulen = 0;
+		UBool err = 0;
+
+		U8_NEXT(s, i, n, c);
+		if (c < 0)
+			continue;
+		if (u_isalpha(c)) {
+			if (!after_letter)
+				c = u_totitle(c);
+			after_letter = 1;
+		} else {
+			after_letter = 0;
+		}
+		U8_APPEND(u, ulen, 4, c, err);
+		if (!err)
+			nx_buf_put(out, u, (size_t)ulen);
+	}
+	nx_buf_putc(out, '\0');
+	out->len--;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	size_t n;
+	row *rows;
+	FILE *f;
+	nx_buf name = NX_BUF_INIT, text = NX_BUF_INIT;
+	int ru;
+
+	if (argc != 5)
+		die("usage: gen TSV OUT.jsonl ru|en%s", "");
+	ru = strcmp(argv[4], "ru") == 0;
+	rows = read_tsv(argv[2], &n);
+	if (!(f = fopen(argv[3], "w")))
+		die("cannot write %s", argv[3]);
+	for (size_t i = 0; i < n; i++) {
+		char id[32];
+		json_t *o;
+		char *line;
+
+		capitalise(&name, ru ? rows[i].cyr : rows[i].latin);
+		nx_buf_clear(&text);
+		nx_buf_printf(&text, ru ? "Президент %s выступил." : "President %s spoke.", name.ptr);
+		snprintf(id, sizeof id, "%zu", i + 1);
+		o = json_pack("{s:s, s:s, s:s}", "id", id, "lang", ru ? "ru" : "en", "text",
+			      text.ptr);
+		line = json_dumps(o, JSON_COMPACT);
+		fprintf(f, "%s\n", line);
+		free(line);
+		json_decref(o);
+	}
+	if (fclose(f))
+		die("cannot write %s", argv[3]);
+	nx_buf_free(&name);
+	nx_buf_free(&text);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].latin);
+		free(rows[i].cyr);
+	}
+	free(rows);
+	return 0;
+}
+
+/* ---- recall ----------------------------------------------------------------- */
+
+typedef struct recall_job {
+	const char *db;
+	row *rows;
+	size_t n;
+	int lat2cyr;
+	size_t every, first, step;  /* rows first, first + step ... (in units of every) */
+	/* [0] train (odd rows), [1] held out (even rows) */
+	size_t queries[2], at1[2], at10[2], expanded[2];
+	nx_buf misses;
+} recall_job;
+
+static void *recall_thread(void *vj)
+{
+	recall_job *j = vj;
+	searcher s;
+
+	searcher_open(&s, j->db);
+	/* every K-th pair of rows, so both halves are sampled alike */
+	for (size_t k = j->first;; k += j->step) {
+		size_t i = k / 2 * 2 * j->every + k % 2, half = (i + 1) % 2 == 0;
+
+		if (i >= j->n)
+			break;
+		const char *q = j->lat2cyr ? j->rows[i].latin : j->rows[i].cyr;
+		const char *want = j->lat2cyr ? j->rows[i].cyr : j->rows[i].latin;
+		size_t rank = 0;
+		int rc;
+
+		if ((rc = search(&s, q, 1, 10, 0)))
+			die_rc(rc, q);
+		for (size_t h = 0; h < s.n && !rank; h++) {
+			size_t r = strtoul(s.ids[h], NULL, 10);
+
+			if (r >= 1 && r <= j->n) {
+				const row *hr = &j->rows[r - 1];
+
+				if (strcmp(j->lat2cyr ? hr->cyr : hr->latin, want) == 0)
+					rank = h + 1;
+			}
+		}
+		j->queries[half]++;
+		j->at1[half] += rank == 1;
+		j->at10[half] += rank >= 1;
+		j->expanded[half] += s.expanded;
+		if (!rank) {
+			nx_buf_printf(&j->misses, "%zu\t%s\t%s\t%zu", i + 1, q, want, s.n);
+			for (size_t h = 0; h < s.n && h < 3; h++) {
+				size_t r = strtoul(s.ids[h], NULL, 10);
+
+				if (r >= 1 && r <= j->n)
+					nx_buf_printf(&j->misses, "\t%s",
+						      j->lat2cyr ? j->rows[r - 1].cyr :
+								   j->rows[r - 1].latin);
+			}
+			nx_buf_putc(&j->misses, '\n');
+		}
+	}
+	searcher_close(&s);
+	return NULL;
+}
+
+static int cmd_recall(int argc, char **argv)
+{
+	size_t n, every = 1, threads = 2;
+	const char *misses = NULL;
+	row *rows;
+	recall_job jobs[16];
+	pthread_t tid[16];
+	size_t tot[4][2] = { { 0 } };
+	double t0;
+
+	if (argc < 5)
+		die("usage: recall DB TSV lat2cyr|cyr2lat [--every K] [--threads T] [--misses F]%s", "");
+	for (int i = 5; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--every"))
+			every = strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--threads"))
+			threads = strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--misses"))
+			misses = argv[i + 1];
+		else
+			die("unknown option %s", argv[i]);
+	}
+	if (!every)
+		every = 1;
+	if (threads < 1 || threads > 16)
+		threads = 2;
+	rows = read_tsv(argv[3], &n);
+	t0 = now_us();
+	for (size_t t = 0; t < threads; t++) {
+		recall_job *j = &jobs[t];
+
+		memset(j, 0, sizeof *j);
+		j->db = argv[2];
+		j->rows = rows;
+		j->n = n;
+		j->lat2cyr = strcmp(argv[4], "lat2cyr") == 0;
+		j->every = every;
+		j->first = t;
+		j->step = threads;
+		pthread_create(&tid[t], NULL, recall_thread, j);
+	}
+	FILE *mf = misses ? fopen(misses, "w") : NULL;
+	if (misses && !mf)
+		die("cannot write %s", misses);
+	for (size_t t = 0; t < threads; t++) {
+		pthread_join(tid[t], NULL);
+		for (int h = 0; h < 2; h++) {
+			tot[0][h] += jobs[t].queries[h];
+			tot[1][h] += jobs[t].at1[h];
+			tot[2][h] += jobs[t].at10[h];
+			tot[3][h] += jobs[t].expanded[h];
+		}
+		if (mf && jobs[t].misses.len)
+			fwrite(jobs[t].misses.ptr, 1, jobs[t].misses.len, mf);
+		nx_buf_free(&jobs[t].misses);
+	}
+	if (mf)
+		fclose(mf);
+	/* Machine-readable: direction half queries r@1 r@10 mean-keys seconds */
+	for (int h = 0; h < 2; h++)
+		printf("%s\t%s\t%zu\t%.4f\t%.4f\t%.2f\t%.1f\n", argv[4], h ? "heldout" : "train",
+		       tot[0][h], tot[0][h] ? (double)tot[1][h] / tot[0][h] : 0,
+		       tot[0][h] ? (double)tot[2][h] / tot[0][h] : 0,
+		       tot[0][h] ? (double)tot[3][h] / tot[0][h] : 0, (now_us() - t0) / 1e6);
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].latin);
+		free(rows[i].cyr);
+	}
+	free(rows);
+	return 0;
+}
+
+/* ---- topwords --------------------------------------------------------------- */
+
+typedef struct wcount {
+	char *w;
+	size_t n;
+} wcount;
+
+typedef struct wtable {
+	wcount *v;
+	size_t n, cap;  /* open addressing, cap a power of two */
+} wtable;
+
+static uint64_t hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static void wt_add(wtable *t, const char *w, size_t len)
+{
+	if (t->n * 2 >= t->cap) {
+		wtable b = { NULL, 0, t->cap ? t->cap * 2 : 1024 };
+
+		b.v = calloc(b.cap, sizeof *b.v);
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].w) {
+				size_t j = hash(t->v[i].w, strlen(t->v[i].w)) & (b.cap - 1);
+
+				while (b.v[j].w)
+					j = (j + 1) & (b.cap - 1);
+				b.v[j] = t->v[i];
+				b.n++;
+			}
+		free(t->v);
+		*t = b;
+	}
+	size_t j = hash(w, len) & (t->cap - 1);
+	while (t->v[j].w && (strlen(t->v[j].w) != len || memcmp(t->v[j].w, w, len)))
+		j = (j + 1) & (t->cap - 1);
+	if (!t->v[j].w) {
+		t->v[j].w = nx_strndup(w, len);
+		t->n++;
+	}
+	t->v[j].n++;
+}
+
+static int by_count(const void *a, const void *b)
+{
+	const wcount *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->w ? x->w : "", y->w ? y->w : "");
+}
+
+typedef struct lower_ctx {
+	const char *text;
+	wtable *t;
+} lower_ctx;
+
+/* Words written with letters only, none of them upper case. */
+static int on_lower(void *vc, const nxt_token *tok)
+{
+	lower_ctx *c = vc;
+	int32_t i = (int32_t)tok->start, n = (int32_t)tok->end;
+
+	if (tok->script != NXT_SCRIPT_LATIN && tok->script != NXT_SCRIPT_CYRILLIC)
+		return 0;
+	while (i < n) {
+		UChar32 ch;
+
+		U8_NEXT(c->text, i, n, ch);
+		if (ch < 0 || u_isupper(ch) || u_istitle(ch) || u_isdigit(ch))
+			return 0;
+	}
+	wt_add(c->t, tok->norm, tok->norm_len);
+	return 0;
+}
+
+static int cmd_topwords(int argc, char **argv)
+{
+	size_t nl, top;
+	char **lines;
+	nxt_analyzer *an;
+	wtable t = { NULL, 0, 0 };
+
+	if (argc != 4)
+		die("usage: topwords JSONL.gz N%s", "");
+	top = strtoul(argv[3], NULL, 10);
+	lines = read_lines(argv[2], &nl);
+	if (nxt_analyzer_new(&an))
+		die("cannot create an analyzer%s", "");
+	for (size_t i = 0; i < nl; i++) {
+		json_t *o = json_loads(lines[i], 0, NULL);
+		const char *fields[] = { "title", "text" };
+
+		for (size_t f = 0; o && f < 2; f++) {
+			const char *s = json_string_value(json_object_get(o, fields[f]));
+			lower_ctx c = { s, &t };
+
+			if (s)
+				nxt_words(an, s, strlen(s), on_lower, &c);
+		}
+		json_decref(o);
+		free(lines[i]);
+	}
+	free(lines);
+	qsort(t.v, t.cap, sizeof *t.v, by_count);
+	for (size_t i = 0; i < top && i < t.cap && t.v[i].w; i++)
+		printf("%s\n", t.v[i].w);
+	for (size_t i = 0; i < t.cap; i++)
+		free(t.v[i].w);
+	free(t.v);
+	nxt_analyzer_free(an);
+	return 0;
+}
+
+/* ---- falsexp ---------------------------------------------------------------- */
+
+static int same_results(const searcher *a, char **ids, double *scores, size_t n)
+{
+	if (a->n != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(a->ids[i], ids[i]) || a->scores[i] != scores[i])
+			return 0;
+	return 1;
+}
+
+static int cmd_falsexp(int argc, char **argv)
+{
+	searcher s;
+	size_t nw, expanded = 0, changed = 0, changed10 = 0;
+	char **words;
+
+	if (argc != 4)
+		die("usage: falsexp DB WORDS%s", "");
+	searcher_open(&s, argv[2]);
+	words = read_lines(argv[3], &nw);
+	for (size_t i = 0; i < nw; i++) {
+		char **ids;
+		double *scores;
+		size_t n, keys;
+		int rc;
+
+		if ((rc = search(&s, words[i], 0, 100000, 0)))
+			die_rc(rc, words[i]);
+		n = s.n;
+		ids = malloc((n ? n : 1) * sizeof *ids);
+		scores = malloc((n ? n : 1) * sizeof *scores);
+		for (size_t h = 0; h < n; h++) {
+			ids[h] = nx_strdup(s.ids[h]);
+			scores[h] = s.scores[h];
+		}
+		if ((rc = search(&s, words[i], 1, 100000, 0)))
+			die_rc(rc, words[i]);
+		keys = s.expanded;
+		int same = same_results(&s, ids, scores, n);
+		int same10 = 1;
+		for (size_t h = 0; h < 10 && h < n; h++)
+			if (h >= s.n || strcmp(s.ids[h], ids[h]))
+				same10 = 0;
+		if (s.n < 10 && s.n != n)
+			same10 = 0;
+		expanded += keys > 0;
+		changed += !same;
+		changed10 += !same10;
+		if (keys || !same)
+			fprintf(stderr, "falsexp: %s expands to %zu keys%s\n", words[i], keys,
+				same ? "" : same10 ? ", results change" : ", top 10 change");
+		for (size_t h = 0; h < n; h++)
+			free(ids[h]);
+		free(ids);
+		free(scores);
+		free(words[i]);
+	}
+	free(words);
+	printf("words\t%zu\nexpanded\t%zu\nchanged\t%zu\nchanged_top10\t%zu\n", nw, expanded,
+	       changed, changed10);
+	searcher_close(&s);
+	return 0;
+}
+
+/* ---- detection: kaznerd, reuters -------------------------------------------- */
+
+typedef struct span {
+	size_t start, end;
+} span;
+
+typedef struct names_ctx {
+	span *v;
+	size_t n, cap;
+	nx_buf surnames;  /* NUL-separated, as detected */
+} names_ctx;
+
+static int on_name(void *vc, const nxt_name *nm)
+{
+	names_ctx *c = vc;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->v = realloc(c->v, c->cap * sizeof *c->v);
+		if (!c->v)
+			return NX_ENOMEM;
+	}
+	c->v[c->n].start = nm->surname_start;
+	c->v[c->n++].end = nm->surname_end;
+	nx_buf_put(&c->surnames, nm->surname, nm->surname_len);
+	nx_buf_putc(&c->surnames, '\0');
+	return 0;
+}
+
+static int taken(const span *g, size_t ng, size_t start)
+{
+	for (size_t x = 0; x < ng; x++)
+		if (g[x].start == start)
+			return 1;
+	return 0;
+}
+
+static int cmd_kaznerd(int argc, char **argv)
+{
+	size_t nl, gold = 0, found = 0, located = 0, detected = 0, inside = 0;
+	size_t gold1 = 0, found1 = 0;
+	char **lines;
+	nxt_analyzer *an;
+	int verbose = argc > 3 && !strcmp(argv[3], "--verbose");
+
+	if (argc < 3)
+		die("usage: kaznerd FILE.jsonl [--verbose]%s", "");
+	lines = read_lines(argv[2], &nl);
+	if (nxt_analyzer_new(&an))
+		die("cannot create an analyzer%s", "");
+	for (size_t i = 0; i < nl; i++) {
+		json_t *o = json_loads(lines[i], 0, NULL), *persons;
+		const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
+		names_ctx c = { NULL, 0, 0, NX_BUF_INIT };
+		span g[64];
+		size_t ng = 0, k;
+		json_t *p;
+
+		if (!text)
+			die("bad record in %s", argv[2]);
+		nxt_names(an, text, strlen(text), on_name, &c);
+		persons = json_object_get(o, "persons");
+		json_array_foreach(persons, k, p) {
+			const char *name = json_string_value(p);
+			const char *at = name ? strstr(text, name) : NULL;
+			int single = name && !strchr(name, ' ');
+
+			gold++;
+			gold1 += single;
+			/* the same name twice in a sentence: its next occurrence */
+			while (at && taken(g, ng, (size_t)(at - text)))
+				at = strstr(at + 1, name);
+			if (!at || ng == 64)
+				continue;
+			located++;
+			g[ng].start = (size_t)(at - text);
+			g[ng].end = g[ng].start + strlen(name);
+			int hit = 0;
+			for (size_t d = 0; d < c.n; d++)
+				if (c.v[d].start >= g[ng].start && c.v[d].end <= g[ng].end)
+					hit = 1;
+			found += hit;
+			found1 += hit && single;
+			if (!hit && verbose)
+				printf("MISS\t%s\t%s\n", name, text);
+			ng++;
+		}
+		const char *sp = c.surnames.ptr;
+		for (size_t d = 0; d < c.n; d++, sp += strlen(sp) + 1) {
+			int in = 0;
+
+			for (size_t x = 0; x < ng; x++)
+				if (c.v[d].start >= g[x].start && c.v[d].end <= g[x].end)
+					in = 1;
+			detected++;
+			inside += in;
+			if (!in && verbose)
+				printf("FALSE\t%.*s\t%s\n", (int)(c.v[d].end - c.v[d].start),
+				       text + c.v[d].start, text);
+		}
+		free(c.v);
+		nx_buf_free(&c.surnames);
+		json_decref(o);
+		free(lines[i]);
+	}
+	free(lines);
+	nxt_analyzer_free(an);
+	printf("gold\t%zu\nlocated\t%zu\nfound\t%zu\ngold_single\t%zu\nfound_single\t%zu\n"
+	       "detected\t%zu\ndetected_in_gold\t%zu\n",
+	       gold, located, found, gold1, found1, detected, inside);
+	return 0;
+}
+
+typedef struct distinct {
+	wtable t;
+	const char *text;
+	nx_buf ctx;  /* "surname\tcontext\n" of the first sighting of each */
+} distinct;
+
+static int on_reuters_name(void *vc, const nxt_name *nm)
+{
+	distinct *d = vc;
+	size_t before = d->t.n;
+
+	wt_add(&d->t, nm->surname, nm->surname_len);
+	if (d->t.n > before) {
+		size_t a = nm->start > 40 ? nm->start - 40 : 0, b = nm->end + 40;
+		size_t len = strlen(d->text);
+
+		/* whole UTF-8 characters only */
+		while (a > 0 && (d->text[a] & 0xC0) == 0x80)
+			a--;
+		if (b > len)
+			b = len;
+		while (b < len && (d->text[b] & 0xC0) == 0x80)
+			b++;
+		nx_buf_printf(&d->ctx, "%.*s\t", (int)nm->surname_len, nm->surname);
+		for (size_t i = a; i < b; i++)
+			nx_buf_putc(&d->ctx, d->text[i] == '\n' || d->text[i] == '\t' ? ' ' : d->text[i]);
+		nx_buf_putc(&d->ctx, '\n');
+	}
+	return 0;
+}
+
+static int cmd_reuters(int argc, char **argv)
+{
+	size_t nl, sample = 50, mentions = 0;
+	char **lines;
+	nxt_analyzer *an;
+	distinct d = { { NULL, 0, 0 }, NULL, NX_BUF_INIT };
+
+	if (argc < 3)
+		die("usage: reuters JSONL.gz [--sample N]%s", "");
+	if (argc > 4 && !strcmp(argv[3], "--sample"))
+		sample = strtoul(argv[4], NULL, 10);
+	lines = read_lines(argv[2], &nl);
+	if (nxt_analyzer_new(&an))
+		die("cannot create an analyzer%s", "");
+	for (size_t i = 0; i < nl; i++) {
+		json_t *o = json_loads(lines[i], 0, NULL);
+		const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
+
+		if (text) {
+			d.text = text;
+			nxt_names(an, text, strlen(text), on_reuters_name, &d);
+		}
+		json_decref(o);
+		free(lines[i]);
+	}
+	free(lines);
+	for (size_t i = 0; i < d.t.cap; i++)
+		mentions += d.t.v[i].n;
+	printf("distinct\t%zu\nmentions\t%zu\n", d.t.n, mentions);
+	/* A fixed sample: every distinct name in first-seen order, thinned by
+	 * a seeded LCG so the same build gives the same sample. */
+	{
+		size_t nctx = 0;
+		char *p = d.ctx.ptr, **v;
+		uint64_t x = 20261124;
+
+		for (size_t i = 0; i < d.ctx.len; i++)
+			nctx += d.ctx.ptr[i] == '\n';
+		v = malloc((nctx ? nctx : 1) * sizeof *v);
+		for (size_t i = 0; i < nctx; i++) {
+			v[i] = p;
+			p = strchr(p, '\n');
+			*p++ = '\0';
+		}
+		for (size_t i = 0; i + 1 < nctx; i++) {  /* Fisher-Yates */
+			size_t j;
+
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			j = i + (size_t)((x >> 33) % (nctx - i));
+			char *tmp = v[i];
+			v[i] = v[j];
+			v[j] = tmp;
+		}
+		for (size_t i = 0; i < sample && i < nctx; i++)
+			printf("sample\t%s\n", v[i]);
+		free(v);
+	}
+	for (size_t i = 0; i < d.t.cap; i++)
+		free(d.t.v[i].w);
+	free(d.t.v);
+	nx_buf_free(&d.ctx);
+	nxt_analyzer_free(an);
+	return 0;
+}
+
+/* ---- latency ---------------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_latency(int argc, char **argv)
+{
+	searcher s;
+	size_t nq, reps = 5, nexp = 0;
+	char **qs;
+	double *on, *off, *t;
+
+	if (argc < 4)
+		die("usage: latency DB QUERIES [--reps R]%s", "");
+	if (argc > 5 && !strcmp(argv[4], "--reps"))
+		reps = strtoul(argv[5], NULL, 10);
+	if (!reps)
+		reps = 1;
+	searcher_open(&s, argv[2]);
+	qs = read_lines(argv[3], &nq);
+	on = calloc(nq ? nq : 1, sizeof *on);
+	off = calloc(nq ? nq : 1, sizeof *off);
+	t = calloc(reps, sizeof *t);
+	for (int pass = 0; pass < 2; pass++)  /* warm-up: every query both ways */
+		for (size_t i = 0; i < nq; i++)
+			if (search(&s, qs[i], pass, 10, 1))
+				die_rc(nx_error_code(), qs[i]);
+	for (size_t i = 0; i < nq; i++) {
+		for (int expand = 0; expand < 2; expand++) {
+			for (size_t r = 0; r < reps; r++) {
+				double t0 = now_us();
+				int rc = search(&s, qs[i], expand, 10, 1);
+
+				t[r] = now_us() - t0;
+				if (rc)
+					die_rc(rc, qs[i]);
+			}
+			qsort(t, reps, sizeof *t, cmp_double);
+			(expand ? on : off)[i] = t[reps / 2];
+			if (expand)
+				nexp += s.expanded > 1;
+		}
+		printf("query\t%s\t%.1f\t%.1f\n", qs[i], off[i], on[i]);
+	}
+	double son = 0, soff = 0;
+	for (size_t i = 0; i < nq; i++) {
+		son += on[i];
+		soff += off[i];
+	}
+	printf("queries\t%zu\nexpanded\t%zu\nmean_off_us\t%.1f\nmean_on_us\t%.1f\n", nq, nexp,
+	       nq ? soff / nq : 0, nq ? son / nq : 0);
+	qsort(on, nq, sizeof *on, cmp_double);
+	qsort(off, nq, sizeof *off, cmp_double);
+	if (nq)
+		printf("p50_off_us\t%.1f\np50_on_us\t%.1f\np90_off_us\t%.1f\np90_on_us\t%.1f\n",
+		       off[nq / 2], on[nq / 2], off[nq * 9 / 10], on[nq * 9 / 10]);
+	for (size_t i = 0; i < nq; i++)
+		free(qs[i]);
+	free(qs);
+	free(on);
+	free(off);
+	free(t);
+	searcher_close(&s);
+	return 0;
+}
+
+/* ---- keys ------------------------------------------------------------------- */
+
+/* The name key of each word on stdin (after case endings are removed). */
+static int cmd_keys(void)
+{
+	nxt_namekey *k;
+	char line[1024];
+
+	if (nxt_namekey_new(&k))
+		die("cannot create a name keyer%s", "");
+	while (fgets(line, sizeof line, stdin)) {
+		size_t n = strcspn(line, "\r\n");
+		const char *key;
+		size_t klen;
+
+		line[n] = '\0';
+		n = nxt_surname_base(line, n);
+		if (nxt_name_key(&key, &klen, k, line, n))
+			die_rc(nx_error_code(), line);
+		printf("%s\t%s\n", line, key);
+	}
+	nxt_namekey_free(k);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("usage: nx_eval_names gen|recall|topwords|falsexp|kaznerd|reuters|latency|keys ...%s",
+		    "");
+	if (!strcmp(argv[1], "gen"))
+		return cmd_gen(argc, argv);
+	if (!strcmp(argv[1], "recall"))
+		return cmd_recall(argc, argv);
+	if (!strcmp(argv[1], "topwords"))
+		return cmd_topwords(argc, argv);
+	if (!strcmp(argv[1], "falsexp"))
+		return cmd_falsexp(argc, argv);
+	if (!strcmp(argv[1], "kaznerd"))
+		return cmd_kaznerd(argc, argv);
+	if (!strcmp(argv[1], "reuters"))
+		return cmd_reuters(argc, argv);
+	if (!strcmp(argv[1], "latency"))
+		return cmd_latency(argc, argv);
+	if (!strcmp(argv[1], "keys"))
+		return cmd_keys();
+	die("unknown command %s", argv[1]);
+	return 2;
+}
