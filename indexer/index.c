@@ -38,6 +38,12 @@ typedef struct todo {
 	uint64_t bytes;        /* expected (uncompressed) size */
 } todo;
 
+/* A source read to the end that no longer holds some of its articles. */
+typedef struct cleanup {
+	const todo *t;         /* points into index_ctx.todo, complete by then */
+	size_t keys, n;        /* n NUL-terminated article keys at gone_all + keys */
+} cleanup;
+
 typedef struct index_ctx {
 	nx_db *db;
 	nxt_analyzer *an;
@@ -72,6 +78,12 @@ typedef struct index_ctx {
 	nx_map now;            /* articles met in this read */
 	uint64_t changes;      /* index changes made for it */
 	nx_buf enc;            /* scratch for encoding states */
+	/* articles that disappeared from the sources read, deleted last */
+	nx_buf gone;           /* of the current source, NUL-terminated keys */
+	nx_buf gone_all;       /* of all sources */
+	cleanup *cleanup;
+	size_t ncleanup, capcleanup;
+	nx_map gone_set;
 } index_ctx;
 
 static double now_seconds(void)
@@ -603,6 +615,17 @@ static int delete_article(index_ctx *c, const char *akey, size_t len)
 	return nxx_db_delete_documents(c->db->x, c->term.ptr, c->term.len);
 }
 
+/* The flags of the state of a source read to the end.  One modified in the
+ * second before the run started, or since, may change again within the
+ * same timestamp: it is read again next time (not re-analysed, unless it
+ * did change). */
+static unsigned complete_flags(const index_ctx *c, const todo *t)
+{
+	return NX_STATE_COMPLETE | (t->sig.mtime_s >= c->racy_after ? NX_STATE_RACY : 0);
+}
+
+static int defer_cleanup(index_ctx *c, const todo *t, size_t n);
+
 /* Read one listed source and bring the index and its state up to date. */
 static int read_source(index_ctx *c, const todo *t, const nx_read_ctx *rctx)
 {
@@ -610,9 +633,7 @@ static int read_source(index_ctx *c, const todo *t, const nx_read_ctx *rctx)
 	const char *path = c->names.ptr + t->path, *abspath = c->names.ptr + t->abspath;
 	const nx_map_ent *e;
 	nx_state st;
-	size_t i = 0;
-	uint64_t owned;
-	unsigned flags;
+	size_t i = 0, n;
 	int found, rc, read_rc;
 
 	if ((rc = source_keys(c, abspath)) || (rc = load_state(c, &st, &found, abspath)))
@@ -646,30 +667,106 @@ static int read_source(index_ctx *c, const todo *t, const nx_read_ctx *rctx)
 		return changed(c, 0);
 	}
 
-	/* Articles the source no longer holds go, unless another source
-	 * holds them now (a record moved to another file). */
+	/* Articles the source no longer holds are deleted after every changed
+	 * source has been read, so that a record that moved to a file read
+	 * later is not deleted (it is that file's by then).  Until then the
+	 * state keeps them, incomplete: a crash meanwhile and the next run
+	 * reads the source again and finishes the job. */
+	nx_buf_clear(&c->gone);
+	n = 0;
 	while ((e = nx_map_next(&c->old, &i))) {
-		const char *k = nx_map_key(&c->old, e);
-
-		if (nx_map_get(&c->now, k, e->len, NULL))
+		if (nx_map_get(&c->now, nx_map_key(&c->old, e), e->len, NULL))
 			continue;
-		if ((rc = owned_articles(&owned, c, k, e->len)))
+		nx_buf_put(&c->gone, nx_map_key(&c->old, e), e->len + 1);
+		n++;
+	}
+	if (c->gone.failed)
+		return nx_error_set(NX_ENOMEM, "out of memory");
+	if (n) {
+		if ((rc = defer_cleanup(c, t, n)) ||
+		    (rc = nx_state_encode(&c->enc, 0, &none, abspath, &c->now, &c->old)) ||
+		    (rc = put_state(c)))
 			return rc;
-		if (!owned)
-			continue;
-		if ((rc = batch_begin(c)) || (rc = delete_article(c, k, e->len)))
-			return rc;
-		c->stats->deleted++;
-		c->changes++;
-		c->pending++;
+		return changed(c, 0);
 	}
 	if (!c->changes)
 		c->stats->sources_unchanged++;
-	flags = NX_STATE_COMPLETE | (t->sig.mtime_s >= c->racy_after ? NX_STATE_RACY : 0);
-	if ((rc = nx_state_encode(&c->enc, flags, &t->sig, abspath, &c->now, NULL)) ||
+	if ((rc = nx_state_encode(&c->enc, complete_flags(c, t), &t->sig, abspath, &c->now, NULL)) ||
 	    (rc = put_state(c)))
 		return rc;
 	return changed(c, c->changes ? 0 : 1);
+}
+
+/* Remember that source t has n articles to delete (in c->gone). */
+static int defer_cleanup(index_ctx *c, const todo *t, size_t n)
+{
+	cleanup *d;
+
+	if (c->ncleanup == c->capcleanup) {
+		size_t cap = c->capcleanup ? c->capcleanup * 2 : 16;
+		cleanup *p = realloc(c->cleanup, cap * sizeof *p);
+
+		if (!p)
+			return nx_error_set(NX_ENOMEM, "out of memory");
+		c->cleanup = p;
+		c->capcleanup = cap;
+	}
+	d = &c->cleanup[c->ncleanup];
+	d->t = t;
+	d->keys = c->gone_all.len;
+	d->n = n;
+	if (nx_buf_put(&c->gone_all, c->gone.ptr, c->gone.len))
+		return nx_error_set(NX_ENOMEM, "out of memory");
+	c->ncleanup++;
+	return NX_OK;
+}
+
+/* Delete what the sources read no longer hold, unless another source owns
+ * it now; then their states are complete: what they had, less what went. */
+static int clean_up(index_ctx *c)
+{
+	for (size_t i = 0; i < c->ncleanup; i++) {
+		const cleanup *d = &c->cleanup[i];
+		const char *abspath = c->names.ptr + d->t->abspath;
+		const char *k = c->gone_all.ptr + d->keys;
+		const nx_map_ent *e;
+		size_t j = 0;
+		uint64_t owned;
+		nx_state st;
+		int found, rc;
+
+		if ((rc = source_keys(c, abspath)) || (rc = load_state(c, &st, &found, abspath)))
+			return rc;
+		nx_map_clear(&c->old);
+		nx_map_clear(&c->now);
+		nx_map_clear(&c->gone_set);
+		if (found && (rc = nx_state_articles(&st, &c->old)))
+			return rc;
+		for (size_t g = 0; g < d->n; g++, k += strlen(k) + 1) {
+			size_t len = strlen(k);
+
+			if ((rc = nx_map_put(&c->gone_set, k, len, 0, NULL)) ||
+			    (rc = owned_articles(&owned, c, k, len)))
+				return rc;
+			if (!owned)
+				continue;
+			if ((rc = batch_begin(c)) || (rc = delete_article(c, k, len)))
+				return rc;
+			c->stats->deleted++;
+			c->pending++;
+		}
+		while ((e = nx_map_next(&c->old, &j))) {
+			if (!nx_map_get(&c->gone_set, nx_map_key(&c->old, e), e->len, NULL) &&
+			    (rc = nx_map_put(&c->now, nx_map_key(&c->old, e), e->len, e->val, NULL)))
+				return rc;
+		}
+		if ((rc = nx_state_encode(&c->enc, complete_flags(c, d->t), &d->t->sig, abspath,
+					  &c->now, NULL)) ||
+		    (rc = put_state(c)) || (rc = changed(c, 0)))
+			return rc;
+		progress(c, NX_PHASE_READ, abspath, 0);
+	}
+	return NX_OK;
 }
 
 /* ---- sources that disappeared ------------------------------------------- */
@@ -853,6 +950,8 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 		progress(&c, NX_PHASE_READ, NULL, 0);
 	}
 
+	if (!c.fatal && (rc = clean_up(&c)))
+		c.fatal = rc;
 	if (!c.fatal && !(c.o.flags & NX_INDEX_NO_PRUNE)) {
 		progress(&c, NX_PHASE_PRUNE, NULL, 1);
 		if ((rc = prune(&c, roots, npaths)))
@@ -888,6 +987,10 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	nx_buf_free(&c.meta);
 	nx_buf_free(&c.record);
 	nx_buf_free(&c.enc);
+	nx_buf_free(&c.gone);
+	nx_buf_free(&c.gone_all);
+	free(c.cleanup);
+	nx_map_free(&c.gone_set);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.scratch);
 	nx_buf_free(&c.title_terms);
