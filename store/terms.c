@@ -268,8 +268,8 @@ static int query_langs(langs *l, nx_qterms *q)
 /* Each distinct stem of the word over the query's languages, with the
  * stems' match keys: into the list as Z and K terms, and recorded in
  * qt->stems for highlighting. */
-static int add_stems(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const langs *ql,
-		     const nxt_token *t, nx_buf *scratch)
+static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms *qt,
+		     const langs *ql, const nxt_token *t, nx_buf *scratch)
 {
 	const char *lang = NULL, *p = ql->list.ptr, *stem, *key;
 	size_t slen, klen;
@@ -289,6 +289,7 @@ static int add_stems(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
 		list_add(&seen, &nseen, stem, slen);
 		list_add(&qt->stems, &qt->nstems, stem, slen);
 		tlist_add(l, scratch, NX_PREFIX_STEM, stem, slen, 0);
+		tlist_add(tl, scratch, NX_PREFIX_TITLE, stem, slen, 0);
 		if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen)
 			continue;
 		/* Text whose stem has this key holds it as K, or as Z when
@@ -301,7 +302,7 @@ static int add_stems(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
 	if (!rc && (seen.failed || qt->stems.failed))
 		rc = NX_ENOMEM;
 	nx_buf_free(&seen);
-	return rc ? rc : l->rc ? l->rc : kl->rc;
+	return rc ? rc : l->rc ? l->rc : kl->rc ? kl->rc : tl->rc;
 }
 
 /* The positional forms of a word or compound, as the index holds them
@@ -345,6 +346,8 @@ static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
  *    stems in each query language (Z), OR'ed with a synonym of its keys
  *    (X, K, and a key that is some text's form or stem) weighted
  *    KEY_WEIGHT: Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
+ *    and OR'ed with its stems as title terms (S), so a title match adds
+ *    its own weight;
  *  - exact (inside a phrase): any of its positional forms at its position:
  *    the word, its folded form and its key (so "Kassym-Jomart Tokayev"
  *    matches the phrase in Cyrillic too).
@@ -354,8 +357,10 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 {
 	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
+	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	langs ql = { NX_BUF_INIT, 0 };
-	nxx_query *parts[2] = { NULL, NULL }, *syn = NULL;
+	nxx_query *parts[3] = { NULL, NULL, NULL }, *syn = NULL;
+	size_t nparts = 1;
 	uint32_t pos = t->index + 1;
 	int rc;
 
@@ -380,23 +385,27 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	if (!rc)
 		rc = query_langs(&ql, qt);
 	if (!rc)
-		rc = add_stems(&l, &kl, a, qt, &ql, t, scratch);
+		rc = add_stems(&l, &kl, &tl, a, qt, &ql, t, scratch);
 	nx_buf_free(&ql.list);
 	if (!rc)
 		rc = nxx_query_combine(&parts[0], NXX_OP_SYNONYM, l.q, l.n, 0);
 	if (!rc && kl.n) {
 		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl.q, kl.n, 0);
 		if (!rc)
-			rc = nxx_query_scale(&parts[1], syn, KEY_WEIGHT);
+			rc = nxx_query_scale(&parts[nparts++], syn, KEY_WEIGHT);
 	}
+	/* The word in the article's title (S): its own weight, on top. */
+	if (!rc && tl.n)
+		rc = nxx_query_combine(&parts[nparts++], NXX_OP_SYNONYM, tl.q, tl.n, 0);
 	if (!rc)
-		rc = parts[1] ? nxx_query_combine(out, NXX_OP_OR, parts, 2, 0)
-			      : nxx_query_combine(out, NXX_OP_SYNONYM, parts, 1, 0);
-	nxx_query_free(parts[0]);
-	nxx_query_free(parts[1]);
+		rc = nparts > 1 ? nxx_query_combine(out, NXX_OP_OR, parts, nparts, 0)
+				: nxx_query_combine(out, NXX_OP_SYNONYM, parts, 1, 0);
+	for (size_t i = 0; i < nparts; i++)
+		nxx_query_free(parts[i]);
 	nxx_query_free(syn);
 	tlist_free(&l);
 	tlist_free(&kl);
+	tlist_free(&tl);
 	if (!rc && qt->db && (rc = expand_name(out, a, qt, t, scratch))) {
 		nxx_query_free(*out);
 		*out = NULL;

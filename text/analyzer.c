@@ -89,6 +89,7 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	free(a->n16);
 	free(a->norm);
 	free(a->word_copy);
+	free(a->stem_cache);
 	free(a->chain);
 	free(a->fold);
 	free(a->key);
@@ -597,8 +598,10 @@ static int return_unchanged(const char **out, size_t *outlen, nxt_analyzer *a,
 	return NX_OK;
 }
 
-int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
-	     const char *word, size_t len, int script)
+/* The Snowball stemmer for a word of `script` in `lang` (*out NULL: the
+ * word passes unchanged), and whether lang is one kkstem.c stems. */
+static int choose_stemmer(nxx_stem **out, int *turkic, nxt_analyzer *a, const char *lang,
+			  int script)
 {
 	char key[16];
 	const char *use = NULL;
@@ -606,28 +609,14 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 	int rc;
 
 	*out = NULL;
-	if (outlen)
-		*outlen = 0;
-	if (!a || (!word && len))
-		return nx_error_set(NX_EINVAL, "nxt_stem: NULL argument");
-	if (script == NXT_SCRIPT_DIGIT)
-		return return_unchanged(out, outlen, a, word, len);
-
-	/* Kazakh, Kyrgyz and Tatar have no Snowball stemmer: our light
-	 * suffix stripper (kkstem.c) takes their Cyrillic words, and, when
-	 * the language is unknown, Cyrillic words with letters of theirs. */
-	if (script == NXT_SCRIPT_CYRILLIC) {
-		int known = lang && lang_key(key, sizeof key, lang);
-		if (known ? is_turkic_lang(key) : nxt_has_turkic_letters(word, len))
-			return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
-	}
-
+	*turkic = 0;
 	/* The stemmer of `lang`, if it exists and is made for this script. */
 	if (lang && lang_key(key, sizeof key, lang)) {
 		int ls = lang_script(key);
 		int fits = (script == NXT_SCRIPT_LATIN && (ls == LANG_LATIN || ls == LANG_BOTH)) ||
 			   (script == NXT_SCRIPT_CYRILLIC && (ls == LANG_CYRILLIC || ls == LANG_BOTH)) ||
 			   (script == NXT_SCRIPT_OTHER && ls == LANG_OTHER);
+		*turkic = is_turkic_lang(key);
 		if (fits) {
 			if ((rc = get_stemmer(&s, a, key)))
 				return rc;
@@ -641,11 +630,102 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 		else if (script == NXT_SCRIPT_CYRILLIC)
 			use = "ru";
 		else
-			return return_unchanged(out, outlen, a, word, len);
+			return NX_OK;
 		if ((rc = get_stemmer(&s, a, use)))
 			return rc;
-		if (!s)
-			return return_unchanged(out, outlen, a, word, len);
 	}
-	return nxx_stem_apply(out, outlen, s, word, len);
+	*out = s;
+	return NX_OK;
+}
+
+static uint32_t stem_hash(const void *who, const char *w, size_t n)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)who;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)w[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* Stem with s through the cache. */
+static int cached_stem(const char **out, size_t *outlen, nxt_analyzer *a, nxx_stem *s,
+		       const char *word, size_t len)
+{
+	nxt_stem_slot *set = NULL, *slot;
+	uint32_t h = 0;
+	size_t sl;
+	int rc;
+
+	if (len > 0 && len < NXT_STEM_WORD) {
+		if (!a->stem_cache)
+			a->stem_cache = calloc((size_t)NXT_STEM_SETS * 2, sizeof *a->stem_cache);
+		if (a->stem_cache) {  /* without one, stem every time */
+			h = stem_hash(s, word, len);
+			set = &a->stem_cache[(h % NXT_STEM_SETS) * 2];
+			for (int k = 0; k < 2; k++) {
+				slot = &set[k];
+				if (slot->wlen == len && slot->hash == h && slot->stemmer == s &&
+				    memcmp(slot->word, word, len) == 0) {
+					slot->used = ++a->stem_tick;
+					*out = slot->stem;
+					if (outlen)
+						*outlen = slot->slen;
+					return NX_OK;
+				}
+			}
+		}
+	}
+	if ((rc = nxx_stem_apply(out, outlen, s, word, len)))
+		return rc;
+	sl = strlen(*out);
+	if (set && sl < NXT_STEM_WORD) {
+		slot = set[0].used <= set[1].used ? &set[0] : &set[1];
+		slot->hash = h;
+		slot->stemmer = s;
+		slot->wlen = (uint8_t)len;
+		slot->slen = (uint8_t)sl;
+		memcpy(slot->word, word, len);
+		memcpy(slot->stem, *out, sl + 1);
+		slot->used = ++a->stem_tick;
+		*out = slot->stem;  /* stays valid like the stemmer's own buffer */
+	}
+	return NX_OK;
+}
+
+int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
+	     const char *word, size_t len, int script)
+{
+	int rc;
+
+	*out = NULL;
+	if (outlen)
+		*outlen = 0;
+	if (!a || (!word && len))
+		return nx_error_set(NX_EINVAL, "nxt_stem: NULL argument");
+	if (script == NXT_SCRIPT_DIGIT)
+		return return_unchanged(out, outlen, a, word, len);
+
+	if (!lang)
+		lang = "";
+	if (!a->sel_valid || a->sel_script != script || strcmp(a->sel_lang, lang) != 0) {
+		a->sel_valid = 0;
+		if ((rc = choose_stemmer(&a->sel_stem, &a->sel_turkic, a, lang, script)))
+			return rc;
+		if (strlen(lang) < sizeof a->sel_lang) {
+			memcpy(a->sel_lang, lang, strlen(lang) + 1);
+			a->sel_script = script;
+			a->sel_valid = 1;
+		}
+	}
+	/* Kazakh, Kyrgyz and Tatar have no Snowball stemmer: our light
+	 * suffix stripper (kkstem.c) takes their Cyrillic words, and, when
+	 * the language is unknown, Cyrillic words with letters of theirs. */
+	if (script == NXT_SCRIPT_CYRILLIC &&
+	    (*lang ? a->sel_turkic : nxt_has_turkic_letters(word, len)))
+		return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
+	if (!a->sel_stem)
+		return return_unchanged(out, outlen, a, word, len);
+	return cached_stem(out, outlen, a, a->sel_stem, word, len);
 }

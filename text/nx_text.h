@@ -143,8 +143,9 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *word
  *  - Variant rules, applied to Latin words too: kh = h, zh = dzh = j,
  *    gh before a vowel = g, q = k, x = ks, ss = s, y between vowels
  *    dropped (Tokayev = Tokaev), initial ye before a consonant = e
- *    (Yerlan = Erlan), final y / iy / ii = i (Sergey = Sergei, Dmitriy =
- *    Dmitry = Dmitrii).  Non-alphanumerics are dropped.
+ *    (Yerlan = Erlan), any other y but an initial one = i (Aybar = Aibar,
+ *    Kassym = Kassim, Sergey = Sergei), final ii = i (Dmitriy = Dmitry =
+ *    Dmitrii).  Non-alphanumerics are dropped.
  *
  * Rules that would merge frequent English words were left out (doubled
  * letters other than ss: later/latter; w = v; ts = c); EVALUATION.md has the

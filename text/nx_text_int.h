@@ -38,6 +38,19 @@ typedef struct nxt_cache_slot {
 /* 2-way set associative: a set's older entry is the one replaced. */
 #define NXT_CACHE_SETS 1024
 
+/* The stem cache (analyzer.c): Snowball stemming is the costliest step of
+ * analysis, and news repeats its words. */
+#define NXT_STEM_WORD 40
+#define NXT_STEM_SETS 8192
+typedef struct nxt_stem_slot {
+	uint32_t hash;
+	uint32_t used;
+	const void *stemmer;  /* which stemmer made it */
+	uint8_t wlen, slen;   /* wlen == 0: empty */
+	char word[NXT_STEM_WORD];
+	char stem[NXT_STEM_WORD];
+} nxt_stem_slot;
+
 struct nxt_analyzer {
 	UBreakIterator *word_brk;
 	UBreakIterator *sent_brk;
@@ -68,6 +81,15 @@ struct nxt_analyzer {
 	size_t nstems, stems_cap;
 	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
 	size_t word_copy_cap;
+	nxt_stem_slot *stem_cache;    /* NXT_STEM_SETS * 2, on first use */
+	uint32_t stem_tick;
+	/* The stemmer chosen for the last (lang, script): lang is compared as
+	 * given, so a run of words of one article resolves it once. */
+	char sel_lang[16];
+	int sel_script;
+	int sel_valid;
+	int sel_turkic;               /* lang is kk/ky/tt */
+	nxx_stem *sel_stem;           /* NULL: words pass unchanged */
 
 	/* variants.c: outputs of nxt_fold and nxt_key, a scratch buffer,
 	 * the fallback transliterator and its cache. */

@@ -159,13 +159,15 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
  * Kazakh-Latin/BGN write them with the diacritics dropped (Latin-ASCII).
  * Where the two differ the key rules below make them meet: Russian е is
  * "ye" after a vowel and "e" elsewhere, Kazakh е always "e"; key rules drop
- * y between vowels, so both give "e" there.  Letters of other languages
+ * y between vowels, so both give "e" there.  й is "i" as in Kazakh BGN
+ * (ī̆), which the key rules make of Russian BGN's "y" too (Sergey = Sergei),
+ * except between vowels (Zeyin is zein, Зейін zeiin).  Letters of other languages
  * take their own BGN values (Ukrainian є ї, Serbian ђ љ њ ћ џ ...).
  */
 static const char *cyrillic_latin(UChar32 c)
 {
 	static const char *const basic[32] = {
-		"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+		"a", "b", "v", "g", "d", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
 		"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
 	};
 
@@ -368,16 +370,15 @@ size_t nxt_key_rules(char *out, const char *s, size_t n)
 			out[o++] = 's';
 			continue;
 		}
-		if (c == 'y') {
-			/* between vowels: Tokayev = Tokaev; at the end:
-			 * Sergey = Sergei, Dmitry = Dmitri */
-			if (o > 0 && is_vowel(out[o - 1]) && is_vowel(next))
+		if (c == 'y' && o > 0) {
+			/* between vowels dropped: Tokayev = Tokaev; elsewhere
+			 * but first, i: Aybar = Aibar (Kazakh BGN writes й as
+			 * ī̆), Sergey = Sergei, Dmitry = Dmitri, Kassym = Kassim */
+			if (is_vowel(out[o - 1]) && is_vowel(next))
 				continue;
-			if (i + 1 == n && o > 0) {
-				if (out[o - 1] != 'i')
-					out[o++] = 'i';
+			c = 'i';
+			if (i + 1 == n && out[o - 1] == 'i')
 				continue;
-			}
 		}
 		/* A doubled s: Kassym = Kasym. */
 		if (c == 's' && o > 0 && out[o - 1] == 's')
@@ -526,6 +527,15 @@ int nxt_repair_mixed(nxt_analyzer *a, size_t *len)
 	if (*len > INT32_MAX / 2)
 		return 0;
 	n = (int32_t)*len;
+	/* Cheap first: no ASCII letter, no Latin to repair or repair to
+	 * (Cyrillic words, CJK: most non-ASCII words). */
+	{
+		int ascii_letter = 0;
+		for (int32_t k = 0; k < n && !ascii_letter; k++)
+			ascii_letter = (w[k] >= 'a' && w[k] <= 'z');
+		if (!ascii_letter)
+			return 0;
+	}
 	while (i < n) {
 		UChar32 c;
 		U8_NEXT(w, i, n, c);
