@@ -198,12 +198,16 @@ typedef struct nx_index_options {
 	unsigned flags;             /* NX_INDEX_FORCE, NX_INDEX_NO_PRUNE */
 	nx_progress_fn progress;    /* may be NULL */
 	void *progress_data;
+	/* version 3 */
+	unsigned threads;           /* > 1: a run into an empty index builds this many
+				       shards in parallel and merges them (0, 1: one) */
 } nx_index_options;
 
-/* Version 1 (without flags and progress) is still accepted. */
-#define NX_INDEX_OPTIONS_VERSION 2
+/* Versions 1 (without flags and progress) and 2 (without threads) are still
+ * accepted. */
+#define NX_INDEX_OPTIONS_VERSION 3
 #define NX_INDEX_OPTIONS_INIT \
-	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL, 0, NULL, NULL }
+	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL, 0, NULL, NULL, 1 }
 
 struct nx_index_stats {
 	uint64_t files;           /* source files read (fully or partly) */

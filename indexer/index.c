@@ -15,6 +15,7 @@
  * path given that were not seen and no longer exist are deleted; (4) the
  * run's counters are recorded (NX_META_LAST_RUN).
  */
+#include "nx_parallel.h"
 #include "nx_passage.h"
 #include "nx_reader.h"
 #include "nx_state.h"
@@ -384,6 +385,8 @@ static int index_article(void *vc, const nx_article *a)
 		c->stats->unchanged++;
 		goto out;
 	}
+	if (!nx_shard_owns(a, key.ptr, key.len))
+		goto out;  /* a parallel run: another shard's article (parallel.c) */
 
 	c->lang = *a->lang ? a->lang : nxt_guess_lang(a->text, a->text_len);
 	rc = nx_passages_split(&passages, &npassages, c->an, a->text, a->text_len,
@@ -892,13 +895,13 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	memset(&full, 0, sizeof full);
 	if (!opts)
 		opts = &defaults;
-	if (opts->version == NX_INDEX_OPTIONS_VERSION)
+	if (opts->version >= 2)
 		stats_size = sizeof full;
 	if (stats)
 		memset(stats, 0, stats_size);
 	if (!db || !db->writable)
 		return nx_error_set(NX_EINVAL, "the index must be open for writing to index into it");
-	if (opts->version != 1 && opts->version != NX_INDEX_OPTIONS_VERSION)
+	if (opts->version < 1 || opts->version > NX_INDEX_OPTIONS_VERSION)
 		return nx_error_set(NX_EINVAL, "nx_index_options version %u not supported", opts->version);
 	if (opts->passage_min_words == 0 || opts->passage_max_words < opts->passage_min_words)
 		return nx_error_set(NX_EINVAL, "passage sizes must satisfy 0 < min <= max");
@@ -906,13 +909,26 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 		return nx_error_set(NX_EINVAL, "nx_index_paths: no paths");
 
 	memset(&c, 0, sizeof c);
-	/* A version 1 caller's struct ends before `flags`. */
+	/* A version 1 caller's struct ends before `flags`, a version 2's before
+	 * `threads`. */
 	c.o = defaults;
-	memcpy(&c.o, opts, opts->version == 1 ? offsetof(nx_index_options, flags) : sizeof c.o);
+	memcpy(&c.o, opts, opts->version == 1 ? offsetof(nx_index_options, flags) :
+			   opts->version == 2 ? offsetof(nx_index_options, threads) : sizeof c.o);
 	c.o.version = NX_INDEX_OPTIONS_VERSION;
 	if (c.o.commit_every == 0)
 		c.o.commit_every = 1;
 	c.opts = &c.o;
+	if (c.o.threads > 1) {
+		/* A first run on several cores (parallel.c). */
+		int done = 0;
+
+		rc = nx_index_parallel(&done, db, paths, npaths, &c.o, &full);
+		if (done) {
+			if (stats)
+				memcpy(stats, &full, stats_size);
+			return rc;
+		}
+	}
 	c.db = db;
 	c.stats = &full;
 	c.t0 = now_seconds();

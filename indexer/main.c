@@ -53,6 +53,8 @@ static const char usage_text[] =
 	"                 SECONDS for it to finish (default 0: exit 75 at once)\n"
 	"  --force        read and re-analyse every file, changed or not\n"
 	"  --batch N      commit every N changes (default 1000)\n"
+	"  --threads N    into an empty index, build N shards in parallel and merge\n"
+	"                 them (default 1)\n"
 	"  --no-prune     keep the articles of files that no longer exist\n"
 	"  --status       print what the index holds and how the last run went\n"
 	"  -q, --quiet    print only errors\n"
@@ -292,12 +294,13 @@ static int open_writer(nx_db **db, const char *path, double wait)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_WAIT = 256, OPT_FORCE, OPT_NO_PRUNE, OPT_STATUS, OPT_BATCH };
+	enum { OPT_WAIT = 256, OPT_FORCE, OPT_NO_PRUNE, OPT_STATUS, OPT_BATCH, OPT_THREADS };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "no-prune", no_argument, NULL, OPT_NO_PRUNE },
 		{ "status", no_argument, NULL, OPT_STATUS },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -340,6 +343,17 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			opts.commit_every = (unsigned)n;
+			break;
+		}
+		case OPT_THREADS: {
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (end == optarg || *end || *optarg == '-' || n == 0 || n > 64) {
+				fprintf(stderr, "indexer: --threads wants 1 to 64, not '%s'\n", optarg);
+				free(dbpath);
+				return EXIT_USAGE;
+			}
+			opts.threads = (unsigned)n;
 			break;
 		}
 		case OPT_FORCE:

@@ -1078,3 +1078,22 @@ extern "C" int nxx_stem_apply(const char **out, size_t *outlen, nxx_stem *s, con
 		return nx_from_exception("stemming a word of %zu bytes", len);
 	}
 }
+
+/* ---- compaction --------------------------------------------------------- */
+
+extern "C" int nxx_db_compact(const char *dest, const char *const *srcs, size_t n)
+{
+	if (!dest || !srcs || n == 0)
+		return nx_error_set(NX_EINVAL, "compact: no source or destination");
+	try {
+		Xapian::Database all;
+		unsigned flags = n > 2 ? Xapian::DBCOMPACT_MULTIPASS : 0;
+
+		for (size_t i = 0; i < n; i++)
+			all.add_database(Xapian::Database(srcs[i]));
+		all.compact(dest, flags);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("compacting %zu database%s into %s", n, n == 1 ? "" : "s", dest);
+	}
+}

@@ -197,6 +197,15 @@ int nxx_stem_apply(const char **out, size_t *outlen, nxx_stem *s, const char *wo
 /* Space-separated list of the stemmer names Xapian knows (static). */
 const char *nxx_stem_languages(void);
 
+/* ---- compaction --------------------------------------------------------- */
+
+/* Merge the databases `srcs` (closed, or open only for reading) into a new,
+ * compact database at `dest`, which must not exist: documents are
+ * renumbered in the order of `srcs`; a metadata key found in several
+ * sources keeps the first source's value.  `dest` is left incomplete on
+ * error (the caller removes it). */
+int nxx_db_compact(const char *dest, const char *const *srcs, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,34 @@
+/*
+ * nx_parallel.h — a first run of nx_index_paths on several cores: shards
+ * built in parallel and merged with Xapian's compaction (parallel.c).
+ */
+#ifndef NX_PARALLEL_H
+#define NX_PARALLEL_H
+
+#include "nx_reader.h"
+#include "nx_store.h"
+
+/*
+ * Index `paths` into the empty index `db` with opts->threads threads.  Each
+ * thread runs nx_index_paths (one thread) into a shard of its own, a
+ * temporary index next to `db`, reading every source but analysing and
+ * writing only the articles whose key hashes to it; the shards are then
+ * compacted into one index that takes the place of `db` (an atomic exchange
+ * of directories), and the handle is reopened on it.
+ *
+ * *done is 0 when the run does not qualify (the index is not empty, or
+ * fewer than two threads): the caller then indexes as usual.  Otherwise the
+ * result is the run's status and *out holds its counters.  On error the
+ * index is left as it was (empty) and the shards are removed.
+ */
+int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npaths,
+		      const nx_index_options *opts, nx_index_stats *out);
+
+/*
+ * Called by index.c for each article it is about to analyse, with the
+ * article's key: in a shard's thread, 1 when the article is this shard's,
+ * else 0 (another shard writes it); outside a parallel run, always 1.
+ */
+int nx_shard_owns(const nx_article *a, const char *key, size_t len);
+
+#endif /* NX_PARALLEL_H */
