@@ -90,6 +90,7 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	free(a->norm);
 	free(a->word_copy);
 	free(a->stem_cache);
+	free(a->yo_copy);
 	free(a->chain);
 	free(a->fold);
 	free(a->key);
@@ -638,6 +639,15 @@ static int choose_stemmer(nxx_stem **out, int *turkic, nxt_analyzer *a, const ch
 	return NX_OK;
 }
 
+/* Does the UTF-8 word contain ё (D1 91)? */
+static int has_yo(const char *w, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((unsigned char)w[i] == 0xD1 && (unsigned char)w[i + 1] == 0x91)
+			return 1;
+	return 0;
+}
+
 static uint32_t stem_hash(const void *who, const char *w, size_t n)
 {
 	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)who;
@@ -727,5 +737,16 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 		return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
 	if (!a->sel_stem)
 		return return_unchanged(out, outlen, a, word, len);
+	/* ё is е to Russian readers and to Snowball since 2.0, but Xapian
+	 * 1.4's Russian stemmer predates that: fold it first (2 bytes each). */
+	if (script == NXT_SCRIPT_CYRILLIC && has_yo(word, len)) {
+		if ((rc = nxt_grow_bytes(&a->yo_copy, &a->yo_copy_cap, len + 1)))
+			return rc;
+		memcpy(a->yo_copy, word, len);
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((unsigned char)a->yo_copy[i] == 0xD1 && (unsigned char)a->yo_copy[i + 1] == 0x91)
+				a->yo_copy[i] = (char)0xD0, a->yo_copy[i + 1] = (char)0xB5;
+		word = a->yo_copy;
+	}
 	return cached_stem(out, outlen, a, a->sel_stem, word, len);
 }

@@ -82,6 +82,8 @@ struct nxt_analyzer {
 	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
 	size_t word_copy_cap;
 	nxt_stem_slot *stem_cache;    /* NXT_STEM_SETS * 2, on first use */
+	char *yo_copy;                /* a word with ё made е, for Snowball */
+	size_t yo_copy_cap;
 	uint32_t stem_tick;
 	/* The stemmer chosen for the last (lang, script): lang is compared as
 	 * given, so a run of words of one article resolves it once. */
