@@ -246,6 +246,12 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 		srcs[k] = wk->path;
 		if ((rc = nx_db_open(&wk->db, wk->path, NX_OPEN_WRITE)))
 			break;
+		/* A shard is scratch (a crash loses the run anyway): its commits
+		 * need not wait for the disk. */
+		nxx_db_close(wk->db->x);
+		wk->db->x = NULL;
+		if ((rc = nxx_db_open(&wk->db->x, wk->path, NXX_WRITE | NXX_NO_SYNC)))
+			break;
 		wk->o = *opts;
 		wk->o.threads = 1;
 		wk->o.diag = opts->diag ? worker_diag : NULL;

@@ -209,7 +209,7 @@ extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
 	*out = NULL;
 	if (!path || !*path)
 		return nx_error_set(NX_EINVAL, "opening database: no path given");
-	if ((flags & ~(NXX_WRITE | NXX_CREATE)) || flags == NXX_CREATE)
+	if ((flags & ~(NXX_WRITE | NXX_CREATE | NXX_NO_SYNC)) || ((flags & NXX_WRITE) == 0 && flags != NXX_READ))
 		return nx_error_set(NX_EINVAL, "opening database %s: bad flags %d", path, flags);
 	try {
 		db = new nxx_db;
@@ -238,7 +238,8 @@ extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
 					throw;
 				create = 1;
 			}
-			db->rw = Xapian::WritableDatabase(path, create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN);
+			db->rw = Xapian::WritableDatabase(path, (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) |
+								(flags & NXX_NO_SYNC ? Xapian::DB_NO_SYNC : 0));
 			db->rd = &db->rw;
 			db->writable = 1;
 		} else {

@@ -42,7 +42,9 @@ typedef struct nxx_db nxx_db;
 enum nxx_open_flags {
 	NXX_READ = 0,        /* read-only; must exist */
 	NXX_WRITE = 1,       /* writable; must exist */
-	NXX_CREATE = 2       /* with NXX_WRITE: create if missing */
+	NXX_CREATE = 2,      /* with NXX_WRITE: create if missing */
+	NXX_NO_SYNC = 4      /* with NXX_WRITE: commits do not fsync (a scratch
+				database that a crash may lose whole) */
 };
 
 /* Open a database.  *out must be freed with nxx_db_close (which commits a
