@@ -191,7 +191,10 @@ typedef struct nx_index_options {
 	unsigned passage_max_words; /* ... and stops before exceeding this */
 	size_t max_record_bytes;    /* larger JSONL lines / text files are errors */
 	unsigned commit_every;      /* changes per commit: articles added, replaced
-				       or deleted (a crash loses at most this) */
+				       or deleted (a crash loses at most this, or
+				       the last second's work: commits are at
+				       least a second apart, so that a search
+				       started before one can finish) */
 	nx_diag_fn diag;            /* may be NULL: diagnostics are then dropped */
 	void *diag_data;
 	/* version 2 */

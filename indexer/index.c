@@ -32,6 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Seconds between two commits at least (see changed()). */
+#define NX_COMMIT_SPACING 1.0
+
 /* A source the scan found new or changed. */
 typedef struct todo {
 	size_t path, abspath;  /* offsets in index_ctx.names */
@@ -63,6 +66,7 @@ typedef struct index_ctx {
 	size_t ntitle_terms;
 	/* the run */
 	double t0, last_progress;
+	double last_commit;    /* wall-clock time of the index's last commit */
 	int64_t racy_after;    /* a source modified at or after this second is racy */
 	nx_index_progress prog;
 	nx_map seen;           /* source keys found by the scan */
@@ -241,6 +245,28 @@ static int batch_begin(index_ctx *c)
 	return nxx_db_begin_transaction(c->db->x);
 }
 
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* When the index was last committed: its version file is rewritten then. */
+static double index_committed_at(const nx_db *db)
+{
+	nx_buf b = NX_BUF_INIT;
+	struct stat st;
+	double t = 0;
+
+	nx_buf_printf(&b, "%s/iamglass", db->path);
+	if (!b.failed && stat(b.ptr, &st) == 0)
+		t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+	nx_buf_free(&b);
+	return t;
+}
+
 static int batch_commit(index_ctx *c)
 {
 	int rc;
@@ -250,6 +276,7 @@ static int batch_commit(index_ctx *c)
 		return NX_OK;
 	if ((rc = nxx_db_commit_transaction(c->db->x)))
 		return rc;
+	c->last_commit = wall_seconds();
 	c->stats->commits++;
 	return NX_OK;
 }
@@ -258,7 +285,15 @@ static int batch_commit(index_ctx *c)
 static int finish_run(index_ctx *c)
 {
 	int rc, with_batch = nxx_db_in_transaction(c->db->x);
+	double wait = c->last_commit + NX_COMMIT_SPACING - wall_seconds();
 
+	/* Keep commits apart (see changed()) when this run made some. */
+	if (c->stats->commits && wait > 0 && wait < NX_COMMIT_SPACING) {
+		struct timespec ts = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
 	c->stats->commits += with_batch;
 	c->stats->seconds = now_seconds() - c->t0;
 	if ((rc = batch_begin(c)) || (rc = nx_store_put_last_run(c->db, c->stats)))
@@ -270,14 +305,23 @@ static int finish_run(index_ctx *c)
 
 static int save_partial_state(index_ctx *c);
 
-/* Count `n` changes; commit when the batch is full.  In the middle of a
- * source, its state so far goes into the same batch. */
+/*
+ * Count `n` changes; commit when the batch is full.  In the middle of a
+ * source, its state so far goes into the same batch.
+ *
+ * Commits are also kept NX_COMMIT_SPACING apart: a Xapian reader can read
+ * the revision it opened while the writer commits once more, but not
+ * twice (the second commit may reuse the blocks it reads), so this is
+ * how long a search that began just before a commit has to finish.
+ */
 static int changed(index_ctx *c, unsigned n)
 {
 	int rc;
 
 	c->pending += n;
 	if (c->pending < c->o.commit_every)
+		return NX_OK;
+	if (wall_seconds() - c->last_commit < NX_COMMIT_SPACING)
 		return NX_OK;
 	if (c->in_source && (rc = save_partial_state(c)))
 		return rc;
@@ -539,7 +583,7 @@ static uint64_t expected_bytes(const char *path, uint64_t size)
 	uint64_t n = size;
 	int fd;
 
-	if (size < 18 || (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	if (size < 18 || (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0)
 		return size;
 	if (pread(fd, b, 2, 0) == 2 && b[0] == 0x1f && b[1] == 0x8b &&
 	    pread(fd, b, 4, (off_t)size - 4) == 4) {
@@ -932,6 +976,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	c.db = db;
 	c.stats = &full;
 	c.t0 = now_seconds();
+	c.last_commit = index_committed_at(db);
 	c.racy_after = (int64_t)time(NULL) - 1;
 	if ((rc = nx_db_analyzer(&c.an, db)))
 		return rc;

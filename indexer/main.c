@@ -203,13 +203,38 @@ static void print_summary(const char *dbpath, const nx_index_stats *s, int verbo
 
 /* ---- --status ----------------------------------------------------------- */
 
-static int print_lang(void *data, const char *lang, uint64_t passages)
-{
-	int *first = data;
+typedef struct langs {
+	char text[1024];
+	size_t len;
+} langs;
 
-	printf("%s%s %llu", *first ? "" : ", ", lang, (unsigned long long)passages);
-	*first = 0;
+static int add_lang(void *data, const char *lang, uint64_t passages)
+{
+	langs *l = data;
+	int n;
+
+	if (l->len >= sizeof l->text - 1)
+		return 0;
+	n = snprintf(l->text + l->len, sizeof l->text - l->len, "%s%s %llu", l->len ? ", " : "",
+		     lang, (unsigned long long)passages);
+	l->len = n < 0 ? l->len : l->len + (size_t)n;
+	if (l->len >= sizeof l->text)
+		l->len = sizeof l->text - 1;
 	return 0;
+}
+
+/* Everything --status shows, read from one revision of the index. */
+static int read_status(nx_db *db, nx_db_stats *ds, langs *l, nx_index_stats *last,
+		       int64_t *when, int *have_last)
+{
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	if ((rc = nx_db_stats_get(ds, db)) || (rc = nx_db_languages(db, add_lang, l)))
+		return rc;
+	rc = nx_db_last_run(last, when, db);
+	*have_last = rc == NX_OK;
+	return rc == NX_ENOTFOUND ? NX_OK : rc;
 }
 
 static int show_status(const char *dbpath)
@@ -217,32 +242,33 @@ static int show_status(const char *dbpath)
 	nx_db *db = NULL;
 	nx_db_stats ds;
 	nx_index_stats last;
+	langs l;
 	int64_t when = 0;
-	int rc, first = 1;
+	int rc, have_last = 0;
 
 	if ((rc = nx_db_open(&db, dbpath, NX_OPEN_READ)) != NX_OK) {
 		fprintf(stderr, "indexer: cannot open index: %s\n", nx_error_message());
 		return EXIT_INDEX;
 	}
-	if ((rc = nx_db_stats_get(&ds, db)) != NX_OK) {
+	/* An indexer may commit meanwhile: start again on the new revision. */
+	for (int tries = 0; tries < 10; tries++) {
+		rc = read_status(db, &ds, &l, &last, &when, &have_last);
+		if (rc != NX_EMODIFIED || nx_db_reopen(db) != NX_OK)
+			break;
+	}
+	if (rc != NX_OK) {
 		fprintf(stderr, "indexer: reading the index: %s\n", nx_error_message());
 		nx_db_close(db);
-		return EXIT_INDEX;
+		return rc == NX_EMODIFIED ? EXIT_BUSY : EXIT_INDEX;
 	}
+	nx_db_close(db);
 	printf("index:     %s\n", dbpath);
 	printf("articles:  %llu\n", (unsigned long long)ds.articles);
 	printf("passages:  %llu\n", (unsigned long long)ds.passages);
 	printf("files:     %llu\n", (unsigned long long)ds.sources);
-	printf("languages: ");
-	if ((rc = nx_db_languages(db, print_lang, &first)) != NX_OK) {
-		fprintf(stderr, "\nindexer: reading the index: %s\n", nx_error_message());
-		nx_db_close(db);
-		return EXIT_INDEX;
-	}
-	printf("%s\n", first ? "none" : " (passages)");
+	printf("languages: %s%s\n", l.len ? l.text : "none", l.len ? " (passages)" : "");
 	printf("size:      %.1f MB on disk\n", ds.disk_bytes / 1e6);
-	rc = nx_db_last_run(&last, &when, db);
-	if (rc == NX_OK) {
+	if (have_last) {
 		char iso[32];
 		time_t t = (time_t)when;
 		struct tm tm;
@@ -255,14 +281,9 @@ static int show_status(const char *dbpath)
 		       iso, ago / 60, (unsigned long long)last.added, (unsigned long long)last.updated,
 		       (unsigned long long)last.deleted, (unsigned long long)last.unchanged,
 		       (unsigned long long)(last.files_failed + last.records_failed), last.seconds);
-	} else if (rc == NX_ENOTFOUND) {
-		printf("last run:  none recorded\n");
 	} else {
-		fprintf(stderr, "indexer: reading the index: %s\n", nx_error_message());
-		nx_db_close(db);
-		return EXIT_INDEX;
+		printf("last run:  none recorded\n");
 	}
-	nx_db_close(db);
 	return EXIT_OK;
 }
 

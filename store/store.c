@@ -109,7 +109,8 @@ static int dir_kind(const char *path)
 			break;
 		}
 		if (!strcmp(e->d_name, "flintlock") || !strncmp(e->d_name, "iamglass", 8) ||
-		    (len > 6 && !strcmp(e->d_name + len - 6, ".glass")))
+		    (len > 6 && !strcmp(e->d_name + len - 6, ".glass")) ||
+		    (len > 4 && !strcmp(e->d_name + len - 4, ".tmp")))
 			xapian_files = 1;
 		else
 			kind = -1;
@@ -212,6 +213,16 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 	}
 	flags = db->writable ? NXX_WRITE | NXX_CREATE : NXX_READ;
 	rc = nxx_db_open(&db->x, path, flags);
+	if (rc && rc != NX_EBUSY && db->writable) {
+		/* Another writer may have been creating the index just then. */
+		int kind = dir_kind(path);
+
+		if (kind == 2)
+			rc = nx_error_set(NX_EBUSY, "the index at %s is being created by another process",
+					  path);
+		else if (kind == 1)
+			rc = nxx_db_open(&db->x, path, flags);
+	}
 	if (!rc)
 		rc = check_schema(db);
 	if (rc) {

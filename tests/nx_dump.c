@@ -17,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static FILE *out;  /* the dump so far (in memory: a retry starts it again) */
+
 static int print_term(void *ctx, const char *term, size_t len, uint32_t tf)
 {
-	printf("term %.*s %u\n", (int)len, term, (unsigned)tf);
+	fprintf(out, "term %.*s %u\n", (int)len, term, (unsigned)tf);
 	return 0;
 }
 
@@ -55,12 +57,12 @@ static int dump_states(nxx_db *x)
 		if ((rc = nxx_db_get_metadata(&val, &len, x, key)))
 			break;
 		if ((rc = nx_state_parse(&st, val, len)) || (rc = nx_state_articles(&st, &m))) {
-			printf("src %s UNREADABLE\n", key);
+			fprintf(out, "src %s UNREADABLE\n", key);
 		} else {
 			if (!(st.flags & NX_STATE_COMPLETE))
-				printf("src %.*s INCOMPLETE\n", (int)st.path_len, st.path);
+				fprintf(out, "src %.*s INCOMPLETE\n", (int)st.path_len, st.path);
 			while ((e = nx_map_next(&m, &j)))
-				printf("src %.*s %s %016llx\n", (int)st.path_len, st.path,
+				fprintf(out, "src %.*s %s %016llx\n", (int)st.path_len, st.path,
 				       nx_map_key(&m, e), (unsigned long long)e->val);
 		}
 		nx_map_free(&m);
@@ -70,57 +72,82 @@ static int dump_states(nxx_db *x)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Dump everything into `out`; NX_EMODIFIED when the index changed meanwhile. */
+static int dump(nx_db *db)
 {
 	static const char *const prefixes[] = { NX_PREFIX_ARTICLE, NX_PREFIX_SOURCE,
 						NX_PREFIX_LANG, NX_PREFIX_DATE };
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
 	nxx_query *all = NULL;
 	nxx_mset *m = NULL;
-	nx_db *db = NULL;
 	uint32_t ndocs = 0;
+	int rc;
+
+	if ((rc = nxx_db_doccount(&ndocs, db->x)))
+		return rc;
+	fprintf(out, "passages %u\n", (unsigned)ndocs);
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if ((rc = nxx_db_allterms(db->x, prefixes[i], print_term, NULL)))
+			return rc;
+	if ((rc = dump_states(db->x)))
+		return rc;
+	eo.limit = ndocs ? ndocs : 1;
+	if ((rc = nxx_query_match_all(&all)) || (rc = nxx_enquire(&m, db->x, all, &eo)))
+		goto out;
+	for (size_t i = 0; i < nxx_mset_size(m); i++) {
+		char *data = NULL, *v;
+		size_t len;
+
+		if ((rc = nxx_mset_data(&data, &len, m, i)))
+			goto out;
+		fprintf(out, "doc %s\t", data);
+		free(data);
+		for (unsigned slot = 0; slot < 8; slot++) {
+			if (nxx_mset_value(&v, &len, m, i, slot) == NX_OK) {
+				if (len)
+					fprintf(out, "%u=%s ", slot, v);
+				free(v);
+			}
+		}
+		fprintf(out, "\n");
+	}
+out:
+	nxx_mset_free(m);
+	nxx_query_free(all);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	nx_db *db = NULL;
+	char *text = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: nx_dump DB\n");
 		return 2;
 	}
-	if ((rc = nx_db_open(&db, argv[1], NX_OPEN_READ)) || (rc = nxx_db_doccount(&ndocs, db->x)))
-		goto fail;
-	printf("passages %u\n", (unsigned)ndocs);
-	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-		if ((rc = nxx_db_allterms(db->x, prefixes[i], print_term, NULL)))
-			goto fail;
-	if ((rc = dump_states(db->x)))
-		goto fail;
-	eo.limit = ndocs ? ndocs : 1;
-	if ((rc = nxx_query_match_all(&all)) || (rc = nxx_enquire(&m, db->x, all, &eo)))
-		goto fail;
-	for (size_t i = 0; i < nxx_mset_size(m); i++) {
-		char *data = NULL, *v;
-		size_t len;
-
-		if ((rc = nxx_mset_data(&data, &len, m, i)))
-			goto fail;
-		printf("doc %s\t", data);
-		free(data);
-		for (unsigned slot = 0; slot < 8; slot++) {
-			if (nxx_mset_value(&v, &len, m, i, slot) == NX_OK) {
-				if (len)
-					printf("%u=%s ", slot, v);
-				free(v);
+	if ((rc = nx_db_open(&db, argv[1], NX_OPEN_READ)) == NX_OK) {
+		/* An indexer may commit meanwhile: start again on the new revision. */
+		for (int tries = 0; tries < 20; tries++) {
+			free(text);
+			text = NULL;
+			if (!(out = open_memstream(&text, &len))) {
+				rc = nx_error_set(NX_ENOMEM, "out of memory");
+				break;
 			}
+			rc = dump(db);
+			fclose(out);
+			if (rc != NX_EMODIFIED || nx_db_reopen(db) != NX_OK)
+				break;
 		}
-		printf("\n");
 	}
-	nxx_mset_free(m);
-	nxx_query_free(all);
+	if (rc == NX_OK)
+		fwrite(text, 1, len, stdout);
+	else
+		fprintf(stderr, "nx_dump: %s: %s\n", argv[1], nx_error_message());
+	free(text);
 	nx_db_close(db);
-	return 0;
-fail:
-	fprintf(stderr, "nx_dump: %s: %s\n", argv[1], nx_error_message());
-	nxx_mset_free(m);
-	nxx_query_free(all);
-	nx_db_close(db);
-	return 3;
+	return rc == NX_OK ? 0 : 3;
 }
