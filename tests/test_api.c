@@ -281,6 +281,141 @@ static void test_misc(void)
 	free(p);
 }
 
+/* ---- incremental runs, progress, options of version 1 ---------------------- */
+
+typedef struct progress_log {
+	int calls, done, scan, read;
+	nx_index_phase last;
+	uint64_t todo;
+	int stats_seen;
+} progress_log;
+
+static void on_progress(void *data, const nx_index_progress *p)
+{
+	progress_log *l = data;
+
+	l->calls++;
+	l->done += p->phase == NX_PHASE_DONE;
+	l->scan += p->phase == NX_PHASE_SCAN;
+	l->read += p->phase == NX_PHASE_READ;
+	l->last = p->phase;
+	l->todo = p->sources_todo;
+	l->stats_seen += p->stats != NULL;
+}
+
+static int count_lang(void *data, const char *lang, uint64_t passages)
+{
+	if (!strcmp(lang, "en"))
+		*(uint64_t *)data = passages;
+	return 0;
+}
+
+/* The options and counters as a program built against version 1 has them. */
+typedef struct v1_options {
+	unsigned version, passage_min_words, passage_max_words;
+	size_t max_record_bytes;
+	unsigned commit_every;
+	nx_diag_fn diag;
+	void *diag_data;
+} v1_options;
+
+typedef struct v1_stats {
+	uint64_t files, files_failed, files_skipped, articles, records_failed, passages, bytes,
+		utf8_repaired;
+	double seconds;
+} v1_stats;
+
+static void test_incremental(void)
+{
+	static const char three[] =
+		"{\"id\":\"i1\",\"text\":\"The first wire story about a heron.\"}\n"
+		"{\"id\":\"i2\",\"text\":\"The second wire story about a heron.\"}\n"
+		"{\"id\":\"i3\",\"text\":\"The third wire story about a heron.\"}\n";
+	static const char two[] =
+		"{\"id\":\"i1\",\"text\":\"The first wire story about a heron.\"}\n"
+		"{\"id\":\"i3\",\"text\":\"The third wire story, now about an egret.\"}\n";
+	nx_index_options o = NX_INDEX_OPTIONS_INIT;
+	progress_log pl;
+	nx_index_stats st, last;
+	nx_db_stats ds;
+	nx_db *db = NULL;
+	const char *dir = path_of("inc");
+	int64_t when = 0;
+	uint64_t en = 0;
+	size_t n;
+	int rc;
+
+	mkdir(dir, 0777);
+	write_file("inc/w.jsonl", three, sizeof three - 1);
+	rc = nx_db_open(&db, path_of("incdb"), NX_OPEN_WRITE);
+	CHECK_INT(rc, NX_OK);
+	if (rc)
+		return;
+	CHECK_INT(nx_db_last_run(&last, &when, db), NX_ENOTFOUND);
+
+	memset(&pl, 0, sizeof pl);
+	o.progress = on_progress;
+	o.progress_data = &pl;
+	CHECK_INT(nx_index_paths(db, &dir, 1, &o, &st), NX_OK);
+	CHECK_INT(st.added, 3);
+	CHECK_INT(st.updated + st.deleted + st.unchanged, 0);
+	CHECK_INT(st.sources_found, 1);
+	CHECK(st.commits >= 1);
+	CHECK_INT(pl.done, 1);
+	CHECK_INT(pl.last, NX_PHASE_DONE);
+	CHECK(pl.scan >= 1 && pl.read >= 1);
+	CHECK_INT(pl.todo, 1);
+	CHECK_INT(pl.stats_seen, pl.calls);
+
+	CHECK_INT(nx_db_last_run(&last, &when, db), NX_OK);
+	CHECK_INT(last.added, 3);
+	CHECK(when > 0);
+	CHECK_INT(nx_db_stats_get(&ds, db), NX_OK);
+	CHECK_INT(ds.sources, 1);
+	CHECK_INT(ds.articles, 3);
+	CHECK(ds.disk_bytes > 0);
+	CHECK_INT(nx_db_languages(db, count_lang, &en), NX_OK);
+	CHECK_INT(en, 3);
+
+	/* Unchanged: nothing written (the file is read again only because it
+	 * was written in the same second as the run). */
+	CHECK_INT(nx_index_paths(db, &dir, 1, &o, &st), NX_OK);
+	CHECK_INT(st.unchanged, 3);
+	CHECK_INT(st.sources_unchanged, 1);
+	CHECK_INT(st.added + st.updated + st.deleted, 0);
+
+	/* One record gone, one changed (the file is new to the clock: its
+	 * size changed). */
+	write_file("inc/w.jsonl", two, sizeof two - 1);
+	CHECK_INT(nx_index_paths(db, &dir, 1, &o, &st), NX_OK);
+	CHECK_INT(st.unchanged, 1);
+	CHECK_INT(st.updated, 1);
+	CHECK_INT(st.deleted, 1);
+	CHECK_STR(top_id(db, "egret", &n), "i3");
+	CHECK_STR(top_id(db, "second", &n), "");
+
+	/* A caller built against version 1: its shorter structs are respected. */
+	v1_options v1 = { 1, 40, 150, (size_t)64 << 20, 1000, NULL, NULL };
+	struct {
+		v1_stats s;
+		unsigned char guard[64];
+	} out;
+	int intact = 1;
+
+	memset(&out, 0xab, sizeof out);
+	write_file("inc/w.jsonl", three, sizeof three - 1);
+	CHECK_INT(nx_index_paths(db, &dir, 1, (const nx_index_options *)(const void *)&v1,
+				 (nx_index_stats *)(void *)&out), NX_OK);
+	CHECK_INT(out.s.articles, 2);  /* i2 back, i3 changed back */
+	for (size_t i = 0; i < sizeof out.guard; i++)
+		intact &= out.guard[i] == 0xab;
+	CHECK_MSG(intact, "a version 1 caller's memory after its stats was written");
+	v1.version = 99;
+	CHECK_INT(nx_index_paths(db, &dir, 1, (const nx_index_options *)(const void *)&v1, NULL),
+		  NX_EINVAL);
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -293,6 +428,7 @@ int main(void)
 	test_index_and_search();
 	test_open_errors();
 	test_misc();
+	test_incremental();
 
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);

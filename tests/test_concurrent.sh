@@ -89,6 +89,31 @@ check "--wait 0.5 while another indexer runs: exit 75 ($r2)" test "$r2" -eq 75
 check "--wait 0.5: gave up after about half a second ($ms ms)" test "$ms" -ge 450 -a "$ms" -lt 5000
 check "--wait 0.5: says why" grep -q "another indexer is writing to this index" "$T/err2"
 
+# ---- scripts/cron-reindex ---------------------------------------------------------------------
+CRON=${NX_SOURCE_DIR:-}/scripts/cron-reindex
+if [ -x "$CRON" ]; then
+	export NEWSIDX_INDEXER=$INDEXER
+	"$CRON" --db "$DB" --log "$T/cron.log" "$C" >"$T/out" 2>&1
+	r=$?
+	check "cron-reindex: nothing wrong, nothing said ($r: $(cat "$T/out"))" test "$r" -eq 0 -a ! -s "$T/out"
+	check "cron-reindex: one summary line in the log" \
+		test "$(grep -c ' 0 added, 0 updated, 0 deleted, 600 unchanged, 0 failed' "$T/cron.log")" -eq 1
+	hold
+	"$CRON" --db "$DB" --wait 0.2 "$C" >"$T/out" 2>&1
+	r=$?
+	release
+	check "cron-reindex: the previous run still busy is no news ($r: $(cat "$T/out"))" \
+		test "$r" -eq 0 -a ! -s "$T/out"
+	printf '{"id":"bad"\n' >"$C/broken.jsonl"
+	"$CRON" --db "$DB" --log "$T/cron.log" "$C" >"$T/out" 2>&1
+	r=$?
+	rm "$C/broken.jsonl"
+	check "cron-reindex: a failure is reported, one line, exit 1 ($r: $(cat "$T/out"))" \
+		test "$r" -eq 1 -a "$(grep -c 'broken.jsonl:1: error' "$T/out")" -eq 1 -a "$(wc -l <"$T/out")" -eq 1
+	check "cron-reindex: and logged" grep -q 'broken.jsonl:1: error' "$T/cron.log"
+	unset NEWSIDX_INDEXER
+fi
+
 # ---- 100 searches while the index is rewritten ------------------------------------------------
 "$INDEXER" --db "$DB" "$C" >/dev/null 2>&1
 (
