@@ -67,7 +67,7 @@ typedef struct index_ctx {
 	/* the run */
 	double t0, last_progress;
 	double last_commit;    /* wall-clock time of the index's last commit */
-	int64_t racy_after;    /* a source modified at or after this second is racy */
+	double racy_after;     /* a source modified after this (wall clock) is racy */
 	nx_index_progress prog;
 	nx_map seen;           /* source keys found by the scan */
 	nx_buf names;          /* paths of the listed sources */
@@ -668,7 +668,9 @@ static int delete_article(index_ctx *c, const char *akey, size_t len)
  * did change). */
 static unsigned complete_flags(const index_ctx *c, const todo *t)
 {
-	return NX_STATE_COMPLETE | (t->sig.mtime_s >= c->racy_after ? NX_STATE_RACY : 0);
+	double mtime = (double)t->sig.mtime_s + (double)t->sig.mtime_ns / 1e9;
+
+	return NX_STATE_COMPLETE | (mtime >= c->racy_after ? NX_STATE_RACY : 0);
 }
 
 static int defer_cleanup(index_ctx *c, const todo *t, size_t n);
@@ -977,7 +979,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	c.stats = &full;
 	c.t0 = now_seconds();
 	c.last_commit = index_committed_at(db);
-	c.racy_after = (int64_t)time(NULL) - 1;
+	c.racy_after = wall_seconds() - 1.0;
 	if ((rc = nx_db_analyzer(&c.an, db)))
 		return rc;
 	if (npaths && !(roots = calloc(npaths, sizeof *roots)))
