@@ -99,6 +99,28 @@ snapshot() { # snapshot DB OUT: the dump (also in OUT.dump), then searches
 	done
 }
 
+# whole PARTIAL REF...: every article in the (sorted) dump PARTIAL has exactly
+# the passages it has in one of the (sorted) dumps REF: no half article, no
+# mix of two versions, ever committed.
+whole() {
+	awk '
+	FNR == 1 { f++ }
+	/^doc / && match($0, /"id":"[^"]*"/) {
+		id = substr($0, RSTART, RLENGTH)
+		a[f, id] = a[f, id] $0 "\n"
+		if (f == 1) ids[id] = 1
+	}
+	END {
+		for (id in ids) {
+			ok = 0
+			for (g = 2; g <= f; g++)
+				if (a[1, id] == a[g, id]) ok = 1
+			if (!ok && bad++ < 3) print "not a whole article: " id > "/dev/stderr"
+		}
+		exit bad > 0
+	}' "$@"
+}
+
 # run_killed: start the indexer on $C, kill -9 it after a random part of $dur
 run_killed() {
 	local ms=$((RANDOM % (dur_ms > 0 ? dur_ms : 1))) rc
@@ -116,7 +138,10 @@ run_killed() {
 	fi
 	"$DUMP" "$DB" >"$T/partial" 2>"$T/err"
 	check "after a kill at ${ms} ms the index opens ($(cat "$T/err"))" test $? -eq 0
-	LC_ALL=C sort "$T/partial" | LC_ALL=C comm -3 - "$T/want.dump" >"$T/todo"
+	LC_ALL=C sort "$T/partial" >"$T/partial.sorted"
+	LC_ALL=C comm -3 "$T/partial.sorted" "$T/want.dump" >"$T/todo"
+	whole "$T/partial.sorted" "${versions[@]}" 2>"$T/err"
+	check "after a kill at ${ms} ms every article is whole ($(cat "$T/err"))" test $? -eq 0
 	echo "killed at ${ms} ms: $(sed -n 's/^passages //p' "$T/partial") passages," \
 		"$(grep -c . "$T/todo") lines of the final dump still to change"
 	"$SEARCH" --db "$DB" --json "mimi nunu" >/dev/null 2>"$T/err"
@@ -152,6 +177,7 @@ echo "clean build: $dur_ms ms"
 snapshot "$REF" "$T/want"
 
 # ---- killed while building ------------------------------------------------------------
+versions=("$T/want.dump")
 # Each run resumes the last one's work: kill within the first half.
 dur_ms=$((dur_ms / 2))
 for i in 1 2 3; do
@@ -167,7 +193,9 @@ echo "version 2: $(wc -l <"$T/written") files written"
 # leaves less to do.
 rm -rf "$REF"
 "$INDEXER" --db "$REF" "$C" >/dev/null 2>&1
+cp "$T/want.dump" "$T/want1.dump"
 snapshot "$REF" "$T/want"
+versions=("$T/want1.dump" "$T/want.dump")
 for i in 1 2 3; do
 	# Change the corpus back and forth, so that every run has work to do.
 	gen $((i % 2 + 1))
