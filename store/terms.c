@@ -56,34 +56,40 @@ static int emit_forms(nxt_analyzer *a, const char *w, size_t len, int script, nx
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		      nx_term_fn emit, void *ctx, nx_buf *scratch)
 {
-	const char *stem, *key;
-	size_t slen, klen;
+	nxt_forms f;
 	int rc;
 
 	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
 	 * terms; Xapian would reject them. */
 	if (t->norm_len > NX_MAX_TERM)
 		return NX_OK;
-	if ((rc = emit_forms(a, t->norm, t->norm_len, t->script, emit, ctx, scratch)))
-		return rc;
 	if (t->joined &&
 	    (rc = emit_forms(a, t->joined, t->joined_len,
 			     nxt_word_script_of(t->joined, t->joined_len), emit, ctx, scratch)))
 		return rc;
-	if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
+	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)))
 		return rc;
-	if (prefixed(scratch, NX_PREFIX_STEM, stem, slen) &&
+	/* The word's positional forms (as emit_forms): itself, folded, key. */
+	if ((rc = emit(ctx, t->norm, t->norm_len, 1)))
+		return rc;
+	if (!same(f.fold, f.fold_len, t->norm, t->norm_len) &&
+	    (rc = emit(ctx, f.fold, f.fold_len, 1)))
+		return rc;
+	if (f.key_len && !same(f.key, f.key_len, t->norm, t->norm_len) &&
+	    !same(f.key, f.key_len, f.fold, f.fold_len) &&
+	    prefixed(scratch, NX_PREFIX_KEY, f.key, f.key_len) &&
+	    (rc = emit(ctx, scratch->ptr, scratch->len, 1)))
+		return rc;
+	if (prefixed(scratch, NX_PREFIX_STEM, f.stem, f.stem_len) &&
 	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
 		return rc;
-	if (scratch->failed)
-		return NX_ENOMEM;
 	/* The stem's key meets the stems of the same name in other scripts
 	 * and languages (K); when it equals the stem, Z already holds it. */
-	if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen || same(key, klen, stem, slen))
+	if (f.stem_key_len && !same(f.stem_key, f.stem_key_len, f.stem, f.stem_len) &&
+	    prefixed(scratch, NX_PREFIX_STEM_KEY, f.stem_key, f.stem_key_len) &&
+	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
 		return rc;
-	if (!prefixed(scratch, NX_PREFIX_STEM_KEY, key, klen))
-		return scratch->failed ? NX_ENOMEM : NX_OK;
-	return emit(ctx, scratch->ptr, scratch->len, 0);
+	return scratch->failed ? NX_ENOMEM : NX_OK;
 }
 
 /* ---- querying ------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 #include "nx_common.h"
 #include "nx_test.h"
 #include "nx_text.h"
+#include "nx_text_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,84 @@ static int test_snowball(nxt_analyzer *a, const char *language, const char *lang
 	return 1;
 }
 
+/* ---- ASCII segmentation = ICU's ------------------------------------------ */
+
+typedef struct toks {
+	nx_buf b;
+} toks;
+
+static int tok_fn(void *ctx, const nxt_token *t)
+{
+	toks *k = ctx;
+
+	nx_buf_printf(&k->b, "%s@%zu:%zu%s%s ", t->norm, t->start, t->end, t->joined ? "+" : "",
+		      t->joined ? t->joined : "");
+	return 0;
+}
+
+/* The words of an ASCII text by the fast path and by ICU: equal? */
+static int same_words(nxt_analyzer *a, const char *text, size_t len)
+{
+	toks fast = { NX_BUF_INIT }, icu = { NX_BUF_INIT };
+	size_t n1 = 0, n2 = 0;
+	int ok;
+
+	a->icu_only = 0;
+	CHECK_INT(nxt_words(a, text, len, tok_fn, &fast), NX_OK);
+	CHECK_INT(nxt_count_words(&n1, a, text, len), NX_OK);
+	a->icu_only = 1;
+	CHECK_INT(nxt_words(a, text, len, tok_fn, &icu), NX_OK);
+	CHECK_INT(nxt_count_words(&n2, a, text, len), NX_OK);
+	a->icu_only = 0;
+	ok = n1 == n2 && fast.b.len == icu.b.len && (fast.b.len == 0 || memcmp(fast.b.ptr, icu.b.ptr, fast.b.len) == 0);
+	if (!ok)
+		fprintf(stderr, "ASCII segmentation differs on \"%.*s\":\n fast: %s\n  icu: %s\n",
+			(int)len, text, fast.b.ptr ? fast.b.ptr : "", icu.b.ptr ? icu.b.ptr : "");
+	nx_buf_free(&fast.b);
+	nx_buf_free(&icu.b);
+	return ok;
+}
+
+static void test_ascii_segmentation(nxt_analyzer *a)
+{
+	static const char alphabet[] = "aZq09_.',;:- \n\t!\"(/@#$%&*+=?[]{}~`|<>^\\\r";
+	char buf[64];
+	unsigned seed = 4242;
+	size_t texts = 0, equal = 0;
+	gzFile f;
+
+	for (int round = 0; round < 200000; round++) {
+		size_t n = 1 + round % 24;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		texts++;
+		equal += same_words(a, buf, n);
+	}
+	/* Real text: the first articles of Reuters-21578, when present. */
+	f = gzopen(getenv("NX_SHARED_DIR") ? "" : "", "rb");
+	if (f)
+		gzclose(f);
+	{
+		char path[1024];
+		const char *shared = getenv("NX_SHARED_DIR");
+		snprintf(path, sizeof path, "%s/data/news/reuters21578.jsonl.gz", shared ? shared : "../shared");
+		f = gzopen(path, "rb");
+		if (f) {
+			char *line = malloc(1 << 20);
+			for (int k = 0; line && k < 3000 && gzgets(f, line, 1 << 20); k++) {
+				texts++;
+				equal += same_words(a, line, strlen(line));
+			}
+			free(line);
+			gzclose(f);
+		}
+	}
+	printf("ASCII segmentation: %zu of %zu texts segmented as ICU does\n", equal, texts);
+	CHECK_INT(equal, texts);
+}
+
 int main(void)
 {
 	nxt_analyzer *a = NULL;
@@ -220,6 +299,7 @@ int main(void)
 	CHECK_INT(nxt_analyzer_new(&a), NX_OK);
 	if (!a)
 		return nx_test_done("test_conformance");
+	test_ascii_segmentation(a);
 	ran += test_wordbreak(a);
 	ran += test_snowball(a, "english", "en", NXT_SCRIPT_LATIN);
 	ran += test_snowball(a, "russian", "ru", NXT_SCRIPT_CYRILLIC);

@@ -90,6 +90,8 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	free(a->norm);
 	free(a->word_copy);
 	free(a->stem_cache);
+	free(a->forms_cache);
+	free(a->stem_key);
 	free(a->yo_copy);
 	free(a->chain);
 	free(a->fold);
@@ -368,16 +370,149 @@ static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t
 	return NX_OK;
 }
 
+/* ---- ASCII segmentation ---------------------------------------------------- */
+
+/*
+ * Word segments of pure-ASCII text without ICU: UAX #29 restricted to
+ * ASCII is a handful of rules, and news in English is mostly ASCII, where
+ * ICU's iterator was the largest single cost of analysis.  The classes
+ * (UAX #29 Word_Break of ASCII, as ICU's root rules have them: the colon is
+ * not MidLetter there):
+ *   letter A-Z a-z; digit 0-9; '_' ExtendNumLet;
+ *   '.' MidNumLet and '\'' Single_Quote: join letter.letter (WB6/7) and
+ *   digit.digit (WB11/12); ',' ';' MidNum: join digit,digit only.
+ * A run of letters, digits and '_' is one segment (WB5, 8-10, 13a/b), a
+ * word unless it is one '_' alone (as ICU's rule statuses have it); ICU's
+ * root rules make '@' a letter.  tests/test_conformance.c
+ * checks this against ICU on WordBreakTest.txt and on random ASCII.
+ */
+enum { C_OTHER, C_LETTER, C_DIGIT, C_EXT, C_MIDNUMLET, C_MIDNUM };
+
+static int ascii_class(unsigned char c)
+{
+	/* ICU's root rules count '@' among the letters (e-mail addresses). */
+	if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@')
+		return C_LETTER;
+	if (c >= '0' && c <= '9')
+		return C_DIGIT;
+	switch (c) {
+	case '_': return C_EXT;
+	case '.': case '\'': return C_MIDNUMLET;
+	case ',': case ';': return C_MIDNUM;
+	default: return C_OTHER;
+	}
+}
+
+/* The end of the ASCII segment starting at i (a letter, digit or '_'), and
+ * whether it holds a letter or digit. */
+static size_t ascii_segment(const char *t, size_t len, size_t i, int *word)
+{
+	size_t start = i;
+	int has = 0;
+
+	while (i < len) {
+		int c = ascii_class((unsigned char)t[i]);
+
+		if (c == C_LETTER || c == C_DIGIT) {
+			has = 1;
+			i++;
+		} else if (c == C_EXT) {
+			/* ICU: a run of two '_' or more is a word, one is not */
+			has |= i > start;
+			i++;
+		} else if ((c == C_MIDNUMLET || c == C_MIDNUM) && i + 1 < len) {
+			int before = ascii_class((unsigned char)t[i - 1]);
+			int after = ascii_class((unsigned char)t[i + 1]);
+			if ((before == C_LETTER && after == C_LETTER && c == C_MIDNUMLET) ||
+			    (before == C_DIGIT && after == C_DIGIT))
+				i += 2;
+			else
+				break;
+		} else {
+			break;
+		}
+	}
+	*word = has;
+	return i;
+}
+
+static int is_ascii(const char *t, size_t len)
+{
+	unsigned char any = 0;
+	size_t i = 0;
+
+	/* Eight bytes at a time: this runs over every text analysed. */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, t + i, 8);
+		if (v & 0x8080808080808080ull)
+			return 0;
+	}
+	for (; i < len; i++)
+		any |= (unsigned char)t[i];
+	return any < 0x80;
+}
+
+/* ---- the word loop --------------------------------------------------------- */
+
+/* Where the next word segment comes from: ICU's iterator, or the ASCII
+ * scanner.  Returns 0 at the end; else [*start, *end) is a word segment. */
+typedef struct seg_iter {
+	nxt_analyzer *a;
+	const char *text;
+	size_t len;
+	int ascii;
+	size_t pos;     /* ASCII: where to scan from */
+	int32_t prev;   /* ICU: the last boundary */
+} seg_iter;
+
+static int next_segment(seg_iter *it, size_t *start, size_t *end)
+{
+	if (it->ascii) {
+		while (it->pos < it->len) {
+			size_t i = it->pos, e;
+			int c = ascii_class((unsigned char)it->text[i]), word;
+
+			if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
+				it->pos++;
+				continue;
+			}
+			e = ascii_segment(it->text, it->len, i, &word);
+			it->pos = e;
+			if (word) {
+				*start = i;
+				*end = e;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	for (int32_t cur = ubrk_next(it->a->word_brk); cur != UBRK_DONE;
+	     it->prev = cur, cur = ubrk_next(it->a->word_brk)) {
+		/* The rule status of the boundary ending a segment tells what
+		 * the segment is: >= NONE_LIMIT means number, letters, kana or
+		 * ideographs; below it, spaces, punctuation, emoji. */
+		if (ubrk_getRuleStatus(it->a->word_brk) < UBRK_WORD_NONE_LIMIT)
+			continue;
+		*start = (size_t)it->prev;
+		*end = (size_t)cur;
+		it->prev = cur;
+		return 1;
+	}
+	return 0;
+}
+
 /* The word loop behind nxt_words (normalize != 0) and nxt_count_words
  * (fn == NULL, normalize == 0: only *count is kept). */
 static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn,
 		     void *ctx, int normalize, size_t *count)
 {
 	nxt_token tok;
-	int32_t prev, cur, prev_end = -1;
+	int32_t prev_end = -1;
 	int prev_script = NXT_SCRIPT_OTHER;
 	uint32_t index = 0;
-	size_t n = 0;
+	size_t n = 0, start, end;
+	seg_iter it;
 	int rc;
 
 	if (!a || (!text && len))
@@ -386,23 +521,27 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		return nx_error_set(NX_EINVAL, "nxt_words: called again from its own callback");
 	if (len == 0)
 		goto done;
-	if ((rc = set_text(&a->word_text, a->word_brk, text, len)))
-		return rc;
+	if (len > INT32_MAX)
+		return nx_error_set(NX_EINVAL, "text of %zu bytes is too long to segment (max %d)",
+				    len, INT32_MAX);
+	memset(&it, 0, sizeof it);
+	it.a = a;
+	it.text = text;
+	it.len = len;
+	it.ascii = !a->icu_only && is_ascii(text, len);
+	if (!it.ascii) {
+		if ((rc = set_text(&a->word_text, a->word_brk, text, len)))
+			return rc;
+		it.prev = ubrk_first(a->word_brk);
+	}
 
 	a->in_words = 1;
 	a->chain_len = 0;
 	a->chain_parts = 0;
 	rc = NX_OK;
-	prev = ubrk_first(a->word_brk);
-	for (cur = ubrk_next(a->word_brk); cur != UBRK_DONE;
-	     prev = cur, cur = ubrk_next(a->word_brk)) {
-		/* The rule status of the boundary ending a segment tells what
-		 * the segment is: >= NONE_LIMIT means number, letters, kana or
-		 * ideographs; below it, spaces, punctuation, emoji. */
-		if (ubrk_getRuleStatus(a->word_brk) < UBRK_WORD_NONE_LIMIT)
-			continue;
-		const char *w = text + prev;
-		int32_t wn = cur - prev;
+	while (next_segment(&it, &start, &end)) {
+		const char *w = text + start;
+		int32_t wn = (int32_t)(end - start);
 
 		if (!normalize) {
 			if (has_non_ignorable(w, wn))
@@ -414,8 +553,8 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		if (tok.norm_len == 0)
 			continue;
 		tok.norm = a->norm;
-		tok.start = (size_t)prev;
-		tok.end = (size_t)cur;
+		tok.start = start;
+		tok.end = end;
 		tok.index = index++;
 		/* The script of the normalised word: mixed-script repair
 		 * may have changed it. */
@@ -423,7 +562,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 									       : (int32_t)tok.norm_len);
 		if ((rc = chain_word(a, &tok, text, prev_end, prev_script)))
 			break;
-		prev_end = cur;
+		prev_end = (int32_t)end;
 		prev_script = tok.script;
 		n++;
 		if ((rc = fn(ctx, &tok)) != 0)

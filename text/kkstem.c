@@ -86,6 +86,10 @@ static int has_vowel(const char *w, size_t n)
 
 size_t nxt_kk_stem_len(const char *w, size_t n)
 {
+	/* Every suffix ends in a two-byte Cyrillic letter (D0..D3 xx): a word
+	 * not ending in one has none to strip. */
+	if (n < 2 || ((unsigned char)w[n - 2] & 0xFC) != 0xD0)
+		return n;
 	for (int round = 0; round < MAX_STRIPS; round++) {
 		size_t best = 0;
 
@@ -94,6 +98,7 @@ size_t nxt_kk_stem_len(const char *w, size_t n)
 
 			/* All suffixes are Cyrillic: compare the last byte first. */
 			if (sl > best && sl < n && w[n - 1] == suffixes[s].s[sl - 1] &&
+			    w[n - 2] == suffixes[s].s[sl - 2] &&
 			    memcmp(w + n - sl, suffixes[s].s, sl) == 0 &&
 			    letters(w, n - sl) >= MIN_STEM_LETTERS && has_vowel(w, n - sl))
 				best = sl;

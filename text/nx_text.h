@@ -155,6 +155,25 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *word
 int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *word, size_t len,
 	    int script);
 
+/* All the forms of a normalised word the index holds, for language lang:
+ * nxt_fold, nxt_key, nxt_stem and the key of the stem. */
+typedef struct nxt_forms {
+	const char *fold;      /* the word itself when folding changes nothing */
+	size_t fold_len;
+	const char *key;       /* "" (key_len 0) for words without a key */
+	size_t key_len;
+	const char *stem;
+	size_t stem_len;
+	const char *stem_key;  /* "" when none */
+	size_t stem_key_len;
+} nxt_forms;
+
+/* Fill *out as the four functions would (through a cache of recent words,
+ * which makes indexing's per-word work mostly a lookup).  The strings are
+ * owned by the analyzer and valid until its next call. */
+int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char *word,
+		   size_t len, int script);
+
 /* ---- sentences ---------------------------------------------------------- */
 
 typedef int (*nxt_span_fn)(void *ctx, size_t start, size_t end);

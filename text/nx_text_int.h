@@ -38,6 +38,19 @@ typedef struct nxt_cache_slot {
 /* 2-way set associative: a set's older entry is the one replaced. */
 #define NXT_CACHE_SETS 1024
 
+/* The word-forms cache (variants.c, nxt_word_forms): a word's folded form,
+ * key, stem and stem key, by language.  Words repeat (Zipf), so most of
+ * the per-word work of indexing is a lookup. */
+#define NXT_FORMS_BLOB 176
+#define NXT_FORMS_SETS 8192
+typedef struct nxt_forms_slot {
+	uint32_t hash;
+	uint32_t used;
+	uint8_t lang_len, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
+	uint8_t fold_same, key_empty;
+	char blob[NXT_FORMS_BLOB];  /* lang word fold key stem stemkey, each + NUL */
+} nxt_forms_slot;
+
 /* The stem cache (analyzer.c): Snowball stemming is the costliest step of
  * analysis, and news repeats its words. */
 #define NXT_STEM_WORD 40
@@ -76,12 +89,17 @@ struct nxt_analyzer {
 	 * callback that re-enters the same iteration would corrupt it. */
 	int in_words;
 	int in_sentences;
+	int icu_only;        /* tests: segment ASCII with ICU too */
 
 	stem_entry *stems;
 	size_t nstems, stems_cap;
 	char *word_copy;     /* nxt_stem's output when a word is not stemmed */
 	size_t word_copy_cap;
 	nxt_stem_slot *stem_cache;    /* NXT_STEM_SETS * 2, on first use */
+	nxt_forms_slot *forms_cache;  /* NXT_FORMS_SETS * 2, on first use */
+	uint32_t forms_tick;
+	char *stem_key;               /* nxt_word_forms: the stem's key */
+	size_t stem_key_cap;
 	char *yo_copy;                /* a word with ё made е, for Snowball */
 	size_t yo_copy_cap;
 	uint32_t stem_tick;

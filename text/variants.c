@@ -392,6 +392,25 @@ size_t nxt_key_rules(char *out, const char *s, size_t n)
 	return o;
 }
 
+/* Is w its own key: lower-case ASCII letters and digits that no rule of
+ * nxt_key_rules touches?  Most English words are ("the", "market"). */
+static int ascii_key_is_word(const char *w, size_t n)
+{
+	char prev = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return 0;
+		if (c == 'y' || c == 'q' || c == 'x' || (c == 'z' && i + 1 < n && w[i + 1] == 'h') ||
+		    (c == 'h' && (prev == 'k' || prev == 'g')) || (c == 's' && prev == 's'))
+			return 0;
+		prev = c;
+	}
+	/* "ii" at the end is folded too */
+	return !(n > 2 && w[n - 1] == 'i' && w[n - 2] == 'i');
+}
+
 int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, size_t n,
 	    int script)
 {
@@ -404,6 +423,11 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 	if ((script != NXT_SCRIPT_LATIN && script != NXT_SCRIPT_CYRILLIC) || n == 0 ||
 	    n > INT32_MAX / 4)
 		return NX_OK;
+	if (ascii_key_is_word(w, n)) {
+		*out = w;
+		*outlen = n;
+		return NX_OK;
+	}
 	len = (int32_t)n;
 	/* "shch" (4 bytes) for a 2-byte letter is the most any letter takes. */
 	if ((rc = nxt_grow_bytes(&a->tmp, &a->tmp_cap, 2 * n + 1)))
@@ -459,6 +483,115 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 		return rc;
 	*outlen = nxt_key_rules(a->key, a->tmp, o);
 	*out = a->key;
+	return NX_OK;
+}
+
+/* ---- all forms, cached ---------------------------------------------------- */
+
+static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const char *w,
+			 size_t n, int script)
+{
+	const char *k;
+	size_t kl;
+	int rc;
+
+	if ((rc = nxt_fold(&f->fold, &f->fold_len, a, w, n, script)) ||
+	    (rc = nxt_stem(&f->stem, &f->stem_len, a, lang, w, n, script)))
+		return rc;
+	/* The stem's key first, kept in its own buffer; then the word's key
+	 * (nxt_key's buffer is shared). */
+	if ((rc = nxt_key(&k, &kl, a, f->stem, f->stem_len, script)))
+		return rc;
+	if (k == f->stem || kl == 0) {
+		f->stem_key = kl ? f->stem : "";
+	} else {
+		if ((rc = nxt_grow_bytes(&a->stem_key, &a->stem_key_cap, kl + 1)))
+			return rc;
+		memcpy(a->stem_key, k, kl);
+		a->stem_key[kl] = '\0';
+		f->stem_key = a->stem_key;
+	}
+	f->stem_key_len = kl;
+	return nxt_key(&f->key, &f->key_len, a, w, n, script);
+}
+
+int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char *w, size_t n,
+		   int script)
+{
+	nxt_forms_slot *set = NULL, *slot;
+	size_t ll, need;
+	uint32_t h;
+	int rc;
+
+	if (!lang)
+		lang = "";
+	ll = strlen(lang);
+	if (n == 0 || n > 40 || ll > 15)
+		return compute_forms(out, a, lang, w, n, script);
+	h = hash_bytes(w, n) ^ (hash_bytes(lang, ll) * 31u);
+	if (!a->forms_cache)
+		a->forms_cache = calloc((size_t)NXT_FORMS_SETS * 2, sizeof *a->forms_cache);
+	if (!a->forms_cache)
+		return compute_forms(out, a, lang, w, n, script);
+	set = &a->forms_cache[(h % NXT_FORMS_SETS) * 2];
+	for (int k = 0; k < 2; k++) {
+		slot = &set[k];
+		if (slot->wlen == n && slot->hash == h && slot->lang_len == ll &&
+		    memcmp(slot->blob, lang, ll) == 0 && memcmp(slot->blob + ll + 1, w, n) == 0) {
+			const char *p = slot->blob + ll + 1 + n + 1;
+			slot->used = ++a->forms_tick;
+			out->fold = slot->fold_same ? w : p;
+			out->fold_len = slot->fold_same ? n : slot->flen;
+			p += slot->flen + 1;
+			out->key = p;
+			out->key_len = slot->klen;
+			p += slot->klen + 1;
+			out->stem = p;
+			out->stem_len = slot->slen;
+			p += slot->slen + 1;
+			out->stem_key = p;
+			out->stem_key_len = slot->sklen;
+			return NX_OK;
+		}
+	}
+	if ((rc = compute_forms(out, a, lang, w, n, script)))
+		return rc;
+	need = ll + n + out->fold_len + out->key_len + out->stem_len + out->stem_key_len + 6;
+	if (need > NXT_FORMS_BLOB || out->fold_len > 255 || out->key_len > 255 ||
+	    out->stem_len > 255 || out->stem_key_len > 255)
+		return NX_OK;
+	slot = set[0].used <= set[1].used ? &set[0] : &set[1];
+	{
+		char *p = slot->blob;
+		int same = out->fold == w;
+#define PUT(s_, l_) do { memcpy(p, (s_), (l_)); p[(l_)] = '\0'; p += (l_) + 1; } while (0)
+		PUT(lang, ll);
+		PUT(w, n);
+		PUT(out->fold, out->fold_len);
+		PUT(out->key, out->key_len);
+		PUT(out->stem, out->stem_len);
+		PUT(out->stem_key, out->stem_key_len);
+#undef PUT
+		slot->hash = h;
+		slot->used = ++a->forms_tick;
+		slot->lang_len = (uint8_t)ll;
+		slot->wlen = (uint8_t)n;
+		slot->flen = (uint8_t)out->fold_len;
+		slot->klen = (uint8_t)out->key_len;
+		slot->slen = (uint8_t)out->stem_len;
+		slot->sklen = (uint8_t)out->stem_key_len;
+		slot->fold_same = (uint8_t)same;
+		/* Hand out the slot's copies: they outlive the buffers. */
+		p = slot->blob + ll + 1 + n + 1;
+		if (!same)
+			out->fold = p;
+		p += out->fold_len + 1;
+		out->key = p;
+		p += out->key_len + 1;
+		out->stem = p;
+		p += out->stem_len + 1;
+		out->stem_key = p;
+	}
 	return NX_OK;
 }
 
