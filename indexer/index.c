@@ -32,6 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bytes hashed at a time by content_hash(). */
+#define NX_HASH_CHUNK ((size_t)256 << 10)
+
 /* Seconds between two commits at least (see changed()). */
 #define NX_COMMIT_SPACING 1.0
 
@@ -83,6 +86,7 @@ typedef struct index_ctx {
 	nx_map now;            /* articles met in this read */
 	uint64_t changes;      /* index changes made for it */
 	nx_buf enc;            /* scratch for encoding states */
+	char *hashbuf;         /* NX_HASH_CHUNK bytes for content_hash() */
 	/* articles that disappeared from the sources read, deleted last */
 	nx_buf gone;           /* of the current source, NUL-terminated keys */
 	nx_buf gone_all;       /* of all sources */
@@ -675,8 +679,57 @@ static unsigned complete_flags(const index_ctx *c, const todo *t)
 
 static int defer_cleanup(index_ctx *c, const todo *t, size_t n);
 
+/*
+ * The hash of the bytes of a file as they are on disk (compressed or not),
+ * seeded with the passage sizes (a change of those changes every article);
+ * 0 when the file cannot be read: the reader will say why.
+ */
+static int content_hash(uint64_t *out, index_ctx *c, const char *path)
+{
+	uint64_t h = 0x636f6e74656e7431ULL ^ ((uint64_t)c->o.passage_min_words << 32) ^
+		     c->o.passage_max_words;
+	struct stat st;
+	ssize_t n;
+	size_t got;
+	int fd;
+
+	*out = 0;
+	if (!c->hashbuf && !(c->hashbuf = malloc(NX_HASH_CHUNK)))
+		return nx_error_set(NX_ENOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return NX_OK;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NX_OK;
+	}
+	for (;;) {
+		/* Whole chunks, so that the hash does not depend on how read()
+		 * splits the file. */
+		for (got = 0; got < NX_HASH_CHUNK; got += (size_t)n) {
+			n = read(fd, c->hashbuf + got, NX_HASH_CHUNK - got);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0)
+				break;
+		}
+		if (n < 0) {
+			close(fd);
+			return NX_OK;
+		}
+		h = nx_hash_bytes(c->hashbuf, got, h);
+		if (got < NX_HASH_CHUNK)
+			break;
+	}
+	close(fd);
+	*out = h ? h : 1;
+	return NX_OK;
+}
+
 /* Read one listed source and bring the index and its state up to date. */
-static int read_source(index_ctx *c, const todo *t, const nx_read_ctx *rctx)
+static int read_source(index_ctx *c, todo *t, const nx_read_ctx *rctx)
 {
 	static const nx_sig none;
 	const char *path = c->names.ptr + t->path, *abspath = c->names.ptr + t->abspath;
@@ -694,7 +747,25 @@ static int read_source(index_ctx *c, const todo *t, const nx_read_ctx *rctx)
 			return rc;
 		nx_error_clear();
 		nx_map_clear(&c->old);  /* as if new: everything is written */
+		found = 0;
 	}
+
+	/* Touched, copied back, rewritten with the same bytes: the content
+	 * hash says so, and the file need not be parsed. */
+	if ((rc = content_hash(&t->sig.content, c, abspath)))
+		return rc;
+	if (found && t->sig.content && t->sig.content == st.sig.content &&
+	    (st.flags & NX_STATE_COMPLETE) && !(c->o.flags & NX_INDEX_FORCE)) {
+		c->stats->sources_unchanged++;
+		c->stats->unchanged += st.narticles;
+		c->prog.sources_done++;
+		if ((rc = nx_state_encode(&c->enc, complete_flags(c, t), &t->sig, abspath, &c->old,
+					  NULL)) ||
+		    (rc = put_state(c)))
+			return rc;
+		return changed(c, 1);
+	}
+
 	c->in_source = 1;
 	c->cur_path = abspath;
 	c->changes = 0;
@@ -1050,6 +1121,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	nx_buf_free(&c.meta);
 	nx_buf_free(&c.record);
 	nx_buf_free(&c.enc);
+	free(c.hashbuf);
 	nx_buf_free(&c.gone);
 	nx_buf_free(&c.gone_all);
 	free(c.cleanup);

@@ -59,12 +59,14 @@ void nx_map_free(nx_map *m);
 
 /* ---- source records ------------------------------------------------------ */
 
-/* What stat() says about a source; equal signatures mean "unchanged". */
+/* What stat() says about a source (equal: unchanged, not even read), and
+ * the hash of its bytes on disk (equal: unchanged, read but not parsed). */
 typedef struct nx_sig {
 	uint64_t size;
 	uint64_t ino;
 	int64_t mtime_s, mtime_ns;
 	int64_t ctime_s, ctime_ns;
+	uint64_t content;  /* nx_hash_bytes of the file, seeded; 0: unknown */
 } nx_sig;
 
 enum {

@@ -201,13 +201,16 @@ void nx_map_free(nx_map *m)
 /*
  * Record format (text, so that `xapian-inspect`/`delve -m` shows it):
  *
- *   nxsrc 1 FLAGS SIZE INO MTIME_S MTIME_NS CTIME_S CTIME_NS NARTICLES PATHLEN\n
+ *   nxsrc 2 FLAGS SIZE INO MTIME_S MTIME_NS CTIME_S CTIME_NS CONTENT NARTICLES PATHLEN\n
  *   PATH\n
  *   then per article:  HASH KEYLEN KEY\n   (HASH: 16 hex digits)
  *
- * Lengths make paths and keys with any bytes (even newlines) safe.
+ * CONTENT is the file's hash in decimal.  Version 1 (read, not written) had
+ * no CONTENT.  Lengths make paths and keys with any bytes (even newlines)
+ * safe.
  */
-#define MAGIC "nxsrc 1 "
+#define MAGIC "nxsrc 2 "
+#define MAGIC1 "nxsrc 1 "
 
 static int parse_u64(uint64_t *out, const char **p, const char *end, int last)
 {
@@ -245,16 +248,21 @@ int nx_state_parse(nx_state *out, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
 	uint64_t flags, plen;
+	int v1;
 
 	memset(out, 0, sizeof *out);
-	if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
+	if (len < sizeof MAGIC - 1)
+		goto bad;
+	v1 = memcmp(p, MAGIC1, sizeof MAGIC1 - 1) == 0;
+	if (!v1 && memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
 		goto bad;
 	p += sizeof MAGIC - 1;
 	if (!parse_u64(&flags, &p, end, 0) || !parse_u64(&out->sig.size, &p, end, 0) ||
 	    !parse_u64(&out->sig.ino, &p, end, 0) || !parse_i64(&out->sig.mtime_s, &p, end) ||
 	    !parse_i64(&out->sig.mtime_ns, &p, end) || !parse_i64(&out->sig.ctime_s, &p, end) ||
-	    !parse_i64(&out->sig.ctime_ns, &p, end) || !parse_u64(&out->narticles, &p, end, 0) ||
-	    !parse_u64(&plen, &p, end, 1))
+	    !parse_i64(&out->sig.ctime_ns, &p, end) ||
+	    (!v1 && !parse_u64(&out->sig.content, &p, end, 0)) ||
+	    !parse_u64(&out->narticles, &p, end, 0) || !parse_u64(&plen, &p, end, 1))
 		goto bad;
 	if (plen >= (uint64_t)(end - p) || p[plen] != '\n')
 		goto bad;
@@ -330,9 +338,9 @@ int nx_state_encode(nx_buf *out, unsigned flags, const nx_sig *sig, const char *
 	}
 	nx_buf_clear(out);
 	nx_buf_printf(out, MAGIC "%u %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64
-		      " %" PRId64 " %zu %zu\n",
+		      " %" PRId64 " %" PRIu64 " %zu %zu\n",
 		      flags, sig->size, sig->ino, sig->mtime_s, sig->mtime_ns, sig->ctime_s,
-		      sig->ctime_ns, n, strlen(path));
+		      sig->ctime_ns, sig->content, n, strlen(path));
 	nx_buf_puts(out, path);
 	nx_buf_putc(out, '\n');
 	i = 0;

@@ -62,16 +62,20 @@
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
  *   newsidx.src:KEY  the state of one source file (indexer/state.c); KEY is
  *                    its source key, as in its P terms.  Text:
- *                      "nxsrc 1 FLAGS SIZE INO MTIME_S MTIME_NS CTIME_S
- *                       CTIME_NS NARTICLES PATHLEN\n" PATH "\n"
+ *                      "nxsrc 2 FLAGS SIZE INO MTIME_S MTIME_NS CTIME_S
+ *                       CTIME_NS CONTENT NARTICLES PATHLEN\n" PATH "\n"
  *                      then per article "HASH KEYLEN KEY\n"
  *                    FLAGS: 1 complete (read to the end; the signature is
  *                    valid), 2 racy (modified within a second of being read:
- *                    read again next time).  HASH: 16 hex digits of the
- *                    article's content hash (fields, source, passage sizes);
- *                    KEY: its article key.  Written in the same transaction
- *                    as the documents it describes.  Indexes without these
- *                    entries (before 0.2) work: every source is read once.
+ *                    read again next time).  Equal size, times and inode:
+ *                    the file is not read; else an equal CONTENT (a hash of
+ *                    its bytes and the passage sizes, decimal): it is not
+ *                    parsed.  HASH: 16 hex digits of the article's content
+ *                    hash (fields, source, passage sizes); KEY: its article
+ *                    key.  Written in the same transaction as the documents
+ *                    it describes.  "nxsrc 1" (no CONTENT) is still read.
+ *                    Indexes without these entries (before 0.2) work: every
+ *                    source is read once.
  */
 #ifndef NX_STORE_H
 #define NX_STORE_H

@@ -107,7 +107,8 @@ static int parse(nx_state *st, const char *s)
 
 static void test_records(void)
 {
-	static const nx_sig sig = { 12345, 987654321, 1700000000, 123456789, 1700000001, 5 };
+	static const nx_sig sig = { 12345, 987654321, 1700000000, 123456789, 1700000001, 5,
+				    0xfedcba9876543210ULL };
 	static const char *const keys[] = { "r1", "with space", "new\nline", "#0123456789abcdef",
 					    "кириллица" };
 	nx_map m = NX_MAP_INIT, also = NX_MAP_INIT, got = NX_MAP_INIT;
@@ -160,8 +161,13 @@ static void test_records(void)
 	}
 	CHECK_MSG(ok, "a truncated record was accepted");
 	nx_error_clear();
-	CHECK_INT(parse(&st, "nxsrc 1 1 1 1 -1 1 1 1 0 1\nx\n"), NX_OK);  /* the model */
+	CHECK_INT(parse(&st, "nxsrc 2 1 1 1 -1 1 1 1 77 0 1\nx\n"), NX_OK);  /* the model */
 	CHECK_INT(st.sig.mtime_s, -1);
+	CHECK_INT(st.sig.content, 77);
+	CHECK_INT(parse(&st, "nxsrc 1 1 1 1 -1 1 1 1 0 1\nx\n"), NX_OK);  /* version 1 */
+	CHECK_INT(st.sig.content, 0);
+	CHECK_INT(st.path_len, 1);
+	CHECK_INT(parse(&st, "nxsrc 3 1 1 1 -1 1 1 1 77 0 1\nx\n"), NX_ECORRUPT);
 	CHECK_INT(nx_state_parse(&st, "", 0), NX_ECORRUPT);
 	CHECK_INT(parse(&st, "nxsrc 2 1 1 1 1 1 1 1 0 1\nx\n"), NX_ECORRUPT);
 	CHECK_INT(parse(&st, "nxsrc 1 1 1 1 1 1 1 1 0 99\nx\n"), NX_ECORRUPT);
