@@ -7,9 +7,12 @@
  * not a test.
  *
  * Usage: bench_analysis [--repeat N] FILE.jsonl[.gz]...
+ * Environment: BENCH_WORDS_ONLY (segmentation and normalisation alone),
+ * BENCH_ICU_ONLY (ICU for every text and word: the fast paths off).
  * Prints one line per run: bytes, words, terms, CPU seconds, MB/s.
  */
 #include "nx_store.h"
+#include "nx_text_int.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -138,6 +141,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_analysis: %s\n", nx_error_message());
 		return 1;
 	}
+	/* $BENCH_ICU_ONLY: without the fast paths (ASCII segmentation, simple
+	 * case folding), to measure them. */
+	r.an->icu_only = getenv("BENCH_ICU_ONLY") != NULL;
 	for (int k = 0; k < repeat; k++) {
 		double t0 = cpu_seconds(), s;
 		r.words = r.terms = 0;

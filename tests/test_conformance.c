@@ -289,6 +289,41 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	}
 	printf("ASCII segmentation: %zu of %zu texts segmented as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
+
+	/* The fast case folding of U+0080..U+04FF words (simple_fold) against
+	 * ICU's normaliser: every such character between letters, and
+	 * random mixes with combining marks and joiners. */
+	texts = equal = 0;
+	for (UChar32 c = 0x80; c < 0x500; c++) {
+		char w[16];
+		int32_t i = 2;
+		w[0] = 'X';
+		w[1] = 'y';
+		U8_APPEND_UNSAFE((uint8_t *)w, i, c);
+		w[i++] = 'Z';
+		texts++;
+		equal += same_words(a, w, (size_t)i);
+	}
+	{
+		static const char *const pieces[] = { "a", "Ж", "é", "E\xCC\x81", "\xCC\x81", "ß", "İ",
+						      "ё", "Қ", "ʼ", "'", "s", "Σ", "ς", "ǅ", "ŉ", "ſ",
+						      "\xC2\xAD", "µ", "ª", "\xD2\x83", "Ӏ", " ", "-" };
+		for (int round = 0; round < 50000; round++) {
+			char mix[128];
+			size_t n = 0;
+			int k = 1 + round % 10;
+			while (k-- > 0) {
+				seed = seed * 1103515245u + 12345u;
+				const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+				memcpy(mix + n, p, strlen(p));
+				n += strlen(p);
+			}
+			texts++;
+			equal += same_words(a, mix, n);
+		}
+	}
+	printf("Fast case folding: %zu of %zu texts normalised as ICU does\n", equal, texts);
+	CHECK_INT(equal, texts);
 }
 
 int main(void)

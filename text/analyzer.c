@@ -31,6 +31,8 @@
 
 /* ---- the analyzer ------------------------------------------------------ */
 
+static void make_simple_table(nxt_analyzer *a);
+
 static int icu_error(const char *what, UErrorCode st)
 {
 	return nx_error_set(NX_ERROR, "ICU %s: %s", what, u_errorName(st));
@@ -56,6 +58,7 @@ int nxt_analyzer_new(nxt_analyzer **out)
 		nxt_analyzer_free(a);
 		return icu_error("loading the NFD normalizer", st);
 	}
+	make_simple_table(a);
 	/* Word breaks do not depend on the locale, except through the
 	 * dictionaries, which ICU picks by script. */
 	a->word_brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &st);
@@ -251,6 +254,78 @@ static int has_non_ignorable(const char *w, int32_t n)
 	return 0;
 }
 
+/*
+ * NFKC_Casefold without ICU's normaliser for the commonest non-ASCII words:
+ * those whose every character is ASCII or one of U+0080..U+04FF (Latin-1,
+ * Latin Extended, Greek, Cyrillic) that folds to one character on its own
+ * and never composes with the character before it (so no combining marks;
+ * no default-ignorables; not U+02BC, which becomes an apostrophe).  With a
+ * normalisation boundary before every character, NFKC_Casefold is
+ * character by character; the table is ICU's own
+ * answer for each character, made when the analyzer is.  Returns 1 when it
+ * did the word, 0 when the word needs ICU, < 0 on error.
+ */
+static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+{
+	size_t o = 0;
+	int32_t i = 0;
+	int rc;
+
+	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
+		return rc;
+	while (i < n) {
+		unsigned char b = (unsigned char)w[i];
+		UChar32 c;
+
+		if (b < 0x80) {
+			a->norm[o++] = (b >= 'A' && b <= 'Z') ? (char)(b + ('a' - 'A')) : (char)b;
+			i++;
+			continue;
+		}
+		/* Two-byte sequences C2..D3 are U+0080..U+04FF. */
+		if (b < 0xC2 || b > 0xD3 || i + 1 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80)
+			return 0;
+		c = ((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F);
+		if (!a->simple[c - 0x80])
+			return 0;
+		c = a->simple[c - 0x80];
+		i += 2;
+		if (c < 0x80) {
+			a->norm[o++] = (char)c;
+		} else {  /* still U+0080..U+07FF: two bytes */
+			a->norm[o++] = (char)(0xC0 | (c >> 6));
+			a->norm[o++] = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	if (o > 2 && a->norm[o - 2] == '\'' && a->norm[o - 1] == 's')
+		o -= 2;
+	a->norm[o] = '\0';
+	*outlen = o;
+	return 1;
+}
+
+/* The table of simple_fold: for U+0080..U+04FF, the character's
+ * NFKC_Casefold when that is one character below U+0800 and the
+ * character composes with nothing, else 0. */
+static void make_simple_table(nxt_analyzer *a)
+{
+	for (UChar32 c = 0x80; c < 0x500; c++) {
+		UErrorCode st = U_ZERO_ERROR;
+		UChar in[1] = { (UChar)c }, out[8];
+		int32_t len;
+
+		a->simple[c - 0x80] = 0;
+		if (c == 0x02BC || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+		    u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK ||
+		    u_charType(c) == U_ENCLOSING_MARK || u_charType(c) == U_COMBINING_SPACING_MARK ||
+		    !unorm2_hasBoundaryBefore(a->nfkc_cf, c))
+			continue;
+		len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
+		if (U_SUCCESS(st) && len == 1 && out[0] != 0 && out[0] < 0x800 && !U16_IS_SURROGATE(out[0]))
+			a->simple[c - 0x80] = out[0];
+	}
+}
+
 /* Normalise w[0, n) into a->norm; *outlen is set to its length (possibly 0).
  * Possessive "'s" is dropped only when something precedes it. */
 static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
@@ -276,6 +351,14 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 			m -= 2;
 		a->norm[m] = '\0';
 		*outlen = m;
+		return NX_OK;
+	}
+
+	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen)) != 0) {
+		if (rc < 0)
+			return rc;
+		if ((rc = nxt_repair_mixed(a, outlen)) < 0)
+			return rc;
 		return NX_OK;
 	}
 

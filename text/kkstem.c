@@ -24,6 +24,7 @@
  */
 #include "nx_text_int.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Kazakh, then Kyrgyz (rounded vowels) and Tatar (ә) forms of each ending. */
@@ -84,8 +85,28 @@ static int has_vowel(const char *w, size_t n)
 	return 0;
 }
 
+/* The suffixes by the last byte of their last letter (0x80..0xBF), each
+ * list ending in -1: a word is compared only with the suffixes that can end
+ * it.  Built once. */
+#define NBUCKETS 64
+static short buckets[NBUCKETS][sizeof suffixes / sizeof suffixes[0] + 1];
+static pthread_once_t buckets_once = PTHREAD_ONCE_INIT;
+
+static void make_buckets(void)
+{
+	size_t fill[NBUCKETS] = { 0 };
+
+	for (size_t s = 0; s < sizeof suffixes / sizeof suffixes[0]; s++) {
+		unsigned b = (unsigned char)suffixes[s].s[suffixes[s].len - 1] & 0x3F;
+		buckets[b][fill[b]++] = (short)s;
+	}
+	for (size_t b = 0; b < NBUCKETS; b++)
+		buckets[b][fill[b]] = -1;
+}
+
 size_t nxt_kk_stem_len(const char *w, size_t n)
 {
+	pthread_once(&buckets_once, make_buckets);
 	/* Every suffix ends in a two-byte Cyrillic letter (D0..D3 xx): a word
 	 * not ending in one has none to strip. */
 	if (n < 2 || ((unsigned char)w[n - 2] & 0xFC) != 0xD0)
@@ -93,8 +114,10 @@ size_t nxt_kk_stem_len(const char *w, size_t n)
 	for (int round = 0; round < MAX_STRIPS; round++) {
 		size_t best = 0;
 
-		for (size_t s = 0; s < sizeof suffixes / sizeof suffixes[0]; s++) {
-			size_t sl = suffixes[s].len;
+		if (((unsigned char)w[n - 1] & 0xC0) != 0x80)
+			break;
+		for (const short *bs = buckets[(unsigned char)w[n - 1] & 0x3F]; *bs >= 0; bs++) {
+			size_t s = (size_t)*bs, sl = suffixes[s].len;
 
 			/* All suffixes are Cyrillic: compare the last byte first. */
 			if (sl > best && sl < n && w[n - 1] == suffixes[s].s[sl - 1] &&

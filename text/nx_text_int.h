@@ -71,6 +71,7 @@ struct nxt_analyzer {
 	UText *sent_text;
 	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
 	const UNormalizer2 *nfd;      /* likewise */
+	uint16_t simple[0x500 - 0x80];  /* analyzer.c, simple_fold */
 
 	UChar *u16;          /* a word converted to UTF-16 */
 	int32_t u16_cap;
@@ -89,7 +90,7 @@ struct nxt_analyzer {
 	 * callback that re-enters the same iteration would corrupt it. */
 	int in_words;
 	int in_sentences;
-	int icu_only;        /* tests: segment ASCII with ICU too */
+	int icu_only;        /* tests: segment and normalise everything with ICU */
 
 	stem_entry *stems;
 	size_t nstems, stems_cap;
