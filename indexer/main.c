@@ -52,7 +52,7 @@ static const char usage_text[] =
 	"  --wait SECONDS when another indexer is writing to the index, wait up to\n"
 	"                 SECONDS for it to finish (default 0: exit 75 at once)\n"
 	"  --force        read and re-analyse every file, changed or not\n"
-	"  --batch N      commit every N changes (default 1000)\n"
+	"  --batch N      commit every N changes, at least a second apart (default 1000)\n"
 	"  --threads N    into an empty index, build N shards in parallel and merge\n"
 	"                 them (default 1)\n"
 	"  --no-prune     keep the articles of files that no longer exist\n"
