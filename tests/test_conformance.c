@@ -324,6 +324,60 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	}
 	printf("Fast case folding: %zu of %zu texts normalised as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
+
+	/* Mixed texts, cut into ASCII and ICU regions at white space: random
+	 * runs of ASCII and non-ASCII words, and NTREX's 15 languages. */
+	texts = equal = 0;
+	{
+		static const char *const words[] = { "Tokayev", "U.S.", "don't", "5.93", "a_b", "CSTO,",
+						     "Alma-Ata", "e-mail", "x@y", "Токаев", "қазақ",
+						     "café", "“quoted”", "北京", "東京は", "\xF0\x9F\x98\x80",
+						     "a\xCC\x81", "\xE2\x80\x8D", "-", "'", "Ж-", "-ata" };
+		static const char *const spaces[] = { " ", "  ", "\n", "\t", " \r\n" };
+		for (int round = 0; round < 20000; round++) {
+			char mix[2048];
+			size_t n = 0;
+			int k = 1 + round % 40;
+			while (k-- > 0 && n < sizeof mix - 64) {
+				seed = seed * 1103515245u + 12345u;
+				const char *w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+				/* mostly ASCII words, in runs */
+				if ((seed >> 8) % 4)
+					w = words[(seed >> 20) % 9];
+				const char *sp = spaces[(seed >> 4) % (sizeof spaces / sizeof spaces[0])];
+				memcpy(mix + n, w, strlen(w));
+				n += strlen(w);
+				if ((seed >> 12) % 5) {
+					memcpy(mix + n, sp, strlen(sp));
+					n += strlen(sp);
+				}
+			}
+			texts++;
+			equal += same_words(a, mix, n);
+		}
+	}
+	{
+		static const char *const langs[] = { "ar", "be", "de", "en", "es", "fr", "ja", "kk",
+						     "ky", "ru", "tr", "tt", "uk", "uz", "zh" };
+		const char *shared = getenv("NX_SHARED_DIR");
+		for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/data/news/ntrex/%s.jsonl", shared ? shared : "../shared",
+				 langs[l]);
+			f = gzopen(path, "rb");
+			if (!f)
+				continue;
+			char *line = malloc(1 << 20);
+			for (int k = 0; line && k < 40 && gzgets(f, line, 1 << 20); k++) {
+				texts++;
+				equal += same_words(a, line, strlen(line));
+			}
+			free(line);
+			gzclose(f);
+		}
+	}
+	printf("Mixed texts (ASCII and ICU regions): %zu of %zu segmented as ICU does\n", equal, texts);
+	CHECK_INT(equal, texts);
 }
 
 int main(void)

@@ -519,70 +519,161 @@ static size_t ascii_segment(const char *t, size_t len, size_t i, int *word)
 	return i;
 }
 
-static int is_ascii(const char *t, size_t len)
-{
-	unsigned char any = 0;
-	size_t i = 0;
-
-	/* Eight bytes at a time: this runs over every text analysed. */
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v;
-		memcpy(&v, t + i, 8);
-		if (v & 0x8080808080808080ull)
-			return 0;
-	}
-	for (; i < len; i++)
-		any |= (unsigned char)t[i];
-	return any < 0x80;
-}
-
 /* ---- the word loop --------------------------------------------------------- */
 
-/* Where the next word segment comes from: ICU's iterator, or the ASCII
- * scanner.  Returns 0 at the end; else [*start, *end) is a word segment. */
+/*
+ * Where the next word segment comes from.  The text is cut into regions at
+ * ASCII white space, where UAX #29 always breaks: a run of at least
+ * ASCII_RUN white-space-separated pieces that are all ASCII (or a text that
+ * is all ASCII) goes to the ASCII scanner; the rest to ICU's iterator, set
+ * on that region alone.  English with typographic quotes, or German with
+ * an umlaut a sentence, then stays mostly off ICU; Russian with a number
+ * in it stays one ICU region.
+ */
+#define ASCII_RUN 8
+
 typedef struct seg_iter {
 	nxt_analyzer *a;
 	const char *text;
 	size_t len;
-	int ascii;
+	int fast;       /* fast paths allowed */
+	size_t next;    /* where the next region starts */
+	int ascii;      /* the current region's kind */
+	size_t rs, re;  /* the current region */
 	size_t pos;     /* ASCII: where to scan from */
-	int32_t prev;   /* ICU: the last boundary */
+	int32_t prev;   /* ICU: the last boundary, relative to rs */
 } seg_iter;
 
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The piece (run of non-space bytes) at or after p: [*ps, *pe); returns
+ * whether it is all ASCII, or -1 when there is none. */
+static int piece(const char *t, size_t n, size_t p, size_t *ps, size_t *pe)
+{
+	unsigned char any = 0;
+
+	while (p < n && is_space((unsigned char)t[p]))
+		p++;
+	if (p >= n)
+		return -1;
+	*ps = p;
+	while (p < n && !is_space((unsigned char)t[p]))
+		any |= (unsigned char)t[p++];
+	*pe = p;
+	return any < 0x80;
+}
+
+/* Choose the next region, from it->next.  Returns 0 at the end of text. */
+static int next_region(seg_iter *it)
+{
+	size_t p = it->next, ps, pe, run_start = 0, nrun = 0;
+	int k;
+
+	if (p >= it->len)
+		return 0;
+	it->rs = p;
+	/* An ASCII region: ASCII_RUN ASCII pieces or more, or all the rest. */
+	for (k = piece(it->text, it->len, p, &ps, &pe); k == 1;
+	     k = piece(it->text, it->len, pe, &ps, &pe)) {
+		nrun++;
+		p = pe;
+	}
+	if (nrun > 0 && (nrun >= ASCII_RUN || k < 0)) {
+		it->ascii = 1;
+		it->re = k < 0 ? it->len : p;
+		return 1;
+	}
+	/* An ICU region: up to the next run of ASCII_RUN ASCII pieces, or to
+	 * the end (a trailing ASCII run of any length goes with it). */
+	it->ascii = 0;
+	nrun = 0;
+	for (k = piece(it->text, it->len, it->rs, &ps, &pe); k >= 0;
+	     k = piece(it->text, it->len, pe, &ps, &pe)) {
+		if (k == 1) {
+			if (nrun++ == 0)
+				run_start = ps;
+			if (nrun == ASCII_RUN) {
+				it->re = run_start;
+				return 1;
+			}
+		} else {
+			nrun = 0;
+		}
+	}
+	it->re = it->len;
+	return 1;
+}
+
+static int start_region(seg_iter *it)
+{
+	int rc;
+
+	it->next = it->re;
+	if (it->ascii) {
+		it->pos = it->rs;
+		return NX_OK;
+	}
+	if ((rc = set_text(&it->a->word_text, it->a->word_brk, it->text + it->rs, it->re - it->rs)))
+		return rc;
+	it->prev = ubrk_first(it->a->word_brk);
+	return NX_OK;
+}
+
+/* The next word segment [*start, *end): 1, or 0 at the end, or < 0 on an
+ * error. */
 static int next_segment(seg_iter *it, size_t *start, size_t *end)
 {
-	if (it->ascii) {
-		while (it->pos < it->len) {
-			size_t i = it->pos, e;
-			int c = ascii_class((unsigned char)it->text[i]), word;
+	int rc;
 
-			if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
-				it->pos++;
-				continue;
+	for (;;) {
+		if (it->ascii) {
+			while (it->pos < it->re) {
+				size_t i = it->pos, e;
+				int c = ascii_class((unsigned char)it->text[i]), word;
+
+				if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
+					it->pos++;
+					continue;
+				}
+				e = ascii_segment(it->text, it->re, i, &word);
+				it->pos = e;
+				if (word) {
+					*start = i;
+					*end = e;
+					return 1;
+				}
 			}
-			e = ascii_segment(it->text, it->len, i, &word);
-			it->pos = e;
-			if (word) {
-				*start = i;
-				*end = e;
+		} else if (it->re > it->rs) {
+			for (int32_t cur = ubrk_next(it->a->word_brk); cur != UBRK_DONE;
+			     it->prev = cur, cur = ubrk_next(it->a->word_brk)) {
+				/* The rule status of the boundary ending a segment
+				 * tells what it is: >= NONE_LIMIT means number,
+				 * letters, kana or ideographs; below it, spaces,
+				 * punctuation, emoji. */
+				if (ubrk_getRuleStatus(it->a->word_brk) < UBRK_WORD_NONE_LIMIT)
+					continue;
+				*start = it->rs + (size_t)it->prev;
+				*end = it->rs + (size_t)cur;
+				it->prev = cur;
 				return 1;
 			}
 		}
-		return 0;
+		/* This region is done: on to the next. */
+		if (!it->fast) {
+			if (it->next >= it->len)
+				return 0;
+			it->ascii = 0;
+			it->rs = it->next;
+			it->re = it->len;
+		} else if (!next_region(it)) {
+			return 0;
+		}
+		if ((rc = start_region(it)))
+			return rc;
 	}
-	for (int32_t cur = ubrk_next(it->a->word_brk); cur != UBRK_DONE;
-	     it->prev = cur, cur = ubrk_next(it->a->word_brk)) {
-		/* The rule status of the boundary ending a segment tells what
-		 * the segment is: >= NONE_LIMIT means number, letters, kana or
-		 * ideographs; below it, spaces, punctuation, emoji. */
-		if (ubrk_getRuleStatus(it->a->word_brk) < UBRK_WORD_NONE_LIMIT)
-			continue;
-		*start = (size_t)it->prev;
-		*end = (size_t)cur;
-		it->prev = cur;
-		return 1;
-	}
-	return 0;
 }
 
 /* The word loop behind nxt_words (normalize != 0) and nxt_count_words
@@ -594,7 +685,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 	int32_t prev_end = -1;
 	int prev_script = NXT_SCRIPT_OTHER;
 	uint32_t index = 0;
-	size_t n = 0, start, end;
+	size_t n = 0, start = 0, end = 0;
 	seg_iter it;
 	int rc;
 
@@ -611,18 +702,19 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 	it.a = a;
 	it.text = text;
 	it.len = len;
-	it.ascii = !a->icu_only && is_ascii(text, len);
-	if (!it.ascii) {
-		if ((rc = set_text(&a->word_text, a->word_brk, text, len)))
-			return rc;
-		it.prev = ubrk_first(a->word_brk);
-	}
+	it.fast = !a->icu_only;
+	it.ascii = 1;  /* an empty first region: next_segment picks the first real one */
 
 	a->in_words = 1;
 	a->chain_len = 0;
 	a->chain_parts = 0;
 	rc = NX_OK;
-	while (next_segment(&it, &start, &end)) {
+	for (;;) {
+		int got = next_segment(&it, &start, &end);
+		if (got <= 0) {
+			rc = got;
+			break;
+		}
 		const char *w = text + start;
 		int32_t wn = (int32_t)(end - start);
 
