@@ -508,6 +508,12 @@ static void test_fold(nxt_analyzer *a)
 		{ "қазақ", NXT_SCRIPT_CYRILLIC, "қазақ" },   /* Kazakh letters stay */
 		{ "әңгіме", NXT_SCRIPT_CYRILLIC, "әңгіме" },
 		{ "5.93", NXT_SCRIPT_DIGIT, "5.93" },
+		{ "16,000", NXT_SCRIPT_DIGIT, "16000" },
+		{ "16.000", NXT_SCRIPT_DIGIT, "16000" },
+		{ "1,234,567.89", NXT_SCRIPT_DIGIT, "1234567.89" },
+		{ "1,5", NXT_SCRIPT_DIGIT, "1,5" },
+		{ "1,2345", NXT_SCRIPT_DIGIT, "1,2345" },
+		{ "2019", NXT_SCRIPT_DIGIT, "2019" },
 		{ "北京", NXT_SCRIPT_HAN, "北京" },
 		{ "'", NXT_SCRIPT_OTHER, "'" },
 		{ "كَتَبَ", NXT_SCRIPT_OTHER, "كتب" },        /* harakat dropped */

@@ -118,7 +118,9 @@ int nxt_count_words(size_t *out, nxt_analyzer *a, const char *text, size_t len);
  *    meet their Russian counterparts only through match keys (nxt_key).
  *  - Everywhere: apostrophes and the dots of abbreviations are dropped,
  *    and combining marks of no script of their own (leftover accents,
- *    Arabic harakat) go.  Digits (5.93, 16,000) and CJK are unchanged.
+ *    Arabic harakat) go.  Numbers lose thousands separators (a , . or '
+ *    before exactly three digits: 16,000 = 16.000 = 16000; 5.93 and 1,5
+ *    stay).  CJK is unchanged.
  *
  * *out is `word` itself when nothing changes, else owned by the analyzer
  * until the next nxt_fold call.

@@ -86,6 +86,37 @@ static int latin_base(const nxt_analyzer *a, UChar32 c)
 
 /* ---- folding ------------------------------------------------------------- */
 
+/* A number without its thousands separators: a , . or ' followed by
+ * exactly three digits (16,000 = 16.000 = 16'000 = 16000; 5.93 and 1,5
+ * stay as they are). */
+static int fold_number(const char **out, size_t *outlen, nxt_analyzer *a, const char *w,
+		       size_t n)
+{
+	size_t o = 0;
+	int rc;
+
+	if ((rc = nxt_grow_bytes(&a->fold, &a->fold_cap, n + 1)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+		if ((c == ',' || c == '.' || c == '\'') && i > 0 && w[i - 1] >= '0' && w[i - 1] <= '9' &&
+		    i + 3 < n) {
+			size_t d = 0;
+			while (i + 1 + d < n && w[i + 1 + d] >= '0' && w[i + 1 + d] <= '9')
+				d++;
+			if (d == 3)
+				continue;
+		}
+		a->fold[o++] = c;
+	}
+	a->fold[o] = '\0';
+	if (o != n) {
+		*out = a->fold;
+		*outlen = o;
+	}
+	return NX_OK;
+}
+
 int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, size_t n,
 	     int script)
 {
@@ -95,7 +126,9 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
 
 	*out = w;
 	*outlen = n;
-	if (script == NXT_SCRIPT_DIGIT || script == NXT_SCRIPT_HAN || n == 0)
+	if (script == NXT_SCRIPT_DIGIT)
+		return fold_number(out, outlen, a, w, n);
+	if (script == NXT_SCRIPT_HAN || n == 0)
 		return NX_OK;
 	if (n > INT32_MAX)
 		return NX_OK;
