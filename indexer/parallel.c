@@ -21,6 +21,7 @@
 #define _GNU_SOURCE 1  /* renameat2 */
 #include "nx_parallel.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -133,6 +134,36 @@ static void remove_tree(const char *dir)
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Remove the shards of earlier runs into the index at path[0, len) that
+ * were killed before they finished (their "PATH.build-XXXXXX" directories):
+ * we hold the index's writer lock, so no other run is using them. */
+static void remove_stale(const char *path, size_t len)
+{
+	const char *slash = memrchr(path, '/', len);
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = len - (size_t)(base - path);
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, base, blen) == 0 && strncmp(e->d_name + blen, ".build-", 7) == 0 &&
+		    strlen(e->d_name + blen) == 13) {
+			size_t n = strlen(dir) + strlen(e->d_name) + 2;
+			char *p = malloc(n);
+
+			if (p) {
+				snprintf(p, n, "%s/%s", dir, e->d_name);
+				remove_tree(p);
+				free(p);
+			}
+		}
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -210,6 +241,7 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 	len = strlen(db->path);
 	while (len > 1 && db->path[len - 1] == '/')
 		len--;
+	remove_stale(db->path, len);
 	if (!(tmp = malloc(len + 32)) || !(merged = malloc(len + 48)) ||
 	    !(w = calloc(n, sizeof *w)) || !(srcs = calloc(n, sizeof *srcs))) {
 		rc = nx_error_set(NX_ENOMEM, "out of memory");
