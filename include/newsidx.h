@@ -285,10 +285,23 @@ typedef struct nx_search_options {
 	size_t offset;         /* skip this many hits */
 	size_t limit;          /* return at most this many hits */
 	int all_passages;      /* 0: best passage per article; 1: every passage */
+	/* version 2 */
+	int explain;           /* 1: fill nx_hit.explain with the score's parts */
+	double recent_days;    /* > 0: favour recent articles: a boost that halves
+				  every recent_days days of age; 0: off */
+	unsigned context;      /* words of context on each side of the densest
+				  run of matches in the snippet (nx_hit.snippet_*) */
+	int feedback;          /* query expansion from the best passages:
+				  0 automatic (queries of 5 or more words),
+				  1 always, -1 never */
+	int64_t now;           /* the time relative dates (since:7d) and
+				  recent_days count from, seconds since 1970;
+				  0: the clock */
 } nx_search_options;
 
-#define NX_SEARCH_OPTIONS_VERSION 1
-#define NX_SEARCH_OPTIONS_INIT { NX_SEARCH_OPTIONS_VERSION, 0, 10, 0 }
+/* Version 1 (without explain ... now) is still accepted. */
+#define NX_SEARCH_OPTIONS_VERSION 2
+#define NX_SEARCH_OPTIONS_INIT { NX_SEARCH_OPTIONS_VERSION, 0, 10, 0, 0, 0.0, 8, 0, 0 }
 
 /* A byte range [start, end). */
 typedef struct nx_span {
@@ -299,7 +312,8 @@ typedef struct nx_span {
 /* One hit.  All pointers are owned by the nx_results it came from. */
 typedef struct nx_hit {
 	size_t rank;           /* 1-based, counting from opts->offset + 1 */
-	double score;          /* BM25 weight of the passage */
+	double score;          /* the ranking score: BM25 weight of the passage,
+				  with feedback and recency when they apply */
 	const char *id;        /* article id: JSONL "id", else the source path */
 	const char *title;     /* "" if unknown */
 	const char *date;      /* as given in the input, "" if unknown */
@@ -313,6 +327,11 @@ typedef struct nx_hit {
 	unsigned passage_no;   /* 0-based passage number within the article */
 	const nx_span *highlights; /* matched words, byte ranges in `passage` */
 	size_t nhighlights;
+	/* Since version 2 of nx_search_options (zero/"" for version 1 callers) */
+	const char *explain;   /* the score's parts (opts->explain), else "" */
+	size_t snippet_start;  /* the snippet: the densest run of matches with */
+	size_t snippet_end;    /* opts->context words around it, bytes of `passage` */
+	int all_words;         /* 1: the passage holds every item of the query */
 } nx_hit;
 
 typedef struct nx_results nx_results;
@@ -320,9 +339,19 @@ typedef struct nx_results nx_results;
 /*
  * Run `query` against `db` (opened for reading or writing).
  *
- * The query is a list of words; double quotes make a phrase.  Words are
- * analysed exactly as indexed text is (Unicode segmentation, NFKC case
- * folding, stemming).  Errors: NX_ESYNTAX (empty query, unbalanced quotes),
+ * The query language (README.md, "Searching"): words (ranked; passages that
+ * hold all of them first), "exact phrases", a NEAR/n b, AND, OR, NOT, -word,
+ * prefix*, (groups), and the fields title:, person:, lang:, source:, since:,
+ * until:, date:.  Words are analysed exactly as indexed text is (Unicode
+ * segmentation, NFKC case folding, stemming).
+ *
+ * Passages are ranked with BM25 (the article's title counts in each of its
+ * passages); long queries (opts->feedback) are expanded with the terms of
+ * their best passages; opts->recent_days favours recent articles.
+ *
+ * Errors: NX_ESYNTAX for a malformed query (empty, an unbalanced quote or
+ * parenthesis, a bad date, an unknown field ...): the message says what and
+ * ends in "(column N)", the 1-based column in characters of the problem;
  * NX_EMODIFIED (the index changed too often while searching), NX_ENOMEM.
  *
  * On success *out holds the hits; free it with nx_results_free().
@@ -342,11 +371,18 @@ NX_EXPORT const nx_hit *nx_results_get(const nx_results *r, size_t i);
 
 NX_EXPORT void nx_results_free(nx_results *r);
 
+/* "Did you mean": the query with a word the index does not know (or hardly
+ * knows) replaced by a close spelling it knows well, when the query found
+ * few articles; else NULL.  Owned by r. */
+NX_EXPORT const char *nx_results_suggestion(const nx_results *r);
+
 /*
  * One hit as a single-line JSON object (no trailing newline) with the keys
  * rank, score, id, title, date, source, url, lang, passage, passage_no,
- * passage_start, passage_end and highlights ([[start, end], ...] in bytes of
- * `passage`).  On success *out is malloc'd; the caller frees it with free().
+ * passage_start, passage_end, highlights ([[start, end], ...] in bytes of
+ * `passage`), snippet ([start, end] in bytes of `passage`), all_words, and
+ * explain when the hit has one.  On success *out is malloc'd; the caller
+ * frees it with free().
  */
 NX_EXPORT int nx_hit_to_json(char **out, const nx_hit *hit);
 

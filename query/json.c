@@ -35,6 +35,15 @@ int nx_hit_to_json(char **out, const nx_hit *h)
 		      "passage", h->passage, h->passage_len, "highlights", hl);
 	if (!o)
 		return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+	/* Version 2 keys: the snippet window, the tier, the explanation. */
+	if (json_object_set_new(o, "snippet", json_pack("[I, I]", (json_int_t)h->snippet_start,
+							(json_int_t)h->snippet_end)) ||
+	    json_object_set_new(o, "all_words", json_boolean(h->all_words)) ||
+	    (h->explain && *h->explain &&
+	     json_object_set_new(o, "explain", json_string(h->explain)))) {
+		json_decref(o);
+		return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+	}
 	*out = json_dumps(o, JSON_COMPACT);
 	if (!*out)
 		rc = nx_error_set(NX_ENOMEM, "out of memory encoding a hit");

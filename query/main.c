@@ -26,10 +26,23 @@ static const char usage_text[] =
 	"Usage: search [OPTIONS] QUERY...\n"
 	"Search a newsidx index and show the best passage of each matching article.\n"
 	"\n"
-	"QUERY is one or more words; \"double quotes\" make a phrase.  Words match\n"
-	"other forms of themselves (shooting finds shoot, shot is its own word),\n"
-	"case and Unicode compatibility forms are ignored.  Passages are ranked with\n"
-	"BM25.\n"
+	"Query language:\n"
+	"  tokayev shooting order    words: passages with all of them first, then the\n"
+	"                            others by rank; words match their other forms\n"
+	"                            (shooting finds shoot) and spellings\n"
+	"  \"security forces\"         an exact phrase\n"
+	"  almaty NEAR/5 protest     words (or phrases) at most 5 words apart; NEAR: 10\n"
+	"  a AND b, a OR b, NOT a    operators (in capitals); -word excludes a word\n"
+	"  (police OR army) almaty   parentheses group\n"
+	"  protest*                  words that start so\n"
+	"  title:tokayev             in the article's title; title:(a OR b) too\n"
+	"  person:\"Kassym-Jomart Tokayev\"   a person, by name\n"
+	"  lang:ru  source:reuters   the article's language; a part of its file's path\n"
+	"  since:2022-01-05  until:2022-01-07  date:2022-01-05..2022-01-07  date:2022-01\n"
+	"  since:7d (also 2w, 3m, 1y, today, yesterday)   dates, inclusive\n"
+	"Filters alone list the newest articles first.  A malformed query is\n"
+	"reported with its column; when a query finds little and the index knows a\n"
+	"close spelling, search suggests it.\n"
 	"\n"
 	"Options:\n"
 	"  --db DIR        the index (default: $NEWSIDX_DB, else\n"
@@ -37,6 +50,11 @@ static const char usage_text[] =
 	"  -n, --limit N   show at most N results (default 10)\n"
 	"  --offset N      skip the first N results\n"
 	"  --passages      show every matching passage, not only the best per article\n"
+	"  --recent[=DAYS] favour recent articles: a boost that halves every DAYS days\n"
+	"                  of age (default 30)\n"
+	"  --context N     words shown around the densest run of matches (default 8)\n"
+	"  --explain       show the parts of each result's score\n"
+	"  --no-expand     never expand long queries with words of their best passages\n"
 	"  --json          one JSON object per line (format in README.md)\n"
 	"  --color WHEN    highlight with bold: auto (on a terminal), always, never;\n"
 	"                  without bold, matches are marked **like this**\n"
@@ -78,15 +96,21 @@ static const char *shown_path(const char *path, const char *cwd)
 	return path;
 }
 
-/* Print the passage on one line: white space runs become one space, matched
- * words are marked. */
+/* Print the snippet of the passage on one line: white space runs become one
+ * space, matched words are marked, "..." where the passage goes on. */
 static void print_passage(const nx_hit *h, const out_style *st)
 {
-	size_t next = 0;
+	size_t next = 0, from = h->snippet_start, to = h->snippet_end;
 	int in_space = 0;
 
-	fputs("   ", stdout);
-	for (size_t i = 0; i < h->passage_len; i++) {
+	if (to <= from || to > h->passage_len) {
+		from = 0;
+		to = h->passage_len;
+	}
+	fputs(from > 0 ? "   ... " : "   ", stdout);
+	while (next < h->nhighlights && h->highlights[next].start < from)
+		next++;
+	for (size_t i = from; i < to; i++) {
 		unsigned char ch = (unsigned char)h->passage[i];
 
 		if (next < h->nhighlights && i == h->highlights[next].start)
@@ -104,7 +128,31 @@ static void print_passage(const nx_hit *h, const out_style *st)
 			next++;
 		}
 	}
-	putchar('\n');
+	fputs(to < h->passage_len ? " ...\n" : "\n", stdout);
+}
+
+/* A malformed query: the message, and the query with a caret under the
+ * column the message names ("... (column N)"). */
+static void print_syntax_error(const char *msg, const char *query)
+{
+	const char *p = strrchr(msg, '(');
+	unsigned long col = 0;
+	size_t chars = 0;
+
+	fprintf(stderr, "search: %s\n", msg);
+	if (!p || sscanf(p, "(column %lu)", &col) != 1 || col == 0)
+		return;
+	fputs("  ", stderr);
+	for (const char *q = query; *q; q++)
+		fputc(*q == '\t' || *q == '\n' || *q == '\r' ? ' ' : *q, stderr);
+	fputs("\n  ", stderr);
+	for (const char *q = query; *q && chars + 1 < col; q++) {
+		if (((unsigned char)*q & 0xC0) != 0x80) {
+			fputc(' ', stderr);
+			chars++;
+		}
+	}
+	fputs("^\n", stderr);
 }
 
 static void print_hit(const nx_hit *h, const out_style *st)
@@ -117,6 +165,8 @@ static void print_hit(const nx_hit *h, const out_style *st)
 		printf(" · id %s", h->id);
 	printf(" · passage %u · score %.2f%s\n", h->passage_no + 1, h->score, st->dim_off);
 	print_passage(h, st);
+	if (*h->explain)
+		printf("   %sexplain: %s%s\n", st->dim_on, h->explain, st->dim_off);
 }
 
 int main(int argc, char **argv)
@@ -127,6 +177,10 @@ int main(int argc, char **argv)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "passages", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "recent", optional_argument, NULL, 'r' },
+		{ "context", required_argument, NULL, 'C' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "no-expand", no_argument, NULL, 'x' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -138,7 +192,7 @@ int main(int argc, char **argv)
 	const char *color = "auto";
 	char *dbpath = NULL, *query = NULL, cwd[PATH_MAX];
 	int json = 0, c, rc, ret;
-	size_t qlen = 0;
+	size_t qlen = 0, days = 0;
 	nx_db *db = NULL;
 	nx_results *res = NULL;
 
@@ -168,6 +222,32 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'r':
+			opts.recent_days = 30;
+			if (optarg && (parse_count(optarg, &days) || days == 0 || days > 36500)) {
+				fprintf(stderr, "search: --recent wants a number of days from 1 to 36500, "
+					"not '%s'\n", optarg);
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			if (optarg)
+				opts.recent_days = (double)days;
+			break;
+		case 'C':
+			if (parse_count(optarg, &days) || days > 1000) {
+				fprintf(stderr, "search: --context wants a number of words from 0 to 1000, "
+					"not '%s'\n", optarg);
+				ret = EXIT_USAGE;
+				goto out;
+			}
+			opts.context = (unsigned)days;
+			break;
+		case 'e':
+			opts.explain = 1;
+			break;
+		case 'x':
+			opts.feedback = -1;
 			break;
 		case 'c':
 			color = optarg;
@@ -243,6 +323,11 @@ int main(int argc, char **argv)
 	}
 
 	rc = nx_search(&res, db, query, &opts);
+	if (rc == NX_ESYNTAX) {
+		print_syntax_error(nx_error_message(), query);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	if (rc != NX_OK) {
 		fprintf(stderr, "search: %s\n", nx_error_message());
 		ret = rc == NX_ESYNTAX ? EXIT_USAGE :
@@ -252,6 +337,8 @@ int main(int argc, char **argv)
 	ret = nx_results_count(res) ? EXIT_FOUND : EXIT_NONE;
 	if (!json && ret == EXIT_NONE)
 		fprintf(stderr, "search: no passage matches '%s'\n", query);
+	if (nx_results_suggestion(res))
+		fprintf(stderr, "search: did you mean: %s\n", nx_results_suggestion(res));
 	for (size_t i = 0; i < nx_results_count(res); i++) {
 		const nx_hit *h = nx_results_get(res, i);
 

@@ -1,6 +1,8 @@
 /*
- * nx_query.h — private interfaces of the query layer: the parsed query and
- * the snippet/highlight drawer shared by search.c and snippet.c.
+ * nx_query.h — private interfaces of the query layer: the syntax tree of a
+ * query (parse.c), its translation into a Xapian query (compile.c), and the
+ * highlights and snippet windows of passages (snippet.c), shared by
+ * search.c and the unit tests.
  */
 #ifndef NX_QUERY_H
 #define NX_QUERY_H
@@ -11,9 +13,100 @@
 extern "C" {
 #endif
 
+/* ---- syntax tree (parse.c) ------------------------------------------------ */
+
+typedef enum nxq_kind {
+	NXQ_SEQ,     /* items side by side: ranked, passages with all first */
+	NXQ_OR,      /* a OR b */
+	NXQ_AND,     /* a AND b */
+	NXQ_NOT,     /* NOT a, -a (one kid) */
+	NXQ_NEAR,    /* a NEAR/n b: words or phrases within n words */
+	NXQ_WORDS,   /* a run of text without spaces: one word, or several
+			(covid-19, U.S.-led) matched as a phrase */
+	NXQ_PHRASE,  /* "an exact phrase" */
+	NXQ_PREFIX,  /* prefix*: text is the prefix without the star */
+	NXQ_TITLE,   /* title:x (one kid: words, phrase, prefix or a group) */
+	NXQ_PERSON,  /* person:x, person:"x y" (text: the name) */
+	NXQ_LANG,    /* lang:xx (text: the code, lowercase) */
+	NXQ_SOURCE,  /* source:x (text: part of the source path) */
+	NXQ_DATE     /* since:, until:, date: (lo, hi: YYYY-MM-DD or "") */
+} nxq_kind;
+
+typedef struct nxq_node {
+	nxq_kind kind;
+	size_t col;             /* 1-based column (characters) in the query */
+	size_t start, end;      /* byte range in the query (words, phrases) */
+	char *text;             /* NUL-terminated; see the kinds */
+	char lo[11], hi[11];    /* NXQ_DATE: first and last day, "" = open */
+	unsigned window;        /* NXQ_NEAR: most words between the parts */
+	struct nxq_node **kids;
+	size_t nkids;
+} nxq_node;
+
+/* NEAR without /n: at most this many words between the parts. */
+#define NXQ_NEAR_DEFAULT 10
+
+/*
+ * Parse `query` (valid UTF-8) into a syntax tree (*out, free with
+ * nxq_free).  `now` (seconds since 1970, UTC) dates relative dates
+ * (since:7d).  Errors: NX_ESYNTAX with a message that ends in
+ * "(column N)"; *errcol (may be NULL) receives N, the 1-based column in
+ * characters of the problem.  NX_ENOMEM.
+ */
+int nxq_parse(nxq_node **out, size_t *errcol, const char *query, int64_t now);
+
+void nxq_free(nxq_node *n);
+
+/* The tree as an S-expression, for tests: (seq a (or b "c d") (not e)). */
+int nxq_dump(nx_buf *b, const nxq_node *n);
+
+/* ---- Xapian query (compile.c) -------------------------------------------- */
+
+/* A query ready to run: the ranked query, the stricter query of passages
+ * that hold every item of the top level (NULL when there are fewer than
+ * two), and what the ranker needs to know about them. */
+typedef struct nxq_compiled {
+	nxx_query *q;          /* matches what the query asks for */
+	nxx_query *all;        /* q AND every top-level item; or NULL */
+	int weighted;          /* 0: only filters and exclusions (rank by date) */
+	size_t nwords;         /* plain, non-stop words of the top level */
+	/* The top-level parts that carry weight, for --explain: their
+	 * queries and labels (the text as typed). */
+	nxx_query **parts;
+	char **labels;
+	size_t nparts;
+	/* Plain words of the query (byte ranges in it), for "did you mean". */
+	nx_span *words;
+	size_t nwords_typed;
+} nxq_compiled;
+
+/*
+ * Turn the tree into Xapian queries for `db`.  Every word becomes query
+ * terms through nx_query_for_word() (store/terms.c), which also records in
+ * qt what to highlight.  Errors: NX_ESYNTAX (nothing to search for),
+ * NX_ENOMEM, and the index's errors.
+ */
+int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_db *db,
+		nxt_analyzer *an, nx_qterms *qt);
+
+void nxq_compiled_free(nxq_compiled *c);
+
+/* Is the normalised word a stop word (English, Russian, Kazakh function
+ * words), left out of ranked word lists that have other words? */
+int nxq_is_stopword(const char *norm, size_t len);
+
+/* ---- highlights and snippets (snippet.c) ---------------------------------- */
+
 /* Highlights of `passage` for q: *out malloc'd array of *n byte spans. */
 int nx_highlight(nx_span **out, size_t *n, nxt_analyzer *a, const nx_qterms *q,
 		 const char *lang, const char *passage, size_t len);
+
+/* The same, and the snippet window *win: the densest run of `core` words
+ * widened by `context` words on each side, as byte offsets [start, end) at
+ * word boundaries (the whole passage when it is not longer). */
+int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
+			const nx_qterms *q, const char *lang, const char *passage, size_t len,
+			unsigned core, unsigned context);
 
 #ifdef __cplusplus
 }

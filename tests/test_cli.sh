@@ -158,5 +158,48 @@ run "$INDEXER" --db "$DB" "$IN/empty"
 expect_rc 1 "empty directory"
 check "empty directory is explained" contains "$err" "no indexable"
 
+# ---- query language and ranking options (issue 6) -------------------------------
+run "$SEARCH" --db "$DB" --json 'title:"government resigns" lang:en since:2022-01-05 until:2022-01-05'
+expect_rc 0 "fields and dates"
+printf '%s\n' "$out" >"$T/json"
+check "title:, lang: and dates find the wire item" \
+	test "$("$JSONCHECK" 1 id <"$T/json")" = wire-20220105-government
+check "only that one article (got $(wc -l <"$T/json"))" test "$(wc -l <"$T/json")" -eq 1
+check "JSON carries the snippet window and the tier" contains "$out" '"snippet":['
+run "$SEARCH" --db "$DB" --json 'lang:ru date:2022-01'
+expect_rc 0 "filters alone"
+check "filters alone list Russian January articles" contains "$out" '"lang":"ru"'
+run "$SEARCH" --db "$DB" '"security forces" NEAR/20 Tokayev -Almaty'
+expect_rc 0 "NEAR and NOT"
+run "$SEARCH" --db "$DB" --explain -n 1 "Tokayev shooting order"
+expect_rc 0 "--explain"
+check "--explain shows the score's parts" contains "$out" "explain: has every word"
+run "$SEARCH" --db "$DB" -n 1 --context 2 "Tokayev shooting order"
+short=$(printf '%s\n' "$out" | sed -n 3p | wc -w)
+run "$SEARCH" --db "$DB" -n 1 --context 30 "Tokayev shooting order"
+long=$(printf '%s\n' "$out" | sed -n 3p | wc -w)
+check "--context widens the snippet ($short < $long words)" test "$short" -lt "$long"
+run "$SEARCH" --db "$DB" --recent "Almaty"
+expect_rc 0 "--recent"
+run "$SEARCH" --db "$DB" --recent=abc "Almaty"
+expect_rc 2 "--recent=abc"
+run "$SEARCH" --db "$DB" "Tokayev (shooting order"
+expect_rc 2 "unbalanced parenthesis"
+check "the message names the column" contains "$err" "(column 9)"
+check "a caret points at it" contains "$err" "          ^"
+run "$SEARCH" --db "$DB" "Tokayev OR"
+expect_rc 2 "dangling OR"
+run "$SEARCH" --db "$DB" "author:someone"
+expect_rc 2 "unknown field"
+check "unknown field is named" contains "$err" "unknown field 'author:'"
+run "$SEARCH" --db "$DB" "since:2022-02-30 Almaty"
+expect_rc 2 "bad date"
+check "bad date is explained" contains "$err" "February 2022 has 28 days"
+run "$SEARCH" --db "$DB" "shootng ordr"
+expect_rc 1 "a misspelt query"
+check "did you mean" contains "$err" "did you mean: shooting order"
+run "$SEARCH" --help
+check "search --help documents the query language" contains "$out" "NEAR/5"
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]

@@ -17,6 +17,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <dirent.h>
 #include <new>
 #include <stdarg.h>
@@ -955,6 +956,112 @@ extern "C" int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, siz
 extern "C" void nxx_mset_free(nxx_mset *m)
 {
 	delete m;
+}
+
+/* ---- expansion and per-document weights ----------------------------------- */
+
+extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
+{
+	if (!db || (ndocs && !docs) || !fn)
+		return nx_error_set(NX_EINVAL, "query expansion: NULL argument");
+	if (!ndocs || !max)
+		return NX_OK;
+	try {
+		std::vector<std::string> terms;
+		std::vector<double> weights;
+
+		for (int attempt = 0;; attempt++) {
+			try {
+				Xapian::Enquire enq(*db->rd);
+				Xapian::RSet rs;
+				Xapian::ExpandDeciderFilterPrefix decider(prefix ? prefix : "");
+
+				/* The query's own terms are left out of the ESet. */
+				if (exclude)
+					enq.set_query(exclude->q);
+				for (size_t i = 0; i < ndocs; i++)
+					rs.add_document(docs[i]);
+				Xapian::ESet es = enq.get_eset((Xapian::termcount)max, rs, &decider);
+				terms.clear();
+				weights.clear();
+				for (Xapian::ESetIterator it = es.begin(); it != es.end(); ++it) {
+					terms.push_back(*it);
+					weights.push_back(it.get_weight());
+				}
+				break;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt == NXX_ENQUIRE_RETRIES)
+					throw;
+				db->rd->reopen();
+			}
+		}
+		/* The callback runs outside the Xapian calls: a C function
+		 * that returns an error must not be mistaken for a retry. */
+		for (size_t i = 0; i < terms.size(); i++) {
+			int rc = fn(ctx, terms[i].data(), terms[i].size(), weights[i]);
+
+			if (rc)
+				return rc;
+		}
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("expanding a query on %s", db->path.c_str());
+	}
+}
+
+/* Accepts the documents of a sorted list only. */
+class nxx_docid_decider : public Xapian::MatchDecider {
+	const std::vector<Xapian::docid> &ids;
+public:
+	explicit nxx_docid_decider(const std::vector<Xapian::docid> &v) : ids(v) {}
+	bool operator()(const Xapian::Document &doc) const override
+	{
+		return std::binary_search(ids.begin(), ids.end(), doc.get_docid());
+	}
+};
+
+extern "C" int nxx_weigh(double *out, nxx_db *db, const nxx_query *q, const nxx_docid *docs, size_t ndocs,
+			 const nxx_enquire_opts *opts)
+{
+	static const nxx_enquire_opts defaults = NXX_ENQUIRE_OPTS_INIT;
+
+	if (!out || !db || !q || (ndocs && !docs))
+		return nx_error_set(NX_EINVAL, "weighing documents: NULL argument");
+	if (!opts)
+		opts = &defaults;
+	for (size_t i = 0; i < ndocs; i++)
+		out[i] = 0;
+	if (!ndocs)
+		return NX_OK;
+	try {
+		std::vector<Xapian::docid> ids(docs, docs + ndocs);
+
+		std::sort(ids.begin(), ids.end());
+		for (int attempt = 0;; attempt++) {
+			try {
+				Xapian::Enquire enq(*db->rd);
+				nxx_docid_decider decider(ids);
+
+				enq.set_query(q->q);
+				enq.set_weighting_scheme(Xapian::BM25Weight(opts->bm25_k1, opts->bm25_k2,
+									    opts->bm25_k3, opts->bm25_b,
+									    opts->bm25_min_normlen));
+				Xapian::MSet ms = enq.get_mset(0, (Xapian::doccount)ids.size(), NULL, &decider);
+				for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it)
+					for (size_t i = 0; i < ndocs; i++)
+						if (docs[i] == *it)
+							out[i] = it.get_weight();
+				return NX_OK;
+			} catch (const Xapian::DatabaseModifiedError &) {
+				if (attempt == NXX_ENQUIRE_RETRIES)
+					throw;
+				db->rd->reopen();
+			}
+		}
+	} catch (...) {
+		return nx_from_exception("weighing %zu documents on %s", ndocs, db->path.c_str());
+	}
 }
 
 /* ---- stemming ----------------------------------------------------------- */

@@ -185,6 +185,24 @@ int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i);
 int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot);
 void nxx_mset_free(nxx_mset *m);
 
+/*
+ * Query expansion (pseudo-relevance feedback): the terms starting with
+ * `prefix` that best tell the documents `docs` from the rest of the
+ * database (Xapian's ESet, its probabilistic "trad" weighting), leaving out
+ * the terms of `exclude` (may be NULL).  fn is called for at most `max`
+ * terms, best first, with their expansion weight; a non-zero return stops
+ * and is returned.
+ */
+typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
+int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+	       const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
+
+/* The weight of each of the documents `docs` for query q under the weighting
+ * of opts (offset, limit and collapsing are ignored): out[i] for docs[i],
+ * 0 when it does not match.  For explaining a score part by part. */
+int nxx_weigh(double *out, nxx_db *db, const nxx_query *q, const nxx_docid *docs, size_t ndocs,
+	      const nxx_enquire_opts *opts);
+
 /* ---- stemming ----------------------------------------------------------- */
 
 typedef struct nxx_stem nxx_stem;
