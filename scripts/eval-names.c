@@ -32,17 +32,22 @@
  *       distinct names nxt_names finds, and a fixed random sample of them
  *       with their context, for judging by eye.
  *   nx_eval_names latency DB QUERIES [--reps R]
- *       per-query latency of each query (one a line) with and without name
- *       expansion: parse, expand, match, collapse, stored data, highlights
- *       (what nx_search does), the median of R runs after a warm-up.
+ *       per-query latency of nx_search for each query (one a line), first
+ *       10 hits, with and without name expansion, and of the expansion step
+ *       alone (nx_name_variants): the median of R runs after a warm-up.
+ *   nx_eval_names topnames DB N
+ *       the N surname forms (M terms) of the most passages in the index.
  *   nx_eval_names keys < WORDS
  *       the name key of each (normalised) word, for looking at misses.
+ *   nx_eval_names cost < PAIRS
+ *       for each TAB-separated pair of words: both keys, their nxt_name_cost
+ *       and whether they share a probe (1/0).
  *
- * The query path mirrors query/search.c for queries of plain words: each
- * word through nx_query_for_word (which expands names when nx_qterms.db is
- * set), OR-ed, best passage per article, BM25.
+ * Queries go through nx_search itself, best passage per article; "without
+ * expansion" switches the index handle's name keyer off
+ * (nxt_namekey_enable), so nothing else about the query changes.
  */
-#include "nx_query.h"
+#include "nx_store.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -148,44 +153,18 @@ static row *read_tsv(const char *path, size_t *n)
 	return rows;
 }
 
-/* ---- the query path (as query/search.c) ------------------------------------- */
+/* ---- the query path ---------------------------------------------------------- */
 
 typedef struct searcher {
 	nx_db *db;
 	nxt_analyzer *an;
-	nx_buf scratch;
 	/* results of the last run */
 	char **ids;
 	double *scores;
 	size_t n, cap;
-	size_t expanded;  /* name keys the query expanded to */
+	size_t expanded;  /* name keys the query words expanded to */
+	nx_buf keys;
 } searcher;
-
-typedef struct word_ctx {
-	searcher *s;
-	nx_qterms *qt;
-	nxx_query **q;
-	size_t n, cap;
-	int rc;
-} word_ctx;
-
-static int on_word(void *vc, const nxt_token *t)
-{
-	word_ctx *w = vc;
-	nxx_query *q = NULL;
-	int rc = nx_query_for_word(&q, w->s->an, w->qt, t, 0, &w->s->scratch);
-
-	if (rc || !q)
-		return rc;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 8;
-		w->q = realloc(w->q, w->cap * sizeof *w->q);
-		if (!w->q)
-			return NX_ENOMEM;
-	}
-	w->q[w->n++] = q;
-	return NX_OK;
-}
 
 static void searcher_open(searcher *s, const char *path)
 {
@@ -210,39 +189,55 @@ static void searcher_close(searcher *s)
 	searcher_clear(s);
 	free(s->ids);
 	free(s->scores);
-	nx_buf_free(&s->scratch);
+	nx_buf_free(&s->keys);
 	nx_db_close(s->db);
 }
 
-/* Run a query of plain words: the best passage per article, `limit` hits;
- * expand: name expansion on; highlight: also draw the highlights of each
- * hit from its stored text (what nx_search pays for). */
-static int search(searcher *s, const char *query, int expand, size_t limit, int highlight)
+typedef struct count_ctx {
+	searcher *s;
+	int rc;
+} count_ctx;
+
+/* How many name keys a query word expands to (nx_name_variants). */
+static int count_keys(void *vc, const nxt_token *t)
 {
-	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0, NULL, NX_BUF_INIT, 0 };
-	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
-	word_ctx w = { s, &qt, NULL, 0, 0, NX_OK };
-	nxx_query *xq = NULL;
-	nxx_mset *m = NULL;
+	count_ctx *c = vc;
+	size_t n = 0;
+
+	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
+		return 0;
+	c->rc = nx_name_variants(&c->s->keys, &n, c->s->db, c->s->an, t->norm, t->norm_len);
+	c->s->expanded += n;
+	return c->rc;
+}
+
+/*
+ * Run `query` through nx_search (best passage per article, `limit` hits)
+ * with name expansion on or off: off, the handle's name keyer keys
+ * nothing (nxt_namekey_enable), which is all that changes.  keys: also
+ * count the name keys the words expand to (s->expanded).
+ */
+static int search(searcher *s, const char *query, int expand, size_t limit, int keys)
+{
+	nx_search_options opts = NX_SEARCH_OPTIONS_INIT;
+	nx_results *r = NULL;
+	nxt_namekey *nk;
 	int rc;
 
 	searcher_clear(s);
 	s->expanded = 0;
-	qt.db = expand ? s->db : NULL;
-	rc = nxt_words(s->an, query, strlen(query), on_word, &w);
-	if (!rc && w.n)
-		rc = nxx_query_combine(&xq, NXX_OP_OR, w.q, w.n, 0);
-	for (size_t i = 0; i < w.n; i++)
-		nxx_query_free(w.q[i]);
-	free(w.q);
-	s->expanded = qt.nnames;
-	if (rc || !xq)
-		goto out;
-	eo.limit = limit;
-	eo.collapse_slot = NX_SLOT_ARTICLE;
-	if ((rc = nxx_enquire(&m, s->db->x, xq, &eo)))
-		goto out;
-	size_t n = nxx_mset_size(m);
+	if ((rc = nx_db_namekey(&nk, s->db)))
+		return rc;
+	nxt_namekey_enable(nk, expand);
+	opts.limit = limit;
+	rc = nx_search(&r, s->db, query, &opts);
+	if (rc == NX_ESYNTAX) {  /* a word the query language takes for syntax */
+		nx_error_clear();
+		return NX_OK;
+	}
+	if (rc)
+		return rc;
+	size_t n = nx_results_count(r);
 	if (n > s->cap) {
 		s->cap = n;
 		s->ids = realloc(s->ids, n * sizeof *s->ids);
@@ -250,42 +245,19 @@ static int search(searcher *s, const char *query, int expand, size_t limit, int 
 		if (!s->ids || !s->scores)
 			die("out of memory holding %s", "results");
 	}
-	for (size_t i = 0; i < n && !rc; i++) {
-		nxx_hit h;
-		char *v = NULL;
-		size_t vlen;
+	for (size_t i = 0; i < n; i++) {
+		const nx_hit *h = nx_results_get(r, i);
 
-		if ((rc = nxx_mset_hit(&h, m, i)) ||
-		    (rc = nxx_mset_value(&v, &vlen, m, i, NX_SLOT_ARTICLE)))
-			break;
-		s->ids[s->n] = v;
-		s->scores[s->n++] = h.weight;
-		if (highlight) {
-			char *data = NULL;
-			size_t dlen;
-			json_t *doc;
-			nx_span *spans = NULL;
-			size_t nspans = 0;
-
-			if ((rc = nxx_mset_data(&data, &dlen, m, i)))
-				break;
-			doc = json_loadb(data, dlen, 0, NULL);
-			free(data);
-			if (!doc)
-				die("unreadable stored data in %s", nx_db_path(s->db));
-			const char *text = json_string_value(json_object_get(doc, "text"));
-			const char *lang = json_string_value(json_object_get(doc, "lang"));
-			if (text)
-				rc = nx_highlight(&spans, &nspans, s->an, &qt, lang ? lang : "", text,
-						  strlen(text));
-			free(spans);
-			json_decref(doc);
-		}
+		s->ids[s->n] = nx_strdup(h->id);
+		s->scores[s->n++] = h->score;
 	}
-out:
-	nxx_mset_free(m);
-	nxx_query_free(xq);
-	nx_qterms_free(&qt);
+	nx_results_free(r);
+	if (keys && expand) {
+		count_ctx c = { s, NX_OK };
+
+		rc = nxt_words(s->an, query, strlen(query), count_keys, &c);
+		rc = rc ? rc : c.rc;
+	}
 	return rc;
 }
 
@@ -395,7 +367,7 @@ static void *recall_thread(void *vj)
 		size_t rank = 0;
 		int rc;
 
-		if ((rc = search(&s, q, 1, 10, 0)))
+		if ((rc = search(&s, q, 1, 10, 1)))
 			die_rc(rc, q);
 		for (size_t h = 0; h < s.n && !rank; h++) {
 			size_t r = strtoul(s.ids[h], NULL, 10);
@@ -648,7 +620,7 @@ static int cmd_falsexp(int argc, char **argv)
 		size_t n, keys;
 		int rc;
 
-		if ((rc = search(&s, words[i], 0, 100000, 0)))
+		if ((rc = search(&s, words[i], 0, 1000, 0)))
 			die_rc(rc, words[i]);
 		n = s.n;
 		ids = malloc((n ? n : 1) * sizeof *ids);
@@ -657,7 +629,7 @@ static int cmd_falsexp(int argc, char **argv)
 			ids[h] = nx_strdup(s.ids[h]);
 			scores[h] = s.scores[h];
 		}
-		if ((rc = search(&s, words[i], 1, 100000, 0)))
+		if ((rc = search(&s, words[i], 1, 1000, 1)))
 			die_rc(rc, words[i]);
 		keys = s.expanded;
 		int same = same_results(&s, ids, scores, n);
@@ -904,12 +876,33 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+typedef struct step_ctx {
+	searcher *s;
+	double us;
+	int rc;
+} step_ctx;
+
+/* The expansion step alone: nx_name_variants for each word. */
+static int time_variants(void *vc, const nxt_token *t)
+{
+	step_ctx *c = vc;
+	size_t n;
+	double t0;
+
+	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
+		return 0;
+	t0 = now_us();
+	c->rc = nx_name_variants(&c->s->keys, &n, c->s->db, c->s->an, t->norm, t->norm_len);
+	c->us += now_us() - t0;
+	return c->rc;
+}
+
 static int cmd_latency(int argc, char **argv)
 {
 	searcher s;
 	size_t nq, reps = 5, nexp = 0;
 	char **qs;
-	double *on, *off, *t;
+	double *on, *off, *step, *t;
 
 	if (argc < 4)
 		die("usage: latency DB QUERIES [--reps R]%s", "");
@@ -921,16 +914,19 @@ static int cmd_latency(int argc, char **argv)
 	qs = read_lines(argv[3], &nq);
 	on = calloc(nq ? nq : 1, sizeof *on);
 	off = calloc(nq ? nq : 1, sizeof *off);
+	step = calloc(nq ? nq : 1, sizeof *step);
 	t = calloc(reps, sizeof *t);
 	for (int pass = 0; pass < 2; pass++)  /* warm-up: every query both ways */
-		for (size_t i = 0; i < nq; i++)
-			if (search(&s, qs[i], pass, 10, 1))
+		for (size_t i = 0; i < nq; i++) {
+			if (search(&s, qs[i], pass, 10, pass))
 				die_rc(nx_error_code(), qs[i]);
+			nexp += pass && s.expanded > 1;
+		}
 	for (size_t i = 0; i < nq; i++) {
 		for (int expand = 0; expand < 2; expand++) {
 			for (size_t r = 0; r < reps; r++) {
 				double t0 = now_us();
-				int rc = search(&s, qs[i], expand, 10, 1);
+				int rc = search(&s, qs[i], expand, 10, 0);
 
 				t[r] = now_us() - t0;
 				if (rc)
@@ -938,18 +934,26 @@ static int cmd_latency(int argc, char **argv)
 			}
 			qsort(t, reps, sizeof *t, cmp_double);
 			(expand ? on : off)[i] = t[reps / 2];
-			if (expand)
-				nexp += s.expanded > 1;
 		}
-		printf("query\t%s\t%.1f\t%.1f\n", qs[i], off[i], on[i]);
+		for (size_t r = 0; r < reps; r++) {
+			step_ctx c = { &s, 0, NX_OK };
+
+			if (nxt_words(s.an, qs[i], strlen(qs[i]), time_variants, &c) || c.rc)
+				die_rc(nx_error_code(), qs[i]);
+			t[r] = c.us;
+		}
+		qsort(t, reps, sizeof *t, cmp_double);
+		step[i] = t[reps / 2];
+		printf("query\t%s\t%.1f\t%.1f\t%.1f\n", qs[i], off[i], on[i], step[i]);
 	}
-	double son = 0, soff = 0;
+	double son = 0, soff = 0, sstep = 0;
 	for (size_t i = 0; i < nq; i++) {
 		son += on[i];
 		soff += off[i];
+		sstep += step[i];
 	}
-	printf("queries\t%zu\nexpanded\t%zu\nmean_off_us\t%.1f\nmean_on_us\t%.1f\n", nq, nexp,
-	       nq ? soff / nq : 0, nq ? son / nq : 0);
+	printf("queries\t%zu\nexpanded\t%zu\nmean_off_us\t%.1f\nmean_on_us\t%.1f\nmean_step_us\t%.1f\n",
+	       nq, nexp, nq ? soff / nq : 0, nq ? son / nq : 0, nq ? sstep / nq : 0);
 	qsort(on, nq, sizeof *on, cmp_double);
 	qsort(off, nq, sizeof *off, cmp_double);
 	if (nq)
@@ -960,7 +964,54 @@ static int cmd_latency(int argc, char **argv)
 	free(qs);
 	free(on);
 	free(off);
+	free(step);
 	free(t);
+	searcher_close(&s);
+	return 0;
+}
+
+/* ---- topnames --------------------------------------------------------------- */
+
+/* M<key>:<form> terms: the form, counted by its term frequency. */
+static int on_form(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	wtable *t = vc;
+	const char *colon = memchr(term, ':', len);
+
+	if (colon && (size_t)(term + len - colon - 1) >= 3) {
+		size_t fl = (size_t)(term + len - colon - 1);
+
+		wt_add(t, colon + 1, fl);
+		/* wt_add counts one; add the rest of the term frequency */
+		for (size_t j = hash(colon + 1, fl) & (t->cap - 1); t->v[j].w; j = (j + 1) & (t->cap - 1))
+			if (strlen(t->v[j].w) == fl && !memcmp(t->v[j].w, colon + 1, fl)) {
+				t->v[j].n += tf - 1;
+				break;
+			}
+	}
+	return 0;
+}
+
+static int cmd_topnames(int argc, char **argv)
+{
+	searcher s;
+	wtable t = { NULL, 0, 0 };
+	size_t top;
+	int rc;
+
+	if (argc != 4)
+		die("usage: topnames DB N%s", "");
+	top = strtoul(argv[3], NULL, 10);
+	searcher_open(&s, argv[2]);
+	if ((rc = nxx_db_allterms(s.db->x, NX_PREFIX_NAME_FORM, on_form, &t)))
+		die_rc(rc, "reading name forms");
+	if (t.cap)
+		qsort(t.v, t.cap, sizeof *t.v, by_count);
+	for (size_t i = 0; i < top && i < t.cap && t.v[i].w; i++)
+		printf("%s\n", t.v[i].w);
+	for (size_t i = 0; i < t.cap; i++)
+		free(t.v[i].w);
+	free(t.v);
 	searcher_close(&s);
 	return 0;
 }
@@ -990,10 +1041,56 @@ static int cmd_keys(void)
 	return 0;
 }
 
+/* Pairs of words on stdin (TAB-separated): their keys, nxt_name_cost
+ * (capped at 999) and whether they share a probe. */
+static int cmd_cost(void)
+{
+	nxt_namekey *k;
+	char line[2048];
+	nx_buf pa = NX_BUF_INIT, pb = NX_BUF_INIT;
+
+	if (nxt_namekey_new(&k))
+		die("cannot create a name keyer%s", "");
+	while (fgets(line, sizeof line, stdin)) {
+		char *tab = strchr(line, '\t'), ka[256], kb[256];
+		const char *key;
+		size_t n, klen, na, nb;
+		int shared = 0;
+
+		if (!tab)
+			continue;
+		*tab++ = '\0';
+		tab[strcspn(tab, "\r\n")] = '\0';
+		n = nxt_surname_base(line, strlen(line));
+		if (nxt_name_key(&key, &klen, k, line, n) || klen >= sizeof ka)
+			continue;
+		memcpy(ka, key, klen + 1);
+		n = nxt_surname_base(tab, strlen(tab));
+		if (nxt_name_key(&key, &klen, k, tab, n) || klen >= sizeof kb)
+			continue;
+		memcpy(kb, key, klen + 1);
+		nxt_name_probes(&pa, &na, ka, strlen(ka));
+		nxt_name_probes(&pb, &nb, kb, strlen(kb));
+		const char *p = pa.ptr;
+		for (size_t i = 0; i < na && !shared; i++, p += strlen(p) + 1) {
+			const char *q = pb.ptr;
+
+			for (size_t j = 0; j < nb && !shared; j++, q += strlen(q) + 1)
+				shared = !strcmp(p, q);
+		}
+		printf("%s\t%s\t%u\t%d\n", ka, kb, nxt_name_cost(ka, strlen(ka), kb, strlen(kb), 998),
+		       shared);
+	}
+	nx_buf_free(&pa);
+	nx_buf_free(&pb);
+	nxt_namekey_free(k);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: nx_eval_names gen|recall|topwords|falsexp|kaznerd|reuters|latency|keys ...%s",
+		die("usage: nx_eval_names gen|recall|topwords|falsexp|kaznerd|reuters|latency|topnames|keys|cost ...%s",
 		    "");
 	if (!strcmp(argv[1], "gen"))
 		return cmd_gen(argc, argv);
@@ -1011,6 +1108,10 @@ int main(int argc, char **argv)
 		return cmd_latency(argc, argv);
 	if (!strcmp(argv[1], "keys"))
 		return cmd_keys();
+	if (!strcmp(argv[1], "cost"))
+		return cmd_cost();
+	if (!strcmp(argv[1], "topnames"))
+		return cmd_topnames(argc, argv);
 	die("unknown command %s", argv[1]);
 	return 2;
 }

@@ -39,6 +39,9 @@
  *                       endings removed), boolean: spellings and their counts
  *   F       given name  "F" key ":" key of a given name written with it,
  *                       boolean: joins short forms to long ones
+ *   B       name probe  "B" probe ":" key for each probe of each N key
+ *                       (nxt_name_probes), boolean: finds the keys near a
+ *                       query's by prefix lookups
  *
  *   Terms longer than NX_MAX_TERM bytes are never written (Xapian limits
  *   terms to 245 bytes); article keys and source keys that would be longer
@@ -107,6 +110,7 @@ extern "C" {
 #define NX_PREFIX_NAME "N"
 #define NX_PREFIX_NAME_FORM "M"
 #define NX_PREFIX_GIVEN "F"
+#define NX_PREFIX_NAME_PROBE "B"
 
 enum {
 	NX_SLOT_ARTICLE = 0,
@@ -146,21 +150,22 @@ int nx_db_namekey(nxt_namekey **out, nx_db *db);
 /* Receives a people term; weighted != 0: wdf 1, else a boolean term. */
 typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
 
-/* The people terms (N, M, F) of a passage. */
+/* The people terms (N, M, F, B) of a passage. */
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 		    nx_people_fn emit, void *ctx);
 
 /*
  * The name keys a query word (normalised) stands for: its own key first,
- * then the keys of the other spellings of that name in the index
- * (transliterations, spellings within nxt_name_tolerance, short forms that
- * share a given name).  keys receives them NUL-separated, each preceded by
- * one digit: its edit distance from the word's key ('0' for the word's own,
- * NX_NAME_SHORT_FORM for a short form); *n is their number;
- * *n is 0 when the word is not to be expanded: the index knows it mostly as
- * an ordinary word, or it is unknown and no name is near it.
+ * then the keys of the other spellings of that name in the index, nearest
+ * first (transliterations, spellings within nxt_name_tolerance by
+ * nxt_name_cost, short and long forms that share a given name).  keys
+ * receives them NUL-separated, each preceded by one digit, its level: '0'
+ * for the word's own key, else 1 + cost / NX_NAME_LEVEL_COST (at most 9);
+ * *n is their number.  *n is 0 when the word is not to be expanded: the
+ * index knows it mostly as an ordinary word, or it is unknown and no name
+ * is near it.
  */
-#define NX_NAME_SHORT_FORM 2
+#define NX_NAME_LEVEL_COST 40
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);

@@ -11,6 +11,9 @@
  *   F<key>:<gkey>    a given name seen with the surname (Vikram Ruza,
  *                    Vikram Ruzakhunov), which lets a short form join a
  *                    long one
+ *   B<probe>:<key>   the key filed under each of its probes
+ *                    (nxt_name_probes), so that the keys near a query's are
+ *                    found by a few prefix lookups instead of a scan
  *
  * Query side: a word expands to the keys of its other spellings only when
  * the index knows it mostly as a name (so "oil", "order", "police" never
@@ -42,6 +45,7 @@ typedef struct people_ctx {
 	void *ctx;
 	nx_buf term;
 	nx_buf key;
+	nx_buf probes;
 } people_ctx;
 
 static int put_term(people_ctx *c, const char *prefix, const char *a, size_t alen,
@@ -64,8 +68,8 @@ static int put_term(people_ctx *c, const char *prefix, const char *a, size_t ale
 static int on_name(void *vc, const nxt_name *n)
 {
 	people_ctx *c = vc;
-	const char *k;
-	size_t klen;
+	const char *k, *p;
+	size_t klen, np;
 	int rc;
 
 	if ((rc = nxt_name_key(&k, &klen, c->nk, n->surname, n->surname_len)) || klen < 2)
@@ -78,7 +82,12 @@ static int on_name(void *vc, const nxt_name *n)
 	    (rc = put_term(c, NX_PREFIX_NAME_FORM, c->key.ptr, c->key.len, n->surname,
 			   n->surname_len, 0)))
 		return rc;
-	if (n->given) {
+	if ((rc = nxt_name_probes(&c->probes, &np, c->key.ptr, c->key.len)))
+		return rc;
+	p = c->probes.ptr;
+	for (size_t i = 0; i < np && !rc; i++, p += strlen(p) + 1)
+		rc = put_term(c, NX_PREFIX_NAME_PROBE, p, strlen(p), c->key.ptr, c->key.len, 0);
+	if (!rc && n->given) {
 		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)))
 			return rc;
 		if (klen >= 2)
@@ -90,7 +99,7 @@ static int on_name(void *vc, const nxt_name *n)
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 		    nx_people_fn emit, void *ctx)
 {
-	people_ctx c = { NULL, emit, ctx, NX_BUF_INIT, NX_BUF_INIT };
+	people_ctx c = { NULL, emit, ctx, NX_BUF_INIT, NX_BUF_INIT, NX_BUF_INIT };
 	int rc;
 
 	if ((rc = nx_db_namekey(&c.nk, db)))
@@ -98,6 +107,7 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 	rc = nxt_names(a, text, len, on_name, &c);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.key);
+	nx_buf_free(&c.probes);
 	return rc;
 }
 
@@ -186,45 +196,139 @@ static int share_given(int *out, nx_db *db, const char *a, size_t alen, const ch
 	return rc;
 }
 
+/* A key near the query's, with what it costs to get there. */
+typedef struct near {
+	unsigned cost;
+	char key[64];
+} near;
+
+#define MAX_NEAR 256
+
+/* At most this many spellings join a query word, the nearest first. */
+#define MAX_VARIANTS 10
+
+/* What a short or long form sharing a given name costs (Ruza ~
+ * Ruzakhunov): as much as a spelling one and a half edits away. */
+#define SHORT_FORM_COST 150
+
 typedef struct variant_ctx {
 	nx_db *db;
-	const char *key;
+	const char *key;   /* the query word's key */
 	size_t klen;
 	unsigned tol;
-	nx_buf *out;
-	size_t *n;
+	size_t skip;       /* length of the prefix of the terms enumerated */
+	near *near;
+	size_t n;
 	int rc;
 } variant_ctx;
 
-static int on_name_key(void *vc, const char *term, size_t len, uint32_t tf)
+static int near_add(variant_ctx *v, const char *k, size_t kl, unsigned cost)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!strncmp(v->near[i].key, k, kl) && !v->near[i].key[kl]) {
+			if (cost < v->near[i].cost)
+				v->near[i].cost = cost;
+			return 0;
+		}
+	if (v->n == MAX_NEAR)
+		return 1;  /* enough: stop enumerating */
+	v->near[v->n].cost = cost;
+	memcpy(v->near[v->n].key, k, kl);
+	v->near[v->n++].key[kl] = '\0';
+	return 0;
+}
+
+/* A B<probe>:<key> term: is its key near enough? */
+static int on_probe_term(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	variant_ctx *v = vc;
+	const char *k = term + v->skip;
+	size_t kl = len - v->skip;
+	unsigned cost;
+
+	if (kl >= sizeof v->near->key || (kl == v->klen && !memcmp(k, v->key, kl)))
+		return 0;  /* the word's own key is already first */
+	cost = nxt_name_cost(v->key, v->klen, k, kl, v->tol);
+	return cost <= v->tol ? near_add(v, k, kl, cost) : 0;
+}
+
+/* An N term whose key extends the query's (Ruza -> Ruzakhunov). */
+static int on_longer_key(void *vc, const char *term, size_t len, uint32_t tf)
 {
 	variant_ctx *v = vc;
 	const char *k = term + strlen(NX_PREFIX_NAME);
 	size_t kl = len - strlen(NX_PREFIX_NAME);
-	int same = 0;
+	int shared = 0;
 
-	unsigned d;
+	if (kl == v->klen || kl >= sizeof v->near->key)
+		return 0;
+	if ((v->rc = share_given(&shared, v->db, v->key, v->klen, k, kl)))
+		return 1;
+	return shared ? near_add(v, k, kl, SHORT_FORM_COST) : 0;
+}
 
-	if (kl == v->klen && !memcmp(k, v->key, kl))
-		return 0;  /* the word's own key is already first */
-	if ((d = nxt_edit_distance(v->key, v->klen, k, kl, v->tol)) <= v->tol) {
-		same = 1;
-	} else if (v->klen >= 4 && kl >= 4) {
-		/* A short form of the same name (Ruza, Ruzakhunov) counts
-		 * when both were written with the same given name. */
-		size_t m = v->klen < kl ? v->klen : kl;
+static int by_cost(const void *a, const void *b)
+{
+	const near *x = a, *y = b;
 
-		if (!memcmp(v->key, k, m) && (v->rc = share_given(&same, v->db, v->key, v->klen, k, kl)))
-			return 1;
-		d = NX_NAME_SHORT_FORM;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Keys near `key` in the index, into v->near. */
+static int find_near(variant_ctx *v)
+{
+	nx_buf probes = NX_BUF_INIT, prefix = NX_BUF_INIT;
+	size_t np, m;
+	const char *p;
+	int rc;
+
+	/* Spellings within the tolerance: the keys filed under its probes. */
+	rc = v->tol ? nxt_name_probes(&probes, &np, v->key, v->klen) : NX_OK;
+	p = probes.ptr;
+	for (size_t i = 0; v->tol && i < np && !rc; i++, p += strlen(p) + 1) {
+		nx_buf_clear(&prefix);
+		nx_buf_puts(&prefix, NX_PREFIX_NAME_PROBE);
+		nx_buf_puts(&prefix, p);
+		nx_buf_putc(&prefix, ':');
+		if (prefix.failed) {
+			rc = NX_ENOMEM;
+			break;
+		}
+		v->skip = prefix.len;
+		rc = nxx_db_allterms(v->db->x, prefix.ptr, on_probe_term, v);
+		if (rc == 1)  /* MAX_NEAR keys found */
+			rc = NX_OK;
 	}
-	if (same) {
-		nx_buf_putc(v->out, (char)('0' + d));
-		nx_buf_put(v->out, k, kl);
-		nx_buf_putc(v->out, '\0');
-		(*v->n)++;
+	if (rc || v->klen < 4)
+		goto out;
+	/* Short and long forms of one name (Ruza, Ruzakhunov) count when both
+	 * were written with the same given name: keys that extend this one,
+	 * and keys this one extends. */
+	nx_buf_clear(&prefix);
+	nx_buf_puts(&prefix, NX_PREFIX_NAME);
+	nx_buf_put(&prefix, v->key, v->klen);
+	if (prefix.failed) {
+		rc = NX_ENOMEM;
+		goto out;
 	}
-	return v->out->failed ? 1 : 0;
+	rc = nxx_db_allterms(v->db->x, prefix.ptr, on_longer_key, v);
+	if (rc == 1)
+		rc = v->rc;
+	for (m = 4; m < v->klen && !rc; m++) {
+		uint32_t tf = 0;
+		int shared = 0;
+
+		if ((rc = termfreq(&tf, v->db, NX_PREFIX_NAME, v->key, m)) || !tf)
+			continue;
+		if (!(rc = share_given(&shared, v->db, v->key, v->klen, v->key, m)) && shared)
+			near_add(v, v->key, m, SHORT_FORM_COST);
+	}
+out:
+	nx_buf_free(&probes);
+	nx_buf_free(&prefix);
+	return rc;
 }
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
@@ -232,14 +336,15 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 {
 	nxt_namekey *nk;
 	const char *k;
-	char base[256];
+	char base[256], own[64];
 	size_t klen, blen;
 	uint32_t as_name = 0, as_word = 0;
+	near *found;
 	int rc;
 
 	nx_buf_clear(keys);
 	*n = 0;
-	if (len < 3 || len >= sizeof base)
+	if (len < 2 || len >= sizeof base)
 		return NX_OK;
 	/* A query may name someone in a case form: Тоқаевтың. */
 	memcpy(base, norm, len);
@@ -247,35 +352,49 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	blen = nxt_surname_base(base, len);
 	if ((rc = nx_db_namekey(&nk, db)) || (rc = nxt_name_key(&k, &klen, nk, base, blen)))
 		return rc;
-	if (klen < 3)
+	if (klen < 2 || klen >= sizeof own)
 		return NX_OK;
-	nx_buf_putc(keys, '0');
-	nx_buf_put(keys, k, klen);
-	nx_buf_putc(keys, '\0');
-	if (keys->failed)
-		return NX_ENOMEM;
+	memcpy(own, k, klen);
+	own[klen] = '\0';
 
-	if ((rc = termfreq(&as_name, db, NX_PREFIX_NAME, keys->ptr + 1, klen)) ||
+	if ((rc = termfreq(&as_name, db, NX_PREFIX_NAME, own, klen)) ||
 	    (rc = nxx_db_termfreq(&as_word, db->x, norm, len)))
 		return rc;
 	/* Expand only what the index knows mostly as a name, or a word it
 	 * does not know at all (a spelling of a name it knows otherwise). */
 	if (as_name ? as_name * 2 < as_word : as_word > 0)
 		return NX_OK;
-	*n = 1;
 
-	char prefix[8];
-	snprintf(prefix, sizeof prefix, "%s%c", NX_PREFIX_NAME, keys->ptr[1]);
-	variant_ctx v = { db, NULL, klen, nxt_name_tolerance(klen), keys, n, NX_OK };
-	char *own = nx_strndup(keys->ptr + 1, klen);
-	if (!own)
-		return NX_ENOMEM;
-	v.key = own;
-	rc = nxx_db_allterms(db->x, prefix, on_name_key, &v);
-	free(own);
-	if (rc == 1)
-		rc = v.rc ? v.rc : keys->failed ? NX_ENOMEM : NX_OK;
-	if (!rc && !as_name && *n == 1)
-		*n = 0;  /* unknown word, no name near it: nothing to expand */
+	found = malloc(MAX_NEAR * sizeof *found);
+	if (!found)
+		return nx_error_set(NX_ENOMEM, "out of memory expanding a name");
+	variant_ctx v = { db, own, klen, nxt_name_tolerance(klen, as_name > 0), 0, found, 0,
+			 NX_OK };
+	rc = find_near(&v);
+	if (!rc) {
+		qsort(found, v.n, sizeof *found, by_cost);
+		if (v.n > MAX_VARIANTS)
+			v.n = MAX_VARIANTS;
+		/* Unknown word, no name near it: nothing to expand. */
+		if (as_name || v.n) {
+			nx_buf_putc(keys, '0');
+			nx_buf_put(keys, own, klen);
+			nx_buf_putc(keys, '\0');
+			*n = 1;
+		}
+		for (size_t i = 0; i < v.n; i++) {
+			unsigned level = 1 + found[i].cost / NX_NAME_LEVEL_COST;
+
+			nx_buf_putc(keys, (char)('0' + (level > 9 ? 9 : level)));
+			nx_buf_puts(keys, found[i].key);
+			nx_buf_putc(keys, '\0');
+			(*n)++;
+		}
+		if (keys->failed)
+			rc = NX_ENOMEM;
+	}
+	free(found);
+	if (rc)
+		*n = 0;
 	return rc;
 }

@@ -6,6 +6,7 @@
  */
 #include "nx_store.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,18 +127,36 @@ static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
 }
 
 /* How much a passage that names the person under another spelling weighs,
- * by the spelling's edit distance from the query's: the same key (another
- * script, another transcription) fully, near spellings less. */
-static const double name_weight[] = { 1.0, 0.7, 0.5, 0.4 };
+ * by the spelling's level (nx_name_variants: its cost from the query's key
+ * in steps of NX_NAME_LEVEL_COST): the same key (another script, another
+ * transcription) fully, near spellings less, the nearest most. */
+static const double name_weight[] = { 1.0, 0.8, 0.7, 0.62, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3 };
 
-/* If the word names a person the index knows, *q becomes
- * q OR (the person under any spelling, weighted down). */
+/* Xapian's BM25 idf of a term in n of N documents (floored: a key in most
+ * documents still counts a little). */
+static double name_idf(uint32_t n, uint32_t ndocs)
+{
+	double idf = log(((double)ndocs - n + 0.5) / (n + 0.5));
+
+	return idf < 0.1 ? 0.1 : idf;
+}
+
+/*
+ * If the word names a person the index knows, *q becomes
+ * q OR scale(f1, N<key1>) OR scale(f2, N<key2>) ...: the person under each
+ * of its spellings in the index.  Each spelling weighs by its level, and as
+ * much as the nearest spelling found in the index would for the same passage
+ * (its idf brought to that one's), so a rare misspelling does not outrank a
+ * common spelling nearer the query because it is rare.
+ */
 static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
 		       nx_buf *scratch)
 {
 	nx_buf keys = NX_BUF_INIT;
-	nxx_query **subs = NULL, *acc = NULL;
+	nxx_query **subs = NULL, *acc = NULL, *term = NULL;
 	size_t n = 0, made = 0;
+	uint32_t ndocs = 0, tf;
+	double ref = 0;
 	const char *k;
 	int rc;
 
@@ -150,42 +169,42 @@ static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_
 		rc = nx_error_set(NX_ENOMEM, "out of memory expanding a name");
 		goto out;
 	}
-	/* q OR scale(w0, SYNONYM(distance-0 keys)) OR scale(w1, ...) ... */
+	if ((rc = nxx_db_doccount(&ndocs, qt->db->x)))
+		goto out;
 	subs[made++] = *q;
 	*q = NULL;
-	for (unsigned d = 0; d < sizeof name_weight / sizeof *name_weight && !rc; d++) {
-		nxx_query *terms[64], *syn = NULL;
-		size_t nt = 0;
+	k = keys.ptr;
+	for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
+		unsigned level = (unsigned)(k[0] - '0');
 
-		k = keys.ptr;
-		for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
-			if ((unsigned)(k[0] - '0') != d || nt == sizeof terms / sizeof *terms)
-				continue;
-			list_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
-			nx_buf_clear(scratch);
-			nx_buf_puts(scratch, NX_PREFIX_NAME);
-			nx_buf_puts(scratch, k + 1);
-			rc = scratch->failed ? NX_ENOMEM :
-			     nxx_query_term(&terms[nt], scratch->ptr, scratch->len, 1, 0);
-			if (!rc)
-				nt++;
+		list_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
+		nx_buf_clear(scratch);
+		nx_buf_puts(scratch, NX_PREFIX_NAME);
+		nx_buf_puts(scratch, k + 1);
+		if (scratch->failed || qt->names.failed) {
+			rc = NX_ENOMEM;
+			break;
 		}
-		if (!rc && nt)
-			rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, terms, nt, 0);
-		if (!rc && syn)
-			rc = nxx_query_scale(&subs[made], syn, name_weight[d]);
-		if (!rc && syn)
+		if ((rc = nxx_db_termfreq(&tf, qt->db->x, scratch->ptr, scratch->len)) || !tf)
+			continue;
+		if (ref == 0)
+			ref = name_idf(tf, ndocs);
+		if (level >= sizeof name_weight / sizeof *name_weight)
+			level = sizeof name_weight / sizeof *name_weight - 1;
+		if (!(rc = nxx_query_term(&term, scratch->ptr, scratch->len, 1, 0)))
+			rc = nxx_query_scale(&subs[made], term,
+					     name_weight[level] * ref / name_idf(tf, ndocs));
+		nxx_query_free(term);
+		term = NULL;
+		if (!rc)
 			made++;
-		nxx_query_free(syn);
-		for (size_t i = 0; i < nt; i++)
-			nxx_query_free(terms[i]);
 	}
 	if (!rc)
 		rc = nxx_query_combine(&acc, NXX_OP_OR, subs, made, 0);
 	if (!rc) {
 		*q = acc;
 		acc = NULL;
-	} else {
+	} else if (made) {
 		*q = subs[0];  /* leave the caller's query as it was */
 		subs[0] = NULL;
 	}
@@ -460,7 +479,7 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 			return NX_OK;
 		}
 	}
-	if (q->nnames && q->db && tok->norm_len >= 3 && tok->norm_len < 128 &&
+	if (q->nnames && q->db && tok->norm_len >= 2 && tok->norm_len < 128 &&
 	    (tok->script == NXT_SCRIPT_LATIN || tok->script == NXT_SCRIPT_CYRILLIC)) {
 		nxt_namekey *nk;
 		const char *key;

@@ -7,6 +7,7 @@
 
 #include "nx_common.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,9 +195,10 @@ size_t nxt_surname_base(char *w, size_t len)
 {
 	size_t i;
 
-	/* Latin transcriptions: the feminine -ova/-eva names the same family. */
-	if ((ends_with(w, len, "ova") || ends_with(w, len, "eva")) && len >= 6 &&
-	    (unsigned char)w[0] < 0x80) {
+	/* Latin transcriptions: the feminine -ova/-eva/-ina names the same
+	 * family (Karenina ~ Каренина, whose -а goes below). */
+	if ((ends_with(w, len, "ova") || ends_with(w, len, "eva") || ends_with(w, len, "ina") ||
+	     ends_with(w, len, "yna")) && len >= 6 && (unsigned char)w[0] < 0x80) {
 		w[--len] = '\0';
 		return len;
 	}
@@ -483,42 +485,58 @@ out:
 
 /* ---- name keys ----------------------------------------------------------- */
 
+#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+/*
+ * A name key is built in three steps, each measured on the names of
+ * ../shared/data/names (EVALUATION.md, "Named people"):
+ *
+ *  1. Transliteration to lower-case ASCII: Cyrillic by table, as BGN/PCGN
+ *     (the English-language press's system; е and ё are ye at the start
+ *     and after vowels, else e; ъ and ь vanish), Kazakh letters as
+ *     Kazakh BGN (қ q, ғ gh, ң ng, ә a, ө o, ұ ү u, һ h, і i); Latin
+ *     letters lose their accents, except where the accent makes another
+ *     sound that Russian spells apart (č ch, š sh, ž zh, ł l, ř rzh ...);
+ *     any other script through ICU's Any-Latin.
+ *  2. Words written in Latin script only: the usual spellings of European
+ *     languages turned into how they sound (sch, cz -> ch/sh; c before
+ *     a, o, u or a consonant -> k; ph -> f; th -> t; w -> v; qu -> k;
+ *     ou, oo -> u; ee -> i; x -> ks; gh -> g; sz -> sh).  Rules that would
+ *     merge more names than they join were measured and left out (final
+ *     silent e, h after a consonant, j -> y: Jomart is Жомарт).
+ *  3. For all: transcription variants merged (kh h, zh dzh dj j, ts tz c,
+ *     shch sh, q k, w v), a y between vowels dropped (Tokayev ~ Tokaev),
+ *     any other y but an initial one read as i (Sergey ~ Sergei), ye- before
+ *     a consonant as e- (Yerlan ~ Erlan), doubled letters single, -ii/-iy
+ *     endings -> i, and the sounds ch and sh written as one letter each (q,
+ *     x: both letters are free by then) so an edit distance counts them as
+ *     one sound.
+ */
+
 struct nxt_namekey {
-	UTransliterator *ru;   /* Russian-Latin/BGN; Latin-ASCII; Lower */
-	UTransliterator *kk;   /* Kazakh-Latin/BGN; Latin-ASCII; Lower */
+	UTransliterator *any;  /* Any-Latin; Latin-ASCII; Lower (created on first use) */
+	const UNormalizer2 *nfd;
 	UChar *u16;
 	int32_t u16_cap;
-	nx_buf latin;
+	nx_buf a, b;           /* rewriting passes alternate between them */
 	nx_buf key;
+	int off;               /* nxt_namekey_enable(k, 0) */
 };
-
-static int open_trans(UTransliterator **out, const char *id)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	UChar uid[128];
-
-	u_uastrncpy(uid, id, (int32_t)(sizeof uid / sizeof *uid));
-	*out = utrans_openU(uid, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-	if (U_FAILURE(st))
-		return nx_error_set(NX_ERROR, "ICU transliterator %s: %s", id, u_errorName(st));
-	return NX_OK;
-}
 
 int nxt_namekey_new(nxt_namekey **out)
 {
+	UErrorCode st = U_ZERO_ERROR;
 	nxt_namekey *k = calloc(1, sizeof *k);
-	int rc;
 
 	*out = NULL;
 	if (!k)
 		return nx_error_set(NX_ENOMEM, "out of memory creating a name keyer");
-	if ((rc = open_trans(&k->ru, "Russian-Latin/BGN; Latin-ASCII; Lower")) ||
-	    (rc = open_trans(&k->kk, "Kazakh-Latin/BGN; Latin-ASCII; Lower"))) {
-		nxt_namekey_free(k);
-		return rc;
+	k->nfd = unorm2_getNFDInstance(&st);
+	if (U_FAILURE(st)) {
+		free(k);
+		return nx_error_set(NX_ERROR, "ICU NFD normaliser: %s", u_errorName(st));
 	}
 	*out = k;
 	return NX_OK;
@@ -528,43 +546,75 @@ void nxt_namekey_free(nxt_namekey *k)
 {
 	if (!k)
 		return;
-	if (k->ru)
-		utrans_close(k->ru);
-	if (k->kk)
-		utrans_close(k->kk);
+	if (k->any)
+		utrans_close(k->any);
 	free(k->u16);
-	nx_buf_free(&k->latin);
+	nx_buf_free(&k->a);
+	nx_buf_free(&k->b);
 	nx_buf_free(&k->key);
 	free(k);
 }
 
-/* Letters of Kazakh (and Kyrgyz, Tatar) that Russian does not have. */
-static int has_kazakh_letter(const char *w, size_t len)
+void nxt_namekey_enable(nxt_namekey *k, int on)
 {
-	int32_t i = 0, n = (int32_t)len;
+	k->off = !on;
+}
 
-	while (i < n) {
-		UChar32 c;
+/* Cyrillic а..я (U+0430..U+044F) as BGN/PCGN writes them; е is "e" here,
+ * "ye" in the contexts named above. */
+static const char *const cyr_basic[32] = {
+	"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+	"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+};
 
-		U8_NEXT(w, i, n, c);
-		switch (c) {
-		case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9:
-		case 0x04B1: case 0x04AF: case 0x04BB: case 0x0456:
-			return 1;
-		}
+/* Other Cyrillic letters (Kazakh, Kyrgyz, Tatar, Ukrainian, Belarusian,
+ * Serbian, Macedonian) and Latin letters whose accent is a sound. */
+static const struct {
+	UChar32 c;
+	const char *s;
+} letters[] = {
+	{ 0x0451, "yo" }, { 0x04D9, "a" }, { 0x0493, "gh" }, { 0x049B, "q" }, { 0x04A3, "ng" },
+	{ 0x04E9, "o" }, { 0x04B1, "u" }, { 0x04AF, "u" }, { 0x04BB, "h" }, { 0x0456, "i" },
+	{ 0x0457, "yi" }, { 0x0454, "ye" }, { 0x0491, "g" }, { 0x045E, "w" }, { 0x0452, "dj" },
+	{ 0x0458, "j" }, { 0x0459, "lj" }, { 0x045A, "nj" }, { 0x045B, "ch" }, { 0x045F, "dzh" },
+	{ 0x0453, "gj" }, { 0x045C, "kj" }, { 0x0455, "dz" }, { 0x0497, "zh" },
+	{ 0x010D, "ch" }, { 0x0161, "sh" }, { 0x017E, "zh" }, { 0x0107, "ch" }, { 0x015B, "s" },
+	{ 0x017A, "z" }, { 0x017C, "zh" }, { 0x0142, "l" }, { 0x00F1, "n" }, { 0x00F8, "o" },
+	{ 0x00DF, "ss" }, { 0x00E6, "ae" }, { 0x0153, "oe" }, { 0x0111, "dj" }, { 0x00F0, "d" },
+	{ 0x00FE, "th" }, { 0x0159, "rzh" }, { 0x011B, "e" }, { 0x016F, "u" }, { 0x0131, "i" },
+	{ 0x015F, "sh" }, { 0x00E7, "ch" }, { 0x011F, "g" }, { 0x0151, "o" }, { 0x0171, "u" },
+	{ 0x00E4, "a" }, { 0x00F6, "o" }, { 0x00FC, "u" }, { 0x00E5, "o" }, { 0x0259, "a" },
+	{ 0x014B, "ng" }, { 0x021B, "ts" }, { 0x0163, "ts" }, { 0x0219, "sh" },
+};
+
+static int cyr_vowel(UChar32 c)
+{
+	switch (c) {
+	case 0x0430: case 0x0435: case 0x0451: case 0x0438: case 0x043E: case 0x0443:
+	case 0x044B: case 0x044D: case 0x044E: case 0x044F: case 0x04D9: case 0x04E9:
+	case 0x04B1: case 0x04AF: case 0x0456: case 0x0439: case 0x044A: case 0x044C:
+		return 1;  /* vowels, й, ъ, ь: a following е is ye */
 	}
 	return 0;
 }
 
-static int transliterate(nxt_namekey *k, UTransliterator *t, const char *w, size_t len)
+/* Any-Latin for letters the tables do not know (Greek, Georgian ...). */
+static int translit_icu(nxt_namekey *k, const char *w, size_t len)
 {
 	UErrorCode st = U_ZERO_ERROR;
-	int32_t ulen, limit, cap = (int32_t)len * 4 + 16;
-	char *out;
-	int32_t blen;
+	int32_t ulen, limit, cap = (int32_t)len * 4 + 16, blen;
 
-	if (len > 4096)
-		return nx_error_set(NX_EINVAL, "a %zu-byte word is too long for a name", len);
+	if (!k->any) {
+		UChar id[64];
+
+		u_uastrncpy(id, "Any-Latin; Latin-ASCII; Lower", 64);
+		k->any = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+		if (U_FAILURE(st)) {
+			k->any = NULL;
+			return nx_error_set(NX_ERROR, "ICU transliterator Any-Latin: %s",
+					    u_errorName(st));
+		}
+	}
 	if (k->u16_cap < cap) {
 		UChar *p = realloc(k->u16, (size_t)cap * sizeof *p);
 
@@ -575,18 +625,84 @@ static int transliterate(nxt_namekey *k, UTransliterator *t, const char *w, size
 	}
 	u_strFromUTF8WithSub(k->u16, k->u16_cap, &ulen, w, (int32_t)len, 0xFFFD, NULL, &st);
 	limit = ulen;
-	utrans_transUChars(t, k->u16, &ulen, k->u16_cap, 0, &limit, &st);
-	if (U_FAILURE(st))
-		return nx_error_set(NX_ERROR, "ICU transliteration: %s", u_errorName(st));
-	nx_buf_clear(&k->latin);
-	if (nx_buf_grow(&k->latin, (size_t)ulen * 3 + 1))
-		return NX_ENOMEM;
-	out = k->latin.ptr;
-	u_strToUTF8(out, (int32_t)k->latin.cap, &blen, k->u16, ulen, &st);
+	utrans_transUChars(k->any, k->u16, &ulen, k->u16_cap, 0, &limit, &st);
+	nx_buf_clear(&k->a);
+	if (U_FAILURE(st) || nx_buf_grow(&k->a, (size_t)ulen * 3 + 1))
+		return U_FAILURE(st) ? nx_error_set(NX_ERROR, "ICU transliteration: %s",
+						    u_errorName(st)) : NX_ENOMEM;
+	u_strToUTF8(k->a.ptr, (int32_t)k->a.cap, &blen, k->u16, ulen, &st);
 	if (U_FAILURE(st))
 		return nx_error_set(NX_ERROR, "ICU conversion: %s", u_errorName(st));
-	k->latin.len = (size_t)blen;
-	out[blen] = '\0';
+	/* keep a-z only */
+	size_t m = 0;
+	for (int32_t i = 0; i < blen; i++) {
+		char c = k->a.ptr[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c >= 'a' && c <= 'z')
+			k->a.ptr[m++] = c;
+	}
+	k->a.len = m;
+	k->a.ptr[m] = '\0';
+	return NX_OK;
+}
+
+/* Step 1 into k->a; *cyrillic: the word has Cyrillic letters. */
+static int translit(nxt_namekey *k, const char *w, size_t len, int *cyrillic)
+{
+	int32_t i = 0, n = (int32_t)len;
+	UChar32 prev = 0;
+
+	*cyrillic = 0;
+	nx_buf_clear(&k->a);
+	while (i < n) {
+		UChar32 c;
+		const char *s = NULL;
+		char one[2] = { 0, 0 };
+
+		U8_NEXT(w, i, n, c);
+		if (c < 0)
+			continue;
+		c = u_tolower(c);
+		if (c >= 'a' && c <= 'z') {
+			one[0] = (char)c;
+			s = one;
+		} else if (c >= 0x0430 && c <= 0x044F) {
+			*cyrillic = 1;
+			s = c == 0x0435 && (!prev || cyr_vowel(prev)) ? "ye" : cyr_basic[c - 0x0430];
+		} else {
+			for (size_t j = 0; j < sizeof letters / sizeof *letters && !s; j++)
+				if (letters[j].c == c)
+					s = letters[j].s;
+			if (s && c >= 0x0400 && c <= 0x04FF) {
+				*cyrillic = 1;
+				/* ё after a consonant: Fyodor, Semyon.  (Горбачёв
+				 * printed Горбачев is one word to nxt_fold, whose
+				 * terms find it, and one cheap edit here.) */
+				if (c == 0x0451 && prev && !cyr_vowel(prev))
+					s = "o";
+			}
+		}
+		if (!s && u_isalpha(c)) {
+			UChar d[8];
+			UErrorCode st = U_ZERO_ERROR;
+			int32_t dl = unorm2_getRawDecomposition(k->nfd, c, d, 8, &st);
+
+			if (U_SUCCESS(st) && dl > 0 && d[0] < 0x80 && u_isalpha(d[0])) {
+				one[0] = (char)u_tolower(d[0]);
+				s = one;
+			} else {
+				return translit_icu(k, w, len);  /* another script */
+			}
+		}
+		if (s)
+			nx_buf_puts(&k->a, s);
+		prev = c;
+	}
+	if (nx_buf_putc(&k->a, '\0'))
+		return NX_ENOMEM;
+	k->a.len--;
 	return NX_OK;
 }
 
@@ -595,65 +711,119 @@ static int is_vowel(char c)
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len)
+/* Replace every `from` by `to` in k->a (left to right, non-overlapping). */
+static int subst(nxt_namekey *k, const char *from, const char *to)
 {
-	const char *s;
-	size_t n, i;
-	char *d;
-	int rc;
+	size_t fl = strlen(from), tl = strlen(to), i;
 
-	*out = "";
-	*outlen = 0;
-	if ((rc = transliterate(k, has_kazakh_letter(word, len) ? k->kk : k->ru, word, len)))
-		return rc;
-	s = k->latin.ptr;
-	n = k->latin.len;
-
-	nx_buf_clear(&k->key);
-	if (nx_buf_grow(&k->key, n + 1))
+	if (!strstr(k->a.ptr, from))
+		return NX_OK;
+	nx_buf_clear(&k->b);
+	for (i = 0; i < k->a.len;) {
+		if (!memcmp(k->a.ptr + i, from, fl) && i + fl <= k->a.len) {
+			nx_buf_put(&k->b, to, tl);
+			i += fl;
+		} else {
+			nx_buf_putc(&k->b, k->a.ptr[i++]);
+		}
+	}
+	if (nx_buf_putc(&k->b, '\0'))
 		return NX_ENOMEM;
-	d = k->key.ptr;
-	size_t m = 0;
+	k->b.len--;
+	nx_buf tmp = k->a;
+	k->a = k->b;
+	k->b = tmp;
+	return NX_OK;
+}
+
+/* The rules with a context, on k->a in place (they never lengthen it). */
+static void rule_c_as_k(char *s)
+{
+	/* c before a, o, u, a consonant other than h, or at the end */
+	for (; *s; s++)
+		if (*s == 'c' && s[1] != 'e' && s[1] != 'i' && s[1] != 'y' && s[1] != 'h')
+			*s = 'k';
+}
+
+static size_t rules_y_and_doubles(char *s, size_t n)
+{
+	size_t i, m = 0;
+
+	/* y between vowels dropped; any other y but an initial one is i */
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c < 'a' || c > 'z')
+		if (c == 'y' && i > 0 && is_vowel(s[i - 1]) && i + 1 < n && is_vowel(s[i + 1]))
 			continue;
-		char next = i + 1 < n ? (char)(s[i + 1] | 0x20) : 0;
-		if (c == 'k' && next == 'h') {        /* kh -> h */
-			c = 'h';
-			i++;
-		} else if (c == 'd' && next == 'z' && i + 2 < n && (s[i + 2] | 0x20) == 'h') {
-			c = 'j';                       /* dzh -> j */
-			i += 2;
-		} else if (c == 'z' && next == 'h') { /* zh -> j */
-			c = 'j';
-			i++;
-		} else if (c == 't' && next == 's') { /* ts -> c */
-			c = 'c';
-			i++;
-		} else if (c == 'q') {
-			c = 'k';
-		} else if (c == 'y' && m > 0 && is_vowel(d[m - 1]) && is_vowel(next)) {
-			continue;                      /* Tokayev ~ Tokaev */
-		}
-		if (m > 0 && d[m - 1] == c)
-			continue;                      /* Kassym ~ Kasym */
-		d[m++] = c;
+		s[m++] = c == 'y' && i > 0 ? 'i' : c;
 	}
-	/* -iy, -yy, -ii endings (Zelenskiy, Zelenskyy, Zelenskii) -> -y */
-	if (m >= 3 && (d[m - 1] == 'y' || d[m - 1] == 'i') && (d[m - 2] == 'i' || d[m - 2] == 'y')) {
-		d[m - 2] = 'y';
-		m--;
+	n = m;
+	/* ye- before a consonant: Yerlan ~ Erlan */
+	if (n >= 3 && s[0] == 'y' && s[1] == 'e' && !is_vowel(s[2]) && s[2] != 'y') {
+		memmove(s, s + 1, n - 1);
+		n--;
 	}
-	d[m] = '\0';
-	k->key.len = m;
-	*out = d;
-	*outlen = m;
+	/* doubled letters single */
+	for (i = 0, m = 0; i < n; i++)
+		if (!m || s[m - 1] != s[i])
+			s[m++] = s[i];
+	n = m;
+	/* -ii, -iy, -yi, -ij -> -i */
+	if (n >= 4 && (!memcmp(s + n - 2, "ii", 2) || !memcmp(s + n - 2, "iy", 2) ||
+		       !memcmp(s + n - 2, "yi", 2) || !memcmp(s + n - 2, "ij", 2))) {
+		s[n - 2] = 'i';
+		n--;
+	}
+	s[n] = '\0';
+	return n;
+}
+
+int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len)
+{
+	static const char *const latin[][2] = {
+		{ "tsch", "ch" }, { "sch", "sh" }, { "cz", "ch" }, { "ck", "k" }, { NULL, NULL },
+		{ "ph", "f" }, { "th", "t" }, { "x", "ks" }, { "w", "v" }, { "qu", "k" },
+		{ "ou", "u" }, { "oo", "u" }, { "ee", "i" }, { "gh", "g" }, { "sz", "sh" },
+	};
+	static const char *const common[][2] = {
+		{ "shch", "sh" }, { "kh", "h" }, { "dzh", "j" }, { "zh", "j" }, { "dj", "j" },
+		{ "dz", "z" },
+		{ "ts", "c" }, { "tz", "c" }, { "q", "k" }, { "w", "v" }, { "x", "ks" },
+	};
+	int cyrillic, rc = NX_OK;
+	size_t i;
+
+	*out = "";
+	*outlen = 0;
+	if (len > 4096)
+		return nx_error_set(NX_EINVAL, "a %zu-byte word is too long for a name", len);
+	if (k->off)
+		return NX_OK;
+	if ((rc = translit(k, word, len, &cyrillic)))
+		return rc;
+	for (i = 0; !cyrillic && i < sizeof latin / sizeof *latin && !rc; i++) {
+		if (latin[i][0])
+			rc = subst(k, latin[i][0], latin[i][1]);
+		else
+			rule_c_as_k(k->a.ptr);
+	}
+	for (i = 0; i < sizeof common / sizeof *common && !rc; i++)
+		rc = subst(k, common[i][0], common[i][1]);
+	if (rc)
+		return rc;
+	k->a.len = rules_y_and_doubles(k->a.ptr, k->a.len);
+	if ((rc = subst(k, "ch", "q")) || (rc = subst(k, "sh", "x")))
+		return rc;
+	nx_buf_clear(&k->key);
+	if (nx_buf_put(&k->key, k->a.ptr, k->a.len) || nx_buf_putc(&k->key, '\0'))
+		return NX_ENOMEM;
+	k->key.len--;
+	*out = k->key.ptr;
+	*outlen = k->key.len;
 	return NX_OK;
 }
+
+/* ---- comparing keys ------------------------------------------------------- */
 
 unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
@@ -689,7 +859,193 @@ unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t ble
 	return row[blen] > max ? max + 1 : row[blen];
 }
 
-unsigned nxt_name_tolerance(size_t keylen)
+/*
+ * What an edit costs between two keys, in hundredths: how often the two
+ * letters stand for each other in the odd (training) rows of
+ * en-ru-person-names.tsv, aligned key against key (a frequent pair costs
+ * little; every pair not listed costs 100).  q is ch, x is sh.
+ */
+static const struct {
+	char pair[3];
+	unsigned char cost;
+} sub_costs[] = {
+	{ "jy", 40 }, { "jz", 40 }, { "sx", 40 }, { "cz", 45 }, { "hq", 45 }, { "sz", 45 },
+	{ "cq", 50 }, { "gj", 50 }, { "qx", 50 }, { "ae", 55 }, { "cs", 55 }, { "gh", 55 },
+	{ "ij", 55 }, { "ou", 55 }, { "qt", 55 }, { "uv", 55 }, { "ck", 60 }, { "hj", 60 },
+	{ "kq", 60 }, { "au", 70 }, { "cj", 70 }, { "ei", 70 }, { "fv", 70 }, { "ao", 75 },
+	{ "ai", 80 }, { "ct", 80 }, { "eo", 80 }, { "fp", 80 }, { "hk", 80 }, { "iu", 80 },
+	{ "iy", 80 }, { "jx", 80 }, { "xz", 80 }, { "bv", 85 }, { "eu", 85 }, { "ft", 85 },
+	{ "gk", 85 }, { "hy", 85 }, { "jk", 85 }, { "jq", 85 }, { "mn", 85 }, { "bp", 90 },
+	{ "cg", 90 }, { "dt", 90 }, { "dz", 90 }, { "ey", 90 }, { "hi", 90 }, { "jr", 90 },
+	{ "qs", 90 }, { "st", 90 }, { "tz", 90 },
+};
+/* Inserting or deleting each letter a..z (the same alignments). */
+static const unsigned char indel_costs[26] = {
+	60, 95, 50, 65, 50, 95, 50, 40, 55, 45, 70, 80, 90,
+	80, 75, 90, 65, 75, 55, 60, 55, 70, 100, 85, 55, 80,
+};
+
+static unsigned char sub_table[26][26];
+static pthread_once_t sub_once = PTHREAD_ONCE_INIT;
+
+static void init_sub_table(void)
 {
-	return keylen < 5 ? 0 : keylen < 8 ? 1 : 2;
+	for (int i = 0; i < 26; i++)
+		for (int j = 0; j < 26; j++)
+			sub_table[i][j] = i == j ? 0 : 100;
+	for (size_t i = 0; i < sizeof sub_costs / sizeof *sub_costs; i++) {
+		int a = sub_costs[i].pair[0] - 'a', b = sub_costs[i].pair[1] - 'a';
+
+		sub_table[a][b] = sub_table[b][a] = sub_costs[i].cost;
+	}
+}
+
+static unsigned indel(char c)
+{
+	return c >= 'a' && c <= 'z' ? indel_costs[c - 'a'] : 100;
+}
+
+static unsigned subcost(char a, char b)
+{
+	if (a == b)
+		return 0;
+	if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
+		return 100;
+	return sub_table[a - 'a'][b - 'a'];
+}
+
+unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+{
+	unsigned row[64];
+
+	pthread_once(&sub_once, init_sub_table);
+	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
+		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
+	/* every length difference costs at least the cheapest insertion */
+	if ((alen > blen ? alen - blen : blen - alen) * 45 > max)
+		return max + 1;
+	row[0] = 0;
+	for (size_t j = 1; j <= blen; j++)
+		row[j] = row[j - 1] + indel(b[j - 1]);
+	for (size_t i = 1; i <= alen; i++) {
+		unsigned diag = row[0], best;
+
+		row[0] += indel(a[i - 1]);
+		best = row[0];
+		for (size_t j = 1; j <= blen; j++) {
+			unsigned up = row[j];
+			unsigned v = diag + subcost(a[i - 1], b[j - 1]);
+
+			if (up + indel(a[i - 1]) < v)
+				v = up + indel(a[i - 1]);
+			if (row[j - 1] + indel(b[j - 1]) < v)
+				v = row[j - 1] + indel(b[j - 1]);
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[blen] > max ? max + 1 : row[blen];
+}
+
+unsigned nxt_name_tolerance(size_t keylen, int known)
+{
+	if (keylen < 3)
+		return 0;
+	if (keylen > 10)
+		keylen = 10;
+	return (unsigned)keylen * (known ? 12 : 30);
+}
+
+/* ---- finding near keys ------------------------------------------------------ */
+
+/* The key reduced to what transcriptions rarely disagree on: vowels one
+ * letter, h dropped, s z c one letter, no letter twice in a row. */
+static size_t reduce(char *out, const char *key, size_t len)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = key[i];
+
+		if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y')
+			c = 'a';
+		else if (c == 'h')
+			continue;
+		else if (c == 'z' || c == 'c' || c == 'x' || c == 'j' || c == 'q')
+			c = 's';
+		else if (c == 'g')
+			c = 'k';
+		else if (c == 'd')
+			c = 't';
+		else if (c == 'b')
+			c = 'p';
+		else if (c == 'v')
+			c = 'f';
+		if (!m || out[m - 1] != c)
+			out[m++] = c;
+	}
+	return m;
+}
+
+static int add_probe(nx_buf *out, size_t *n, char kind, const char *s, size_t len)
+{
+	const char *p = out->ptr;
+
+	for (size_t i = 0; i < *n; i++) {
+		size_t pl = strlen(p);
+
+		if (pl == len + 1 && p[0] == kind && !memcmp(p + 1, s, len))
+			return NX_OK;
+		p += pl + 1;
+	}
+	nx_buf_putc(out, kind);
+	nx_buf_put(out, s, len);
+	nx_buf_putc(out, '\0');
+	(*n)++;
+	return out->failed ? NX_ENOMEM : NX_OK;
+}
+
+/* s and each of its one-letter deletions (when s has at least min letters);
+ * single: letters that meet by a deletion become one (reduced keys never
+ * have a letter twice in a row). */
+static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_t len,
+			 size_t min, int single)
+{
+	char d[64];
+	int rc = add_probe(out, n, kind, s, len);
+
+	if (rc || len < min || len >= sizeof d)
+		return rc;
+	for (size_t i = 0; i < len && !rc; i++) {
+		size_t dl = len - 1;
+
+		memcpy(d, s, i);
+		memcpy(d + i, s + i + 1, len - i - 1);
+		if (single && i > 0 && i < dl && d[i - 1] == d[i]) {
+			memmove(d + i, d + i + 1, dl - i - 1);
+			dl--;
+		}
+		rc = add_probe(out, n, kind, d, dl);
+	}
+	return rc;
+}
+
+int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
+{
+	char red[64];
+	size_t rlen;
+	int rc;
+
+	nx_buf_clear(out);
+	*n = 0;
+	if (len < 2 || len >= sizeof red)
+		return NX_OK;
+	rlen = reduce(red, key, len);
+	if ((rc = add_deletions(out, n, 'r', red, rlen, 5, 1)))
+		return rc;
+	return add_deletions(out, n, 'k', key, len, 4, 0);
 }

@@ -21,6 +21,7 @@
 #ifndef NX_NAMES_H
 #define NX_NAMES_H
 
+#include "nx_common.h"
 #include "nx_text.h"
 
 #ifdef __cplusplus
@@ -55,20 +56,28 @@ size_t nxt_surname_base(char *w, size_t len);
 
 /* Turns a surname in any script into a Latin "name key" on which spellings
  * of one name meet: Токаев, Тоқаев, Tokayev, Toqaev -> tokaev; Рузахунов,
- * Ruzakhunov -> ruzahunov.  Holds ICU transliterators; one per thread. */
+ * Ruzakhunov -> ruzahunov; Schröder, Шрёдер -> xroder.  Holds buffers and an
+ * ICU transliterator; one per thread. */
 typedef struct nxt_namekey nxt_namekey;
 
 int nxt_namekey_new(nxt_namekey **out);
 void nxt_namekey_free(nxt_namekey *k);
 
+/* For measurements only (scripts/eval-names): with on == 0 every word gets
+ * an empty key, so nothing is expanded or highlighted as a name. */
+void nxt_namekey_enable(nxt_namekey *k, int on);
+
 /*
- * The key of a normalised word (as nxt_token.norm).  Cyrillic goes through
- * ICU's BGN/PCGN transforms (Kazakh-Latin/BGN when the word has Kazakh
- * letters, else Russian-Latin/BGN) as the English-language press spells
- * names; then Latin-ASCII, and a folding of the usual variation in
- * transcriptions: kh->h, zh/dzh->j, q->k, ts->c, a y between vowels dropped
- * (Tokayev/Tokaev), -iy/-yy endings -> y, doubled letters single, anything
- * but a-z dropped.  *out is owned by k and valid until the next call; an
+ * The key of a normalised word (as nxt_token.norm): lower-case a-z.
+ * Cyrillic is transliterated as BGN/PCGN (Kazakh letters as Kazakh BGN),
+ * Latin loses its accents (those that make another sound become that
+ * sound: č ch, š sh, ł l), words in Latin script have their orthography
+ * read (sch sh, cz ch, c k before a/o/u, ph f, th t, w v, qu k, ou u ...),
+ * then the variation of transcriptions is folded: kh h, zh dzh j, ts c,
+ * q k, a y between vowels dropped (Tokayev ~ Tokaev), other non-initial y
+ * -> i, ye- before a consonant -> e-, doubled letters single, -ii -> -i,
+ * and ch and sh become the single letters q and x.  text/names.c lists the
+ * rules and why.  *out is owned by k and valid until the next call; an
  * empty key means the word has no letters to key.
  */
 int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len);
@@ -76,9 +85,30 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
 /* Levenshtein distance between a and b, or max + 1 when it exceeds max. */
 unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
 
-/* How far two name keys of this length may be apart and still be the same
- * name: 0 below 5 letters, 1 up to 7, 2 from 8. */
-unsigned nxt_name_tolerance(size_t keylen);
+/* A weighted edit distance between two name keys, in hundredths of an
+ * edit: letters that transcriptions often exchange (s/z, j/y, ch/sh, a/e
+ * ...) cost less than 100, measured on names in Latin and Cyrillic.
+ * Returns max + 1 when it exceeds max. */
+unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
+
+/* The largest nxt_name_cost at which a key of keylen letters and another
+ * may still be one name: 0 below 3 letters, else 12 per letter (at most
+ * 10 letters) when the index knows the key itself as a name (known: the
+ * spelling asked for exists; only near variants join it, not look-alike
+ * names such as Arzanov for Ruzakhunov), 30 per letter when it does not (a
+ * transliteration or a misspelling, which needs all the tolerance). */
+unsigned nxt_name_tolerance(size_t keylen, int known);
+
+/*
+ * The probes of a key, under which the index files it (store/people.c) and
+ * under which a query looks for keys near it: two keys within one edit of
+ * each other share a probe.  Each probe is a kind letter and a string,
+ * NUL-terminated in out, *n of them: 'k' the key and (4 letters or more)
+ * each one-letter deletion of it; 'r' the key reduced to what
+ * transcriptions agree on (one vowel letter, no h, s z c as one) and (5
+ * letters or more) its deletions.
+ */
+int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len);
 
 #ifdef __cplusplus
 }
