@@ -128,14 +128,20 @@ static const char *const latin_shapes[] = {
 	"bayeva", "ayev",
 };
 static const char *const cyr_shapes[] = {
-	"ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ын", "ына", "ский", "ская",
+	"ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "цын", "цына", "ский", "ская",
 	"цкий", "енко", "ук", "юк", "ұлы", "қызы", "улы", "кызы", "ович", "евич", "овна",
 	"евна",
 };
+/* Shapes that many other words have too: -ин/-ина (Путин, but Карантин,
+ * Машина), -ук/-юк.  (-ын ends countless Kazakh words, Алтын, Бұрын,
+ * Қорытынды, so only -цын counts: Солженицын.)  Such a word alone at the
+ * start of a sentence is no name. */
+static const char *const cyr_weak_shapes[] = { "ин", "ина", "цын", "цына", "ук", "юк" };
 
 static int shape_of_base(const char *w, size_t len, int script);
 
-/* Does the word, once case endings are removed, have a surname's shape? */
+/* Does the word, once case endings are removed, have a surname's shape?
+ * 2: a distinctive one (-ов, -ұлы, -енко ...), 1: a weak one (-ин), 0: no. */
 static int surname_shaped(const char *w, size_t len, int script)
 {
 	char buf[128];
@@ -156,9 +162,68 @@ static int shape_of_base(const char *w, size_t len, int script)
 
 	/* A shape needs a stem before it: "ov" alone is no surname. */
 	for (size_t i = 0; i < n; i++)
-		if (ends_with(w, len, list[i]) && len >= strlen(list[i]) + 3)
-			return 1;
+		if (ends_with(w, len, list[i]) && len >= strlen(list[i]) + 3) {
+			if (script != NXT_SCRIPT_CYRILLIC)
+				return 2;
+			for (size_t j = 0; j < sizeof cyr_weak_shapes / sizeof *cyr_weak_shapes; j++)
+				if (!strcmp(list[i], cyr_weak_shapes[j]))
+					return 1;
+			return 2;
+		}
 	return 0;
+}
+
+/* Common given names in Cyrillic (Kazakh, Russian, and foreign ones as the
+ * Kazakh and Russian press write them): a Cyrillic run that starts with
+ * one is a person even when the surname has no Russian shape (Kazakh
+ * surnames from a father's name: Дархан Әбдуахит; foreign ones: Дональд
+ * Трамп).  Chosen from general lists of frequent names, not from the
+ * evaluation data. */
+static const char *const given_names[] = {
+	/* Kazakh, men */
+	"абай", "әбілқайыр", "әди", "әлихан", "әлібек", "айбек", "айдар", "айдос", "ақжол",
+	"алмас", "алтынбек", "амангелді", "арман", "арсен", "асхат", "асқар", "ахмет",
+	"азамат", "бағдат", "бақытжан", "бауыржан", "бейбіт", "бекзат", "болат", "ғалым",
+	"дамир", "даниял", "дархан", "дастан", "дәурен", "думан", "ербол", "ерболат", "ерлан",
+	"ермек", "ержан", "жандос", "жанболат", "жасұлан", "жомарт", "қайрат", "қанат",
+	"қасым", "мақсат", "марат", "мейрам", "мұрат", "мұхтар", "нұрбек", "нұрлан",
+	"нұрсұлтан", "олжас", "рахат", "руслан", "сәкен", "серік", "берік", "сұлтан",
+	"талғат", "темірлан", "тимур", "төлеген", "ұлан", "шыңғыс", "ерғали", "бекен",
+	/* Kazakh, women */
+	"айгүл", "айжан", "айнұр", "алуа", "аружан", "әсел", "әсем", "ақмарал", "балжан",
+	"гүлнар", "гүлмира", "дана", "дариға", "динара", "жанар", "жансая", "зарина",
+	"іңкәр", "қарлығаш", "ләззат", "мадина", "мақпал", "меруерт", "назерке", "салтанат",
+	"сәуле", "толқын", "ұлжан", "шынар", "әйгерім",
+	/* Russian and other Slavic */
+	"александр", "алексей", "анатолий", "андрей", "антон", "аркадий", "борис", "вадим",
+	"валентин", "валерий", "василий", "виктор", "виталий", "владимир", "владислав",
+	"вячеслав", "геннадий", "георгий", "григорий", "денис", "дмитрий", "евгений", "егор",
+	"иван", "игорь", "илья", "кирилл", "константин", "леонид", "максим", "михаил",
+	"никита", "николай", "олег", "павел", "пётр", "петр", "роман", "сергей", "станислав",
+	"степан", "юрий", "ярослав", "анна", "алла", "валентина", "галина", "дарья", "евгения",
+	"екатерина", "елена", "елизавета", "ирина", "людмила", "мария", "надежда", "наталья",
+	"наталия", "нина", "ольга", "светлана", "софья", "татьяна", "юлия", "вера", "любовь",
+	/* foreign names in the press */
+	"джо", "джон", "джордж", "дональд", "барак", "билл", "уильям", "роберт", "майкл",
+	"дэвид", "джеймс", "ричард", "томас", "питер", "пол", "марк", "эммануэль", "ангела",
+	"олаф", "борис", "реджеп", "си", "ли", "владимир", "александр", "антониу", "жан",
+	"франсуа", "шарль", "мухаммед", "мохаммед", "ахмед", "али", "хасан", "мустафа",
+	"ильхам", "шавкат", "садыр", "эмомали", "сердар", "нарендра", "шинзо", "фумио",
+};
+
+static int given_name(const char *w, size_t len)
+{
+	return IN(given_names, w, len);
+}
+
+/* Patronymics have a surname's shape but follow the given name (Путин
+ * Владимир Владимирович): not the surname when another word is. */
+static int patronymic(const char *w, size_t len)
+{
+	return ends_with(w, len, "ович") || ends_with(w, len, "евич") ||
+	       ends_with(w, len, "овна") || ends_with(w, len, "евна") ||
+	       ends_with(w, len, "ovich") || ends_with(w, len, "evich") ||
+	       ends_with(w, len, "ovna") || ends_with(w, len, "evna");
 }
 
 /* Russian adjectives look like surnames (Кыргызский, Российская): alone,
@@ -171,17 +236,22 @@ static int adjective(const char *w, size_t len)
 
 /* ---- case endings -------------------------------------------------------- */
 
-/* Kazakh case suffixes, longest first within each group. */
+/* Kazakh case suffixes, longest first within each group (the similative
+ * -тай too: Саттархановтай), and the plural ones that may come before
+ * them (Маңғұтовтар, Таукеновтердің). */
 static const char *const kk_endings[] = {
 	"тың", "тің", "дың", "дің", "ның", "нің", "тан", "тен", "дан", "ден", "нан", "нен",
-	"пен", "бен", "мен", "қа", "ке", "ға", "ге", "на", "не", "ты", "ті", "ды", "ді", "ны",
-	"ні", "та", "те", "да", "де",
+	"пен", "бен", "мен", "тай", "тей", "дай", "дей", "қа", "ке", "ға", "ге", "на", "не",
+	"ты", "ті", "ды", "ді", "ны", "ні", "та", "те", "да", "де",
 };
+static const char *const kk_plurals[] = { "тар", "тер", "дар", "дер", "лар", "лер" };
 /* Russian endings of -ов/-ев/-ин surnames (masculine cases and the
  * feminine forms, which we merge: they name one family). */
 static const char *const ru_endings[] = { "ыми", "ого", "ому", "ым", "ом", "ой", "ых", "ою",
 					   "а", "у", "е", "ы" };
-static const char *const surname_bases[] = { "ов", "ев", "ёв", "ин", "ын", "ұлы", "улы" };
+/* What a surname ends in before its case ending (Толыбаеваға: -ева). */
+static const char *const surname_bases[] = { "ов", "ев", "ёв", "ин", "цын", "ұлы", "улы",
+					     "ова", "ева", "ёва", "ина" };
 
 static int base_shaped(const char *w, size_t len)
 {
@@ -191,9 +261,22 @@ static int base_shaped(const char *w, size_t len)
 	return 0;
 }
 
+/* The length of w[0, len) without a plural suffix that leaves a surname's
+ * base, or 0. */
+static size_t without_plural(const char *w, size_t len)
+{
+	for (size_t i = 0; i < sizeof kk_plurals / sizeof *kk_plurals; i++) {
+		size_t pl = strlen(kk_plurals[i]);
+
+		if (ends_with(w, len, kk_plurals[i]) && base_shaped(w, len - pl))
+			return len - pl;
+	}
+	return 0;
+}
+
 size_t nxt_surname_base(char *w, size_t len)
 {
-	size_t i;
+	size_t i, b;
 
 	/* Latin transcriptions: the feminine -ova/-eva/-ina names the same
 	 * family (Karenina ~ Каренина, whose -а goes below). */
@@ -202,23 +285,32 @@ size_t nxt_surname_base(char *w, size_t len)
 		w[--len] = '\0';
 		return len;
 	}
-
+	/* Kazakh: a case suffix, after a plural one or not, or a plural alone. */
 	for (i = 0; i < sizeof kk_endings / sizeof *kk_endings; i++) {
-		size_t n = strlen(kk_endings[i]);
+		size_t el = strlen(kk_endings[i]);
 
-		if (ends_with(w, len, kk_endings[i]) && base_shaped(w, len - n)) {
-			len -= n;
-			w[len] = '\0';
-			return len;
-		}
+		if (!ends_with(w, len, kk_endings[i]))
+			continue;
+		if (base_shaped(w, len - el))
+			b = len - el;
+		else if (!(b = without_plural(w, len - el)))
+			continue;
+		len = b;
+		w[len] = '\0';
+		break;
 	}
+	if (i == sizeof kk_endings / sizeof *kk_endings && (b = without_plural(w, len))) {
+		len = b;
+		w[len] = '\0';
+	}
+	/* Russian case endings, and the feminine -а of a Kazakh form. */
 	for (i = 0; i < sizeof ru_endings / sizeof *ru_endings; i++) {
-		size_t n = strlen(ru_endings[i]);
+		size_t el = strlen(ru_endings[i]);
 
-		if (ends_with(w, len, ru_endings[i]) && base_shaped(w, len - n)) {
-			len -= n;
+		if (ends_with(w, len, ru_endings[i]) && base_shaped(w, len - el)) {
+			len -= el;
 			w[len] = '\0';
-			return len;
+			break;
 		}
 	}
 	return len;
@@ -371,6 +463,56 @@ static int seen_surname(const scan *s, const char *w, size_t len)
 	return 0;
 }
 
+/* Words that, after a capitalised run, make it a company's or an
+ * institution's name: "Linear Films Inc", "Wertheim Schroder and Co",
+ * "Tokyo Grain Exchange". */
+static const char *const org_after[] = {
+	"inc", "co", "corp", "corporation", "company", "ltd", "llc", "plc", "lp", "sa", "ag",
+	"nv", "bv", "gmbh", "spa", "ab", "asa", "oy", "kk", "group", "holding", "holdings",
+	"bank", "bancorp", "exchange", "stock", "securities", "industries", "international",
+	"partners", "airlines", "airways", "motors", "systems", "trust", "fund", "foundation",
+	"association", "institute", "university", "council", "commission", "committee",
+	"party", "act", "law", "agency", "ministry", "department", "sons", "brothers",
+	"associates", "division", "hospital",
+};
+
+/* Only spaces and ampersands between tokens a and b? */
+static int blank_between(const scan *s, size_t a, size_t b)
+{
+	for (size_t k = s->toks[a].end; k < s->toks[b].start; k++)
+		if (s->text[k] != ' ' && s->text[k] != '&')
+			return 0;
+	return s->toks[b].start > s->toks[a].end;
+}
+
+/* Does a patronymic follow token i within two words (Путин Владимир
+ * Владимирович: surname, given name, patronymic)? */
+static int patronymic_follows(const scan *s, size_t i)
+{
+	for (size_t j = i + 1; j <= i + 2 && j < s->n; j++) {
+		if (!s->toks[j].cap || gap_between(s, j - 1) == GAP_BREAK)
+			return 0;
+		if (patronymic(norm_of(s, j), s->toks[j].norm_len))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is the run ending at token `last` followed by one of org_after, maybe
+ * after "and" or "&" ("Braun and Co")? */
+static int org_follows(const scan *s, size_t last)
+{
+	size_t i = last + 1;
+
+	if (i < s->n && s->toks[i].norm_len == 3 && !memcmp(norm_of(s, i), "and", 3)) {
+		if (!blank_between(s, last, i))
+			return 0;
+		last = i++;
+	}
+	return i < s->n && blank_between(s, last, i) && s->toks[i].script == NXT_SCRIPT_LATIN &&
+	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
+}
+
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
 {
 	const ntok *l = &s->toks[last];
@@ -429,6 +571,14 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 				break;
 			if (g == GAP_BREAK)
 				break;
+			/* So does a surname after a given name: "Владимир Путин
+			 * Нұрсұлтан Назарбаевқа" names two men. */
+			if (g == GAP_SPACE && last > first &&
+			    surname_shaped(norm_of(&s, last), s.toks[last].norm_len,
+					   s.toks[last].script) &&
+			    !patronymic(norm_of(&s, last), s.toks[last].norm_len) &&
+			    !patronymic_follows(&s, last))
+				break;
 			if (g != GAP_HYPHEN)
 				components++;
 			last++;
@@ -441,6 +591,16 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 		int shaped = 0;
 		for (size_t j = last + 1; j-- > first;) {
 			if (surname_shaped(norm_of(&s, j), s.toks[j].norm_len, s.toks[j].script)) {
+				/* a patronymic yields to an earlier surname */
+				if (patronymic(norm_of(&s, j), s.toks[j].norm_len) && j > first &&
+				    !shaped)
+					for (size_t e = j; e-- > first;)
+						if (surname_shaped(norm_of(&s, e), s.toks[e].norm_len,
+								   s.toks[e].script) &&
+						    !patronymic(norm_of(&s, e), s.toks[e].norm_len)) {
+							j = e;
+							break;
+						}
 				if (j < last && gap_between(&s, j) != GAP_HYPHEN)
 					last = j;
 				shaped = 1;
@@ -448,24 +608,52 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 			}
 		}
 
+		/* A sentence's first word is capitalised anyway: "Тілшіміз
+		 * Дархан Әбдуахит" (our correspondent D. Ä.). */
+		if (!shaped && !titled && components >= 3 && sentence_start(&s, first) &&
+		    !given_name(norm_of(&s, first), s.toks[first].norm_len) &&
+		    gap_between(&s, first) == GAP_SPACE &&
+		    given_name(norm_of(&s, first + 1), s.toks[first + 1].norm_len)) {
+			first++;
+			components--;
+		}
+		/* A run that opens with a given name and has no surname's shape
+		 * (Уильям Мозер Қазақстанда) names the given name and the word
+		 * after it; what follows is scanned again. */
+		if (!shaped && !titled && components >= 2 &&
+		    given_name(norm_of(&s, first), s.toks[first].norm_len)) {
+			size_t j = first + 1;
+
+			while (j < last && gap_between(&s, j) == GAP_HYPHEN)
+				j++;
+			last = j;
+			i = last + 1;
+			components = 2;
+		}
+
 		const ntok *sn = &s.toks[last];
 		const char *w = norm_of(&s, last);
-		int accept;
+		int accept, shape;
 
 		/* Russian and Kazakh capitalise organisations word by word
 		 * ("Қырғызстан Сыртқы істер министрлігі"): a Cyrillic run needs
 		 * a surname's shape or a title. */
 		if (components >= 2)
-			accept = shaped || titled || sn->script != NXT_SCRIPT_CYRILLIC;
+			accept = shaped || titled || sn->script != NXT_SCRIPT_CYRILLIC ||
+				 given_name(norm_of(&s, first), s.toks[first].norm_len);
 		else if (titled)
 			accept = 1;
-		else if (surname_shaped(w, sn->norm_len, sn->script) && !adjective(w, sn->norm_len))
-			/* At a sentence's start only when a lower-case word
-			 * follows ("Tokayev has said"). */
-			accept = !sentence_start(&s, first) || last + 1 >= s.n ||
-				 !s.toks[last + 1].cap;
+		else if ((shape = surname_shaped(w, sn->norm_len, sn->script)) &&
+			 !adjective(w, sn->norm_len))
+			/* At a sentence's start only with a distinctive shape
+			 * and when a lower-case word follows ("Tokayev has
+			 * said"; not "Бұрын", "Карантин"). */
+			accept = !sentence_start(&s, first) ||
+				 (shape == 2 && (last + 1 >= s.n || !s.toks[last + 1].cap));
 		else
 			accept = !sentence_start(&s, first) && seen_surname(&s, w, sn->norm_len);
+		if (accept && sn->script == NXT_SCRIPT_LATIN && !titled && org_follows(&s, last))
+			accept = 0;
 		if (!accept || sn->norm_len < 2)
 			continue;
 		if (components >= 2 && !seen_surname(&s, w, sn->norm_len)) {
@@ -496,7 +684,7 @@ out:
  *  1. Transliteration to lower-case ASCII: Cyrillic by table, as BGN/PCGN
  *     (the English-language press's system; е and ё are ye at the start
  *     and after vowels, else e; ъ and ь vanish), Kazakh letters as
- *     Kazakh BGN (қ q, ғ gh, ң ng, ә a, ө o, ұ ү u, һ h, і i); Latin
+ *     Kazakh BGN (қ q, ғ g, ң ng, ә a, ө o, ұ ү u, һ h, і i); Latin
  *     letters lose their accents, except where the accent makes another
  *     sound that Russian spells apart (č ch, š sh, ž zh, ł l, ř rzh ...);
  *     any other script through ICU's Any-Latin.
@@ -573,7 +761,7 @@ static const struct {
 	UChar32 c;
 	const char *s;
 } letters[] = {
-	{ 0x0451, "yo" }, { 0x04D9, "a" }, { 0x0493, "gh" }, { 0x049B, "q" }, { 0x04A3, "ng" },
+	{ 0x0451, "yo" }, { 0x04D9, "a" }, { 0x0493, "g" }, { 0x049B, "q" }, { 0x04A3, "ng" },
 	{ 0x04E9, "o" }, { 0x04B1, "u" }, { 0x04AF, "u" }, { 0x04BB, "h" }, { 0x0456, "i" },
 	{ 0x0457, "yi" }, { 0x0454, "ye" }, { 0x0491, "g" }, { 0x045E, "w" }, { 0x0452, "dj" },
 	{ 0x0458, "j" }, { 0x0459, "lj" }, { 0x045A, "nj" }, { 0x045B, "ch" }, { 0x045F, "dzh" },
