@@ -28,8 +28,11 @@
 
 /* ---- tuning (each measured with scripts/eval, see EVALUATION.md) ---------- */
 
-/* BM25 over passages of 40-150 words. */
-#define NX_BM25_K1 1.2
+/* BM25 over passages of 40-150 words.  k1 is twice the usual 1.2: a word
+ * matches both its exact form and its stem, and both count in the
+ * synonym's frequency and in the passage's length, so each occurrence
+ * counts about twice. */
+#define NX_BM25_K1 2.0
 #define NX_BM25_B 0.75
 /* Feedback: from this many best articles, this many stems, the best one
  * weighted this much against a query word. */
