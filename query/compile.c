@@ -823,7 +823,7 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 		it = &one;
 	}
 	if (!rc && top.role == R_NONE)
-		rc = nx_error_set(NX_ESYNTAX, "the query has no words to search for");
+		rc = nx_error_set(NX_ESYNTAX, "the query has no words to search for (column 1)");
 	if (!rc && top.role == R_NEG) {
 		/* Only exclusions: everything else. */
 		nxx_query *all = NULL, *q = NULL;
