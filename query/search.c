@@ -32,7 +32,7 @@
  * matches both its exact form and its stem, and both count in the
  * synonym's frequency and in the passage's length, so each occurrence
  * counts about twice. */
-#define NX_BM25_K1 2.0
+#define NX_BM25_K1 2.4
 #define NX_BM25_B 0.75
 /* Feedback: from this many best articles, this many stems, the best one
  * weighted this much against a query word. */
