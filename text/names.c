@@ -476,11 +476,13 @@ static const char *const org_after[] = {
 	"associates", "division", "hospital",
 };
 
-/* Only spaces and ampersands between tokens a and b? */
+/* Only white space and ampersands between tokens a and b (wire copy
+ * breaks lines anywhere)? */
 static int blank_between(const scan *s, size_t a, size_t b)
 {
 	for (size_t k = s->toks[a].end; k < s->toks[b].start; k++)
-		if (s->text[k] != ' ' && s->text[k] != '&')
+		if (s->text[k] != ' ' && s->text[k] != '\n' && s->text[k] != '\r' &&
+		    s->text[k] != '\t' && s->text[k] != '&')
 			return 0;
 	return s->toks[b].start > s->toks[a].end;
 }
