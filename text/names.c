@@ -104,8 +104,10 @@ static const char *const breakers[] = {
 
 static int in_list(const char *const *list, size_t n, const char *w, size_t len)
 {
+	if (!len)
+		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], w, len) == 0)
+		if (list[i][0] == w[0] && strncmp(list[i], w, len) == 0 && list[i][len] == '\0')
 			return 1;
 	return 0;
 }
