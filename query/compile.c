@@ -479,6 +479,31 @@ static int compile_source(cctx *c, cq *out, const nxq_node *n)
 	return rc;
 }
 
+/* person:NAME: a filter of the passages that name the person under any
+ * spelling (store/people.c); its surname is remembered, as typed, for
+ * "which form matched". */
+static int compile_person(cctx *c, cq *out, const nxq_node *n)
+{
+	nx_span sur = { 0, 0 };
+	nx_span *sp;
+	int rc = nx_person_query(&out->q, &sur, c->db, c->an, c->qt, n->text, strlen(n->text));
+
+	if (rc)
+		return rc;
+	if (!out->q)
+		return nx_error_set(NX_ESYNTAX, "person: wants a name in Latin or Cyrillic letters, "
+				    "not '%s' (column %zu)", n->text, n->col);
+	out->role = R_FILTER;
+	sp = realloc(c->out->names, (c->out->nnames + 1) * sizeof *sp);
+	if (!sp)
+		return oom();
+	c->out->names = sp;
+	sp[c->out->nnames].start = n->start + sur.start;
+	sp[c->out->nnames].end = n->start + sur.end;
+	c->out->nnames++;
+	return NX_OK;
+}
+
 /* ---- the tree -------------------------------------------------------------------- */
 
 static int compile_node(cctx *c, cq *out, const nxq_node *n, int title);
@@ -726,12 +751,7 @@ static int compile_node(cctx *c, cq *out, const nxq_node *n, int title)
 	case NXQ_PHRASE:
 		return compile_text(c, out, n->text, n->start, 1, title);
 	case NXQ_PERSON:
-		/* Until the people index answers person: queries, the name's
-		 * words as a phrase (one word: its exact forms). */
-		if ((rc = compile_text(c, out, n->text, n->start, 1, 0)))
-			return rc;
-		out->single = out->stop = 0;
-		return NX_OK;
+		return compile_person(c, out, n);
 	case NXQ_PREFIX:
 		return compile_prefix(c, out, n, title);
 	case NXQ_TITLE:
@@ -892,5 +912,6 @@ void nxq_compiled_free(nxq_compiled *c)
 	free(c->parts);
 	free(c->labels);
 	free(c->words);
+	free(c->names);
 	memset(c, 0, sizeof *c);
 }

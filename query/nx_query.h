@@ -78,6 +78,10 @@ typedef struct nxq_compiled {
 	/* Plain words of the query (byte ranges in it), for "did you mean". */
 	nx_span *words;
 	size_t nwords_typed;
+	/* The surnames of person: items (byte ranges in the query), for
+	 * "which form matched" (with the plain words above). */
+	nx_span *names;
+	size_t nnames;
 } nxq_compiled;
 
 /*

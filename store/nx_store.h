@@ -170,6 +170,26 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
 
+/* The name key of a normalised word, its case endings removed (*out owned
+ * by the handle's keyer, valid until its next use; "" when the word has no
+ * letters to key or is too long). */
+int nx_name_key_of(const char **out, size_t *outlen, nx_db *db, const char *norm, size_t len);
+
+/*
+ * person:NAME as a boolean query (*out): the passages that name the person
+ * under any spelling of the surname (the last word of NAME, or the surname
+ * name detection finds in it): the N terms of its key and of the keys of
+ * nx_name_variants; a word the index knows mostly as an ordinary word keeps
+ * its own key only.  With a given name (Kassym-Jomart Tokayev), passages
+ * that write the surname only with other given names (F terms) are left
+ * out.  The keys are added to qt->names for the highlighter.  *surname
+ * (may be NULL) receives the surname's byte range in name.  *out is NULL
+ * when NAME has no Latin or Cyrillic word to key.
+ */
+struct nx_qterms;
+int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *a,
+		    struct nx_qterms *qt, const char *name, size_t len);
+
 /* ---- words as terms (terms.c) -------------------------------------------- */
 
 /* Receives one index term of a word; positional != 0 means the term takes

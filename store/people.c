@@ -331,26 +331,39 @@ out:
 	return rc;
 }
 
-int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
-		     size_t len)
+int nx_name_key_of(const char **out, size_t *outlen, nx_db *db, const char *norm, size_t len)
 {
 	nxt_namekey *nk;
-	const char *k;
-	char base[256], own[64];
-	size_t klen, blen;
-	uint32_t as_name = 0, as_word = 0;
-	near *found;
+	char base[256];
+	size_t blen;
 	int rc;
 
-	nx_buf_clear(keys);
-	*n = 0;
+	*out = "";
+	*outlen = 0;
 	if (len < 2 || len >= sizeof base)
 		return NX_OK;
 	/* A query may name someone in a case form: Тоқаевтың. */
 	memcpy(base, norm, len);
 	base[len] = '\0';
 	blen = nxt_surname_base(base, len);
-	if ((rc = nx_db_namekey(&nk, db)) || (rc = nxt_name_key(&k, &klen, nk, base, blen)))
+	if ((rc = nx_db_namekey(&nk, db)))
+		return rc;
+	return nxt_name_key(out, outlen, nk, base, blen);
+}
+
+int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
+		     size_t len)
+{
+	const char *k;
+	char own[64];
+	size_t klen;
+	uint32_t as_name = 0, as_word = 0;
+	near *found;
+	int rc;
+
+	nx_buf_clear(keys);
+	*n = 0;
+	if ((rc = nx_name_key_of(&k, &klen, db, norm, len)))
 		return rc;
 	if (klen < 2 || klen >= sizeof own)
 		return NX_OK;
@@ -396,5 +409,258 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	free(found);
 	if (rc)
 		*n = 0;
+	return rc;
+}
+
+/* ---- person: ------------------------------------------------------------- */
+
+/* The surname (and given name) of the text of person:NAME. */
+typedef struct person_name {
+	char surname[128];
+	size_t slen;
+	size_t sstart, send;   /* its bytes in the text */
+	char given[128];
+	size_t glen;
+	int named;             /* nxt_names found a name in the text */
+	size_t nwords;
+} person_name;
+
+static void copy_word(char *dst, size_t *dlen, size_t cap, const char *src, size_t len)
+{
+	*dlen = len < cap ? len : 0;
+	memcpy(dst, src, *dlen);
+	dst[*dlen] = '\0';
+}
+
+/* The last name nxt_names finds: its surname and given name. */
+static int on_person_name(void *vc, const nxt_name *n)
+{
+	person_name *p = vc;
+
+	p->named = 1;
+	copy_word(p->surname, &p->slen, sizeof p->surname, n->surname, n->surname_len);
+	p->sstart = n->surname_start;
+	p->send = n->surname_end;
+	p->glen = 0;
+	if (n->given)
+		copy_word(p->given, &p->glen, sizeof p->given, n->given, n->given_len);
+	return 0;
+}
+
+/* Without a detected name: the last word is the surname, the first (of
+ * several) the given name. */
+static int on_person_word(void *vc, const nxt_token *t)
+{
+	person_name *p = vc;
+
+	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
+		return 0;
+	if (p->nwords++ == 0)
+		copy_word(p->given, &p->glen, sizeof p->given, t->norm, t->norm_len);
+	copy_word(p->surname, &p->slen, sizeof p->surname, t->norm, t->norm_len);
+	p->sstart = t->start;
+	p->send = t->end;
+	return 0;
+}
+
+/* Append the term prefix + a [+ ":" + b] to b as a query in v. */
+typedef struct term_list {
+	nxx_query **q;
+	size_t n, cap;
+} term_list;
+
+static int term_list_add(term_list *l, const char *prefix, const char *a, const char *b)
+{
+	nx_buf t = NX_BUF_INIT;
+	int rc;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		nxx_query **q = realloc(l->q, cap * sizeof *q);
+
+		if (!q)
+			return nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+		l->q = q;
+		l->cap = cap;
+	}
+	nx_buf_puts(&t, prefix);
+	nx_buf_puts(&t, a);
+	if (b) {
+		nx_buf_putc(&t, ':');
+		nx_buf_puts(&t, b);
+	}
+	if (t.failed)
+		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+	else if (t.len > NX_MAX_TERM)
+		rc = NX_OK;
+	else if (!(rc = nxx_query_term(&l->q[l->n], t.ptr, t.len, 1, 0)))
+		l->n++;
+	nx_buf_free(&t);
+	return rc;
+}
+
+static void term_list_free(term_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		nxx_query_free(l->q[i]);
+	free(l->q);
+	memset(l, 0, sizeof *l);
+}
+
+/* The F terms of one surname key, sorted by whether their given name is
+ * near the one asked for. */
+typedef struct given_split {
+	const char *key;      /* the surname key */
+	const char *given;    /* the given name's key asked for */
+	size_t glen;
+	unsigned tol;
+	term_list *same, *other;
+	size_t skip;
+} given_split;
+
+static int on_given_term(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	given_split *g = vc;
+	const char *k = term + g->skip;
+	size_t kl = len - g->skip;
+	char gk[128];
+
+	if (kl >= sizeof gk)
+		return 0;
+	memcpy(gk, k, kl);
+	gk[kl] = '\0';
+	if (nxt_name_cost(g->given, g->glen, k, kl, g->tol) <= g->tol)
+		return term_list_add(g->same, NX_PREFIX_GIVEN, g->key, gk);
+	return term_list_add(g->other, NX_PREFIX_GIVEN, g->key, gk);
+}
+
+/* Record key as a name the query asked for (for the highlighter). */
+static void add_name(nx_qterms *qt, const char *key, size_t len)
+{
+	const char *p = qt->names.ptr;
+
+	for (size_t i = 0; i < qt->nnames; i++, p += strlen(p) + 1)
+		if (strlen(p) == len && !memcmp(p, key, len))
+			return;
+	nx_buf_put(&qt->names, key, len);
+	nx_buf_putc(&qt->names, '\0');
+	qt->nnames++;
+}
+
+/* *out = a[0] op a[1] ... (match nothing when empty). */
+static int combine_terms(nxx_query **out, const term_list *l, enum nxx_query_op op)
+{
+	if (!l->n)
+		return nxx_query_match_nothing(out);
+	return nxx_query_combine(out, op, l->q, l->n, 0);
+}
+
+int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *a,
+		    nx_qterms *qt, const char *name, size_t len)
+{
+	person_name p;
+	nx_buf keys = NX_BUF_INIT;
+	term_list named = { 0 }, same = { 0 }, other = { 0 };
+	nxx_query *any = NULL, *not_other = NULL, *q = NULL;
+	const char *k;
+	char gkey[64];
+	size_t n = 0, klen, glen = 0;
+	int rc;
+
+	*out = NULL;
+	memset(&p, 0, sizeof p);
+	if ((rc = nxt_names(a, name, len, on_person_name, &p)))
+		return rc;
+	if (!p.named && (rc = nxt_words(a, name, len, on_person_word, &p)))
+		return rc;
+	if (!p.named && p.nwords < 2)
+		p.glen = 0;
+	if (!p.slen)
+		return NX_OK;  /* no Latin or Cyrillic word: the caller says so */
+	if (surname) {
+		surname->start = p.sstart;
+		surname->end = p.send;
+	}
+	/* The surname's key and its spellings in the index; a word the index
+	 * knows mostly as an ordinary word stays its own key only. */
+	if ((rc = nx_name_variants(&keys, &n, db, a, p.surname, p.slen)))
+		goto out;
+	if (n == 0) {
+		if ((rc = nx_name_key_of(&k, &klen, db, p.surname, p.slen)))
+			goto out;
+		if (klen < 2) {
+			rc = NX_OK;  /* nothing to key: the caller says so */
+			goto out;
+		}
+		nx_buf_putc(&keys, '0');
+		nx_buf_put(&keys, k, klen);
+		nx_buf_putc(&keys, '\0');
+		n = 1;
+	}
+	if (p.glen) {
+		if ((rc = nx_name_key_of(&k, &klen, db, p.given, p.glen)))
+			goto out;
+		if (klen >= 2 && klen < sizeof gkey) {
+			memcpy(gkey, k, klen);
+			gkey[klen] = '\0';
+			glen = klen;
+		}
+	}
+	k = keys.ptr;
+	for (size_t i = 0; i < n && !rc && !keys.failed; i++, k += strlen(k) + 1) {
+		add_name(qt, k + 1, strlen(k + 1));
+		rc = term_list_add(&named, NX_PREFIX_NAME, k + 1, NULL);
+		if (!rc && glen) {
+			nx_buf prefix = NX_BUF_INIT;
+			given_split g = { k + 1, gkey, glen, nxt_name_tolerance(glen, 1), &same, &other, 0 };
+
+			nx_buf_printf(&prefix, "%s%s:", NX_PREFIX_GIVEN, k + 1);
+			g.skip = prefix.len;
+			rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, on_given_term, &g);
+			nx_buf_free(&prefix);
+		}
+	}
+	if (!rc && (keys.failed || qt->names.failed))
+		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+	if (rc)
+		goto out;
+	/* Any spelling; with a given name, passages that write the surname
+	 * only with other given names are another person of that surname
+	 * (Dariga Nazarbayeva is not Nursultan Nazarbayev), unless they name
+	 * this one too. */
+	if ((rc = combine_terms(&any, &named, NXX_OP_OR)))
+		goto out;
+	if (!other.n) {
+		*out = any;
+		any = NULL;
+		goto out;
+	}
+	if ((rc = combine_terms(&q, &other, NXX_OP_OR)))
+		goto out;
+	{
+		nxx_query *pair[2] = { any, q };
+
+		rc = nxx_query_combine(&not_other, NXX_OP_AND_NOT, pair, 2, 0);
+	}
+	nxx_query_free(q);
+	q = NULL;
+	if (!rc && same.n) {
+		if (!(rc = combine_terms(&q, &same, NXX_OP_OR))) {
+			nxx_query *pair[2] = { not_other, q };
+
+			rc = nxx_query_combine(out, NXX_OP_OR, pair, 2, 0);
+		}
+	} else if (!rc) {
+		*out = not_other;
+		not_other = NULL;
+	}
+out:
+	nxx_query_free(any);
+	nxx_query_free(not_other);
+	nxx_query_free(q);
+	term_list_free(&named);
+	term_list_free(&same);
+	term_list_free(&other);
+	nx_buf_free(&keys);
 	return rc;
 }

@@ -641,6 +641,34 @@ extern "C" int nxx_db_allterms(nxx_db *db, const char *prefix, nxx_term_fn fn, v
 	}
 }
 
+extern "C" int nxx_db_termlist(nxx_db *db, nxx_docid did, const char *prefix, nxx_term_fn fn,
+			       void *ctx)
+{
+	if (!db || !fn)
+		return nx_error_set(NX_EINVAL, "termlist: NULL argument");
+	if (!prefix)
+		prefix = "";
+	try {
+		std::string pfx(prefix);
+		Xapian::TermIterator end = db->rd->termlist_end(did);
+		Xapian::TermIterator it = db->rd->termlist_begin(did);
+		if (!pfx.empty())
+			it.skip_to(pfx);
+		for (; it != end; ++it) {
+			const std::string &term = *it;
+			if (term.compare(0, pfx.size(), pfx) != 0)
+				break;
+			int r = fn(ctx, term.data(), term.size(), it.get_wdf());
+			if (r)
+				return r;
+		}
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("listing the terms \"%s*\" of document %u of %s", prefix,
+					 (unsigned)did, db->path.c_str());
+	}
+}
+
 /* ---- queries ------------------------------------------------------------ */
 
 struct nxx_query {

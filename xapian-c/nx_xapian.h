@@ -122,6 +122,12 @@ int nxx_db_get_value(char **out, size_t *outlen, nxx_db *db, nxx_docid did, unsi
 typedef int (*nxx_term_fn)(void *ctx, const char *term, size_t len, uint32_t termfreq);
 int nxx_db_allterms(nxx_db *db, const char *prefix, nxx_term_fn fn, void *ctx);
 
+/* Call fn for every term of document `did` starting with `prefix` (sorted;
+ * NULL or "" for all), with its wdf in the document as the third argument;
+ * stop early when fn returns non-zero (that value is then returned).
+ * NX_ENOTFOUND for a missing docid. */
+int nxx_db_termlist(nxx_db *db, nxx_docid did, const char *prefix, nxx_term_fn fn, void *ctx);
+
 /* ---- queries ------------------------------------------------------------ */
 
 /* Queries are immutable trees; combining functions take *copies* of their
