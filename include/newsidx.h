@@ -309,6 +309,18 @@ typedef struct nx_span {
 	size_t end;
 } nx_span;
 
+/* A word of a hit's passage that the query matched only as another
+ * spelling of a name it asked for (Ruzakunov for Ruzakhunov).  The same
+ * name in another script or transcription (Токаев for Tokayev) is not
+ * "another spelling": those words are only highlighted. */
+typedef struct nx_matched_form {
+	size_t start;          /* the word in nx_hit.passage, bytes [start, end) */
+	size_t end;
+	const char *form;      /* the word as written in the passage */
+	const char *query;     /* the word of the query it was matched for, as
+				  typed (a person: item: its surname) */
+} nx_matched_form;
+
 /* One hit.  All pointers are owned by the nx_results it came from. */
 typedef struct nx_hit {
 	size_t rank;           /* 1-based, counting from opts->offset + 1 */
@@ -332,6 +344,10 @@ typedef struct nx_hit {
 	size_t snippet_start;  /* the snippet: the densest run of matches with */
 	size_t snippet_end;    /* opts->context words around it, bytes of `passage` */
 	int all_words;         /* 1: the passage holds every item of the query */
+	/* Since 0.2 (the struct only grows at its end; hits are the library's) */
+	const nx_matched_form *matched; /* words matched as another spelling, in
+				  passage order; NULL when none */
+	size_t nmatched;
 } nx_hit;
 
 typedef struct nx_results nx_results;
@@ -380,11 +396,89 @@ NX_EXPORT const char *nx_results_suggestion(const nx_results *r);
  * One hit as a single-line JSON object (no trailing newline) with the keys
  * rank, score, id, title, date, source, url, lang, passage, passage_no,
  * passage_start, passage_end, highlights ([[start, end], ...] in bytes of
- * `passage`), snippet ([start, end] in bytes of `passage`), all_words, and
- * explain when the hit has one.  On success *out is malloc'd; the caller
- * frees it with free().
+ * `passage`), snippet ([start, end] in bytes of `passage`), all_words,
+ * explain when the hit has one, and matched when it has matched forms
+ * ([{"form": ..., "query": ..., "span": [start, end]}, ...]).  On success
+ * *out is malloc'd; the caller frees it with free().
  */
 NX_EXPORT int nx_hit_to_json(char **out, const nx_hit *hit);
+
+/* ---- people ------------------------------------------------------------- */
+
+typedef struct nx_people_options {
+	unsigned version;      /* NX_PEOPLE_OPTIONS_VERSION */
+	size_t limit;          /* list at most this many people (>= 1) */
+	size_t passages;       /* count the people of at most this many matching
+				  passages, the best by rank (newest first for
+				  a query of filters only); the cost of a call
+				  grows with it (>= 1, at most 100000) */
+	int64_t now;           /* as nx_search_options.now (relative dates) */
+} nx_people_options;
+
+#define NX_PEOPLE_OPTIONS_VERSION 1
+#define NX_PEOPLE_OPTIONS_INIT { NX_PEOPLE_OPTIONS_VERSION, 10, 1000, 0 }
+
+/* One spelling of a person's surname and the passages that write it. */
+typedef struct nx_spelling {
+	const char *form;      /* as the index records it: normalised, case
+				  endings removed, then capitalised (Tokayev,
+				  Токаев) */
+	size_t passages;
+} nx_spelling;
+
+/* One person.  All pointers are owned by the nx_people_list. */
+typedef struct nx_person {
+	size_t rank;           /* 1-based */
+	const char *name;      /* the most frequent spelling (spellings[0].form) */
+	const char *key;       /* its name key (Latin a-z: tokaev) */
+	size_t passages;       /* passages counted that name the person */
+	size_t articles;       /* the articles those passages belong to */
+	const nx_spelling *spellings; /* every spelling, most passages first */
+	size_t nspellings;
+} nx_person;
+
+typedef struct nx_people_list nx_people_list;
+
+/*
+ * The people most mentioned in the passages that match `query` (the query
+ * language of nx_search), each person once under all the spellings of the
+ * surname: transliterations (Tokayev, Токаев, Тоқаев), spellings near the
+ * most frequent one (Ruzakhunov, Ruzakunov, Ruzakhnunov), and a short form
+ * written with the same given name (Ruza).  People are ordered by
+ * passages, then articles.  Names come from the people index (name
+ * detection at indexing time), so a person is counted only where the
+ * indexer recognised a name.
+ *
+ * Bounded cost: the people of at most opts->passages matching passages are
+ * counted (every one when fewer match): one read of each passage's terms.
+ *
+ * Errors: as nx_search (NX_ESYNTAX for a malformed query ...), NX_EINVAL
+ * for bad options.  On success *out holds the list (possibly empty); free
+ * it with nx_people_list_free().  opts may be NULL for the defaults.
+ */
+NX_EXPORT int nx_people(nx_people_list **out, nx_db *db, const char *query,
+			const nx_people_options *opts);
+
+/* Number of people held (<= opts->limit). */
+NX_EXPORT size_t nx_people_list_count(const nx_people_list *l);
+
+/* Person i (0-based), or NULL when out of range.  Valid until
+ * nx_people_list_free(). */
+NX_EXPORT const nx_person *nx_people_list_get(const nx_people_list *l, size_t i);
+
+/* Passages whose people were counted, and Xapian's estimate of how many
+ * passages match in all (more than counted when opts->passages cut). */
+NX_EXPORT size_t nx_people_list_passages(const nx_people_list *l);
+NX_EXPORT size_t nx_people_list_estimate(const nx_people_list *l);
+
+NX_EXPORT void nx_people_list_free(nx_people_list *l);
+
+/*
+ * One person as a single-line JSON object (no trailing newline):
+ * {"rank", "name", "key", "passages", "articles", "spellings":
+ * [{"form", "passages"}, ...]}.  *out is malloc'd; free it with free().
+ */
+NX_EXPORT int nx_person_to_json(char **out, const nx_person *p);
 
 #ifdef __cplusplus
 }

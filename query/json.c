@@ -36,6 +36,26 @@ int nx_hit_to_json(char **out, const nx_hit *h)
 	if (!o)
 		return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
 	/* Version 2 keys: the snippet window, the tier, the explanation. */
+	/* Since 0.2: the words matched as another spelling of a name. */
+	if (h->nmatched) {
+		json_t *m = json_array();
+
+		for (size_t i = 0; m && i < h->nmatched; i++) {
+			const nx_matched_form *f = &h->matched[i];
+			json_t *one = json_pack("{s:s, s:s, s:[I, I]}", "form", f->form, "query",
+						f->query, "span", (json_int_t)f->start,
+						(json_int_t)f->end);
+
+			if (!one || json_array_append_new(m, one)) {
+				json_decref(m);
+				m = NULL;
+			}
+		}
+		if (!m || json_object_set_new(o, "matched", m)) {
+			json_decref(o);
+			return nx_error_set(NX_ENOMEM, "out of memory encoding a hit");
+		}
+	}
 	if (json_object_set_new(o, "snippet", json_pack("[I, I]", (json_int_t)h->snippet_start,
 							(json_int_t)h->snippet_end)) ||
 	    json_object_set_new(o, "all_words", json_boolean(h->all_words)) ||

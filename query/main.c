@@ -155,6 +155,27 @@ static void print_syntax_error(const char *msg, const char *query)
 	fputs("^\n", stderr);
 }
 
+/* The words matched as another spelling of a name: "Ruzakunov ~ Ruzakhunov"
+ * (the passage's form ~ the query's), each pair once. */
+static void print_matched(const nx_hit *h)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < h->nmatched; i++) {
+		const nx_matched_form *f = &h->matched[i];
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(h->matched[j].form, f->form) && !strcmp(h->matched[j].query, f->query))
+				break;
+		if (j < i)
+			continue;
+		printf("%s%s ~ %s", shown++ ? ", " : "   matched: ", f->form, f->query);
+	}
+	if (shown)
+		putchar('\n');
+}
+
 static void print_hit(const nx_hit *h, const out_style *st)
 {
 	printf("%zu. %s\n", h->rank, *h->title ? h->title : "(untitled)");
@@ -165,6 +186,7 @@ static void print_hit(const nx_hit *h, const out_style *st)
 		printf(" · id %s", h->id);
 	printf(" · passage %u · score %.2f%s\n", h->passage_no + 1, h->score, st->dim_off);
 	print_passage(h, st);
+	print_matched(h);
 	if (*h->explain)
 		printf("   %sexplain: %s%s\n", st->dim_on, h->explain, st->dim_off);
 }

@@ -112,6 +112,28 @@ int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
 			const nx_qterms *q, const char *lang, const char *passage, size_t len,
 			unsigned core, unsigned context);
 
+/* The words of a query that may name people (its plain words and the
+ * surnames of its person: items), as typed and as name keys: what a
+ * passage word matched as another spelling is reported against. */
+typedef struct nx_qforms {
+	nx_buf text;   /* per word: the word as typed, NUL, its name key, NUL */
+	size_t n;
+} nx_qforms;
+
+int nx_qforms_build(nx_qforms *out, nx_db *db, nxt_analyzer *a, const char *query,
+		    const nxq_compiled *cc);
+void nx_qforms_free(nx_qforms *qf);
+
+/* nx_highlight_window, and the words the query matched only as another
+ * spelling of a name (nx_qterms_match() == 2) whose name key differs from
+ * every query word's: each reported against the query word (qf) whose key
+ * is nearest (nxt_name_cost).  *matched is one malloc'd block (the array
+ * and its strings; free() it), NULL when there is none; qf may be NULL. */
+int nx_highlight_forms(nx_span **out, size_t *n, nx_span *win, nx_matched_form **matched,
+		       size_t *nmatched, nxt_analyzer *a, const nx_qterms *q, const nx_qforms *qf,
+		       const char *lang, const char *passage, size_t len, unsigned core,
+		       unsigned context);
+
 #ifdef __cplusplus
 }
 #endif

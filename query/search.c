@@ -55,6 +55,7 @@ struct nx_results {
 	json_t **docs;    /* the stored JSON of each hit: owns its strings */
 	nx_span **spans;  /* highlights of each hit */
 	char **explains;  /* --explain text of each hit */
+	nx_matched_form **matched;  /* each hit's matched forms (one block) */
 	char *suggestion;
 };
 
@@ -465,7 +466,7 @@ static size_t int_field(json_t *o, const char *key)
 }
 
 static int fill_hit(nx_results *r, size_t i, const cand *c, const nx_search_options *opts,
-		    nxt_analyzer *an, const nx_qterms *qt)
+		    nxt_analyzer *an, const nx_qterms *qt, const nx_qforms *qf)
 {
 	nx_hit *h = &r->hits[i];
 	json_t *doc, *text;
@@ -501,9 +502,11 @@ static int fill_hit(nx_results *r, size_t i, const cand *c, const nx_search_opti
 	h->passage_no = (unsigned)int_field(doc, "no");
 	h->explain = "";
 	h->all_words = c->all;
-	rc = nx_highlight_window(&r->spans[i], &h->nhighlights, &win, an, qt, h->lang, h->passage,
-				 h->passage_len, NX_SNIPPET_CORE, opts->context);
+	rc = nx_highlight_forms(&r->spans[i], &h->nhighlights, &win, &r->matched[i], &h->nmatched,
+				an, qt, qf, h->lang, h->passage, h->passage_len, NX_SNIPPET_CORE,
+				opts->context);
 	h->highlights = r->spans[i];
+	h->matched = r->matched[i];
 	h->snippet_start = win.start;
 	h->snippet_end = win.end;
 	return rc;
@@ -588,6 +591,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	nx_search_options opts = NX_SEARCH_OPTIONS_INIT;
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
 	nx_qterms qt;
+	nx_qforms qf = { NX_BUF_INIT, 0 };
 	nxq_node *root = NULL;
 	nxq_compiled cc;
 	nxx_query *fb = NULL;
@@ -625,6 +629,9 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 		return rc;
 	qt.db = db;
 	if ((rc = nxq_compile(&cc, root, query, db, an, &qt)))
+		goto out;
+	/* Names expanded: which query word a spelling stands for. */
+	if (qt.nnames && (rc = nx_qforms_build(&qf, db, an, query, &cc)))
 		goto out;
 
 	eo.bm25_k1 = NX_BM25_K1;
@@ -677,13 +684,14 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 		r->docs = calloc(r->n, sizeof *r->docs);
 		r->spans = calloc(r->n, sizeof *r->spans);
 		r->explains = calloc(r->n, sizeof *r->explains);
-		if (!r->hits || !r->docs || !r->spans || !r->explains) {
+		r->matched = calloc(r->n, sizeof *r->matched);
+		if (!r->hits || !r->docs || !r->spans || !r->explains || !r->matched) {
 			rc = nx_error_set(NX_ENOMEM, "out of memory holding results");
 			goto out;
 		}
 	}
 	for (size_t i = 0; i < r->n && !rc; i++)
-		rc = fill_hit(r, i, &cs.c[opts.offset + i], &opts, an, &qt);
+		rc = fill_hit(r, i, &cs.c[opts.offset + i], &opts, an, &qt, &qf);
 	if (!rc && opts.explain && r->n)
 		rc = explain_hits(r, cs.c + opts.offset, db, &cc, fb, &eo, cc.all != NULL);
 	if (!rc && cc.weighted && r->estimate < NX_SUGGEST_BELOW && opts.offset == 0)
@@ -694,6 +702,7 @@ out:
 	nxq_compiled_free(&cc);
 	nxq_free(root);
 	nx_qterms_free(&qt);
+	nx_qforms_free(&qf);
 	if (rc) {
 		nx_results_free(r);
 		return rc;
@@ -733,11 +742,14 @@ void nx_results_free(nx_results *r)
 			free(r->spans[i]);
 		if (r->explains)
 			free(r->explains[i]);
+		if (r->matched)
+			free(r->matched[i]);
 	}
 	free(r->hits);
 	free(r->docs);
 	free(r->spans);
 	free(r->explains);
+	free(r->matched);
 	free(r->suggestion);
 	free(r);
 }

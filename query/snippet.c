@@ -7,15 +7,26 @@
  * matched it: its form, its stem, a variant spelling or transliteration.  A
  * word is highlighted exactly when the index matched it; byte offsets come
  * straight from the tokenizer.
+ *
+ * A word matched only as another spelling of a name the query asked for
+ * (Ruzakunov for Ruzakhunov) is also reported with the query word it stands
+ * for, so that `search` can say which form matched.
  */
 #include "nx_query.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct word {
 	size_t start, end;
 	int hit;
 } word;
+
+/* A word matched as another spelling: where, and which query word. */
+typedef struct other_form {
+	size_t start, end;
+	size_t qword;      /* index in the nx_qforms */
+} other_form;
 
 typedef struct hl_ctx {
 	nxt_analyzer *an;
@@ -26,7 +37,49 @@ typedef struct hl_ctx {
 	word *words;       /* every word, for the window; NULL: not wanted */
 	size_t nwords, wcap;
 	int want_words;
+	const nx_qforms *qf;  /* NULL: forms not wanted */
+	other_form *forms;
+	size_t nforms, fcap;
 } hl_ctx;
+
+/* The query word a passage word matched as another spelling stands for:
+ * none when the word's name key is a query word's own (the same name in
+ * another script); else the query word whose key is nearest. */
+static int note_form(hl_ctx *c, const nxt_token *t)
+{
+	const char *key, *p = c->qf->text.ptr;
+	size_t klen, best = 0;
+	unsigned best_cost = ~0u;
+	int rc;
+
+	if ((rc = nx_name_key_of(&key, &klen, c->q->db, t->norm, t->norm_len)) || !klen)
+		return rc;
+	for (size_t i = 0; i < c->qf->n; i++) {
+		const char *qk = p + strlen(p) + 1;
+		size_t qlen = strlen(qk);
+		unsigned cost;
+
+		p = qk + qlen + 1;
+		if (qlen == klen && !memcmp(qk, key, klen))
+			return NX_OK;
+		cost = nxt_name_cost(qk, qlen, key, klen, 10000);
+		if (cost < best_cost) {
+			best_cost = cost;
+			best = i;
+		}
+	}
+	if (c->nforms == c->fcap) {
+		size_t cap = c->fcap ? c->fcap * 2 : 4;
+		other_form *f = realloc(c->forms, cap * sizeof *f);
+
+		if (!f)
+			return nx_error_set(NX_ENOMEM, "out of memory highlighting a passage");
+		c->forms = f;
+		c->fcap = cap;
+	}
+	c->forms[c->nforms++] = (other_form){ t->start, t->end, best };
+	return NX_OK;
+}
 
 static int on_passage_word(void *vc, const nxt_token *t)
 {
@@ -34,6 +87,8 @@ static int on_passage_word(void *vc, const nxt_token *t)
 	int hit, rc;
 
 	if ((rc = nx_qterms_match(&hit, c->q, c->an, c->lang, t)))
+		return rc;
+	if (hit == 2 && c->qf && c->qf->n && (rc = note_form(c, t)))
 		return rc;
 	if (c->want_words) {
 		if (c->nwords == c->wcap) {
@@ -105,24 +160,136 @@ static void densest(nx_span *win, const hl_ctx *c, size_t len, unsigned core, un
 	win->end = last >= c->nwords ? len : c->words[last - 1].end;
 }
 
-int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
-			const nx_qterms *q, const char *lang, const char *passage, size_t len,
-			unsigned core, unsigned context)
+/* The matched forms as one block: the array, then its strings. */
+static int forms_block(nx_matched_form **out, const hl_ctx *c, const char *passage)
 {
-	hl_ctx c = { a, q, lang, NULL, 0, 0, NULL, 0, 0, win != NULL };
+	const char **typed = calloc(c->qf->n + 1, sizeof *typed);
+	const char *p = c->qf->text.ptr;
+	size_t bytes = c->nforms * sizeof(nx_matched_form);
+	nx_matched_form *m;
+	char *s;
+
+	if (!typed)
+		return nx_error_set(NX_ENOMEM, "out of memory highlighting a passage");
+	for (size_t i = 0; i < c->qf->n; i++) {
+		typed[i] = p;
+		p += strlen(p) + 1;
+		p += strlen(p) + 1;
+	}
+	for (size_t i = 0; i < c->nforms; i++)
+		bytes += c->forms[i].end - c->forms[i].start + strlen(typed[c->forms[i].qword]) + 2;
+	if (!(m = malloc(bytes))) {
+		free(typed);
+		return nx_error_set(NX_ENOMEM, "out of memory highlighting a passage");
+	}
+	s = (char *)(m + c->nforms);
+	for (size_t i = 0; i < c->nforms; i++) {
+		size_t flen = c->forms[i].end - c->forms[i].start;
+		size_t qlen = strlen(typed[c->forms[i].qword]);
+
+		m[i].start = c->forms[i].start;
+		m[i].end = c->forms[i].end;
+		m[i].form = s;
+		memcpy(s, passage + m[i].start, flen);
+		s[flen] = '\0';
+		s += flen + 1;
+		m[i].query = s;
+		memcpy(s, typed[c->forms[i].qword], qlen + 1);
+		s += qlen + 1;
+	}
+	free(typed);
+	*out = m;
+	return NX_OK;
+}
+
+int nx_highlight_forms(nx_span **out, size_t *n, nx_span *win, nx_matched_form **matched,
+		       size_t *nmatched, nxt_analyzer *a, const nx_qterms *q, const nx_qforms *qf,
+		       const char *lang, const char *passage, size_t len, unsigned core,
+		       unsigned context)
+{
+	hl_ctx c = { a, q, lang, NULL, 0, 0, NULL, 0, 0, win != NULL, matched ? qf : NULL, NULL, 0,
+		     0 };
 	int rc = nxt_words(a, passage, len, on_passage_word, &c);
 
+	if (matched) {
+		*matched = NULL;
+		*nmatched = 0;
+	}
+	if (!rc && win)
+		densest(win, &c, len, core, context);
+	if (!rc && c.nforms && !(rc = forms_block(matched, &c, passage)))
+		*nmatched = c.nforms;
 	if (rc) {
 		free(c.spans);
 		c.spans = NULL;
 		c.n = 0;
-	} else if (win) {
-		densest(win, &c, len, core, context);
 	}
 	free(c.words);
+	free(c.forms);
 	*out = c.spans;
 	*n = c.n;
 	return rc;
+}
+
+int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
+			const nx_qterms *q, const char *lang, const char *passage, size_t len,
+			unsigned core, unsigned context)
+{
+	return nx_highlight_forms(out, n, win, NULL, NULL, a, q, NULL, lang, passage, len, core,
+				  context);
+}
+
+/* ---- the query's name words ------------------------------------------------------ */
+
+typedef struct qform_ctx {
+	nx_db *db;
+	nx_qforms *qf;
+	const char *typed;
+	size_t typed_len;
+	int done;
+} qform_ctx;
+
+static int on_query_word(void *vc, const nxt_token *t)
+{
+	qform_ctx *c = vc;
+	const char *key;
+	size_t klen;
+	int rc;
+
+	if (c->done++)
+		return NX_OK;  /* one word per span */
+	if ((rc = nx_name_key_of(&key, &klen, c->db, t->norm, t->norm_len)) || !klen)
+		return rc;
+	nx_buf_put(&c->qf->text, c->typed, c->typed_len);
+	nx_buf_putc(&c->qf->text, '\0');
+	nx_buf_put(&c->qf->text, key, klen);
+	nx_buf_putc(&c->qf->text, '\0');
+	c->qf->n++;
+	return c->qf->text.failed ? nx_error_set(NX_ENOMEM, "out of memory reading the query") : NX_OK;
+}
+
+int nx_qforms_build(nx_qforms *out, nx_db *db, nxt_analyzer *a, const char *query,
+		    const nxq_compiled *cc)
+{
+	int rc = NX_OK;
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < cc->nwords_typed + cc->nnames && !rc; i++) {
+		const nx_span *sp = i < cc->nwords_typed ? &cc->words[i]
+							 : &cc->names[i - cc->nwords_typed];
+		qform_ctx c = { db, out, query + sp->start, sp->end - sp->start, 0 };
+
+		rc = nxt_words(a, c.typed, c.typed_len, on_query_word, &c);
+	}
+	if (rc)
+		nx_qforms_free(out);
+	return rc;
+}
+
+void nx_qforms_free(nx_qforms *qf)
+{
+	nx_buf_free(&qf->text);
+	qf->n = 0;
 }
 
 int nx_highlight(nx_span **out, size_t *n, nxt_analyzer *a, const nx_qterms *q,
