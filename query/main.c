@@ -24,6 +24,7 @@ enum {
 
 static const char usage_text[] =
 	"Usage: search [OPTIONS] QUERY...\n"
+	"       search --people [OPTIONS] QUERY...\n"
 	"Search a newsidx index and show the best passage of each matching article.\n"
 	"\n"
 	"Query language:\n"
@@ -36,13 +37,16 @@ static const char usage_text[] =
 	"  (police OR army) almaty   parentheses group\n"
 	"  protest*                  words that start so\n"
 	"  title:tokayev             in the article's title; title:(a OR b) too\n"
-	"  person:\"Kassym-Jomart Tokayev\"   a person, by name\n"
+	"  person:Tokayev            passages that name a person, under any spelling\n"
+	"                            (Токаев, Тоқаев; Ruzakunov for Ruzakhunov); a filter\n"
+	"  person:\"Kassym-Jomart Tokayev\"   also leaves out other given names\n"
 	"  lang:ru  source:reuters   the article's language; a part of its file's path\n"
 	"  since:2022-01-05  until:2022-01-07  date:2022-01-05..2022-01-07  date:2022-01\n"
 	"  since:7d (also 2w, 3m, 1y, today, yesterday)   dates, inclusive\n"
 	"Filters alone list the newest articles first.  A malformed query is\n"
 	"reported with its column; when a query finds little and the index knows a\n"
-	"close spelling, search suggests it.\n"
+	"close spelling, search suggests it.  A word matched as another spelling of a\n"
+	"name is shown under the passage: matched: Ruzakunov ~ Ruzakhunov.\n"
 	"\n"
 	"Options:\n"
 	"  --db DIR        the index (default: $NEWSIDX_DB, else\n"
@@ -55,6 +59,9 @@ static const char usage_text[] =
 	"  --context N     words shown around the densest run of matches (default 8)\n"
 	"  --explain       show the parts of each result's score\n"
 	"  --no-expand     never expand long queries with words of their best passages\n"
+	"  --people        list the people most mentioned in the matching passages\n"
+	"                  (the best 1000), each under all spellings of the name, with\n"
+	"                  the passages and articles that name them; -n: how many\n"
 	"  --json          one JSON object per line (format in README.md)\n"
 	"  --color WHEN    highlight with bold: auto (on a terminal), always, never;\n"
 	"                  without bold, matches are marked **like this**\n"
@@ -191,6 +198,56 @@ static void print_hit(const nx_hit *h, const out_style *st)
 		printf("   %sexplain: %s%s\n", st->dim_on, h->explain, st->dim_off);
 }
 
+/* search --people: the people most mentioned in the matching passages. */
+static int list_people(nx_db *db, const char *query, size_t limit, int json, int64_t now)
+{
+	nx_people_options po = NX_PEOPLE_OPTIONS_INIT;
+	nx_people_list *l = NULL;
+	int rc, ret;
+
+	po.limit = limit;
+	po.now = now;
+	rc = nx_people(&l, db, query, &po);
+	if (rc == NX_ESYNTAX) {
+		print_syntax_error(nx_error_message(), query);
+		return EXIT_USAGE;
+	}
+	if (rc != NX_OK) {
+		fprintf(stderr, "search: %s\n", nx_error_message());
+		return rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
+	}
+	ret = nx_people_list_count(l) ? EXIT_FOUND : EXIT_NONE;
+	if (!json && ret == EXIT_NONE)
+		fprintf(stderr, "search: no person is named in the passages that match '%s'\n", query);
+	for (size_t i = 0; i < nx_people_list_count(l); i++) {
+		const nx_person *p = nx_people_list_get(l, i);
+
+		if (json) {
+			char *line = NULL;
+
+			if (nx_person_to_json(&line, p) != NX_OK) {
+				fprintf(stderr, "search: %s\n", nx_error_message());
+				ret = EXIT_INDEX;
+				break;
+			}
+			puts(line);
+			free(line);
+			continue;
+		}
+		printf("%zu. %s: %zu passage%s, %zu article%s", p->rank, p->name, p->passages,
+		       p->passages == 1 ? "" : "s", p->articles, p->articles == 1 ? "" : "s");
+		for (size_t k = 1; k < p->nspellings; k++)
+			printf("%s%s (%zu)", k == 1 ? "; also " : ", ", p->spellings[k].form,
+			       p->spellings[k].passages);
+		putchar('\n');
+	}
+	if (!json && nx_people_list_passages(l) < nx_people_list_estimate(l))
+		fprintf(stderr, "search: people counted in the best %zu of about %zu matching passages\n",
+			nx_people_list_passages(l), nx_people_list_estimate(l));
+	nx_people_list_free(l);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -199,6 +256,7 @@ int main(int argc, char **argv)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "passages", no_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "people", no_argument, NULL, 'P' },
 		{ "recent", optional_argument, NULL, 'r' },
 		{ "context", required_argument, NULL, 'C' },
 		{ "explain", no_argument, NULL, 'e' },
@@ -213,7 +271,7 @@ int main(int argc, char **argv)
 	out_style st = { "**", "**", "", "", NULL };
 	const char *color = "auto";
 	char *dbpath = NULL, *query = NULL, cwd[PATH_MAX];
-	int json = 0, c, rc, ret;
+	int json = 0, people = 0, c, rc, ret;
 	size_t qlen = 0, days = 0;
 	nx_db *db = NULL;
 	nx_results *res = NULL;
@@ -244,6 +302,9 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			json = 1;
+			break;
+		case 'P':
+			people = 1;
 			break;
 		case 'r':
 			opts.recent_days = 30;
@@ -344,6 +405,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (people) {
+		ret = list_people(db, query, opts.limit, json, opts.now);
+		goto out;
+	}
 	rc = nx_search(&res, db, query, &opts);
 	if (rc == NX_ESYNTAX) {
 		print_syntax_error(nx_error_message(), query);
