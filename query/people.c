@@ -336,7 +336,9 @@ static int by_mentions(const void *x, const void *y)
 typedef struct spell_count {
 	size_t person;
 	uint32_t form;
+	uint32_t key;
 	size_t passages;
+	uint32_t in_index;  /* passages of the whole index (ties, listed people) */
 } spell_count;
 
 static int by_person_form(const void *x, const void *y)
@@ -356,6 +358,8 @@ static int by_person_count(const void *x, const void *y)
 		return p->person < q->person ? -1 : 1;
 	if (p->passages != q->passages)
 		return p->passages > q->passages ? -1 : 1;
+	if (p->in_index != q->in_index)
+		return p->in_index > q->in_index ? -1 : 1;
 	return p->form < q->form ? -1 : p->form > q->form;
 }
 
@@ -438,7 +442,7 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, scan *sc)
 		const tuple *t = &sc->spellings.t[i];
 
 		if (person_of[t->a] != SIZE_MAX)
-			sp[nsp++] = (spell_count){ person_of[t->a], t->b, 1 };
+			sp[nsp++] = (spell_count){ person_of[t->a], t->b, t->a, 1, 0 };
 	}
 	qsort(sp, nsp, sizeof *sp, by_person_form);
 	{
@@ -472,8 +476,32 @@ out:
 	return rc;
 }
 
+/* Spellings of equal counts among the passages read: the one more common
+ * in the whole index first (its M term's frequency). */
+static int break_ties(nx_db *db, scan *sc, spell_count *sp, size_t n)
+{
+	nx_buf t = NX_BUF_INIT;
+	int rc = NX_OK;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		int tied = (i > 0 && sp[i - 1].passages == sp[i].passages) ||
+			   (i + 1 < n && sp[i + 1].passages == sp[i].passages);
+
+		if (!tied)
+			continue;
+		nx_buf_clear(&t);
+		nx_buf_printf(&t, "%s%s:%s", NX_PREFIX_NAME_FORM, str_of(&sc->s, sp[i].key),
+			      str_of(&sc->s, sp[i].form));
+		rc = t.failed ? oom() : nxx_db_termfreq(&sp[i].in_index, db->x, t.ptr, t.len);
+	}
+	nx_buf_free(&t);
+	if (!rc)
+		qsort(sp, n, sizeof *sp, by_person_count);
+	return rc;
+}
+
 /* The best `limit` people into l. */
-static int build_list(nx_people_list *l, scan *sc, size_t limit)
+static int build_list(nx_people_list *l, nx_db *db, scan *sc, size_t limit)
 {
 	agg *people = NULL;
 	spell_count *sp = NULL;
@@ -483,6 +511,10 @@ static int build_list(nx_people_list *l, scan *sc, size_t limit)
 	if (rc)
 		return rc;
 	l->n = npeople < limit ? npeople : limit;
+	for (size_t i = 0; i < l->n && !rc; i++)
+		rc = break_ties(db, sc, sp + people[i].first_spelling, people[i].nspellings);
+	if (rc)
+		goto out;
 	for (size_t i = 0; i < l->n; i++)
 		total += people[i].nspellings;
 	l->people = calloc(l->n + 1, sizeof *l->people);
@@ -640,7 +672,7 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	l->passages = nseen;
 	if (l->estimate < nseen)
 		l->estimate = nseen;
-	rc = build_list(l, &sc, o.limit);
+	rc = build_list(l, db, &sc, o.limit);
 out:
 	nxx_mset_free(m);
 	free(seen);

@@ -555,6 +555,79 @@ static int combine_terms(nxx_query **out, const term_list *l, enum nxx_query_op 
 	return nxx_query_combine(out, op, l->q, l->n, 0);
 }
 
+/* The first spelling (M term) of a key, into form. */
+static int first_form(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	nx_buf *form = vc;
+	const char *colon = memchr(term, ':', len);
+
+	if (colon) {
+		nx_buf_put(form, colon + 1, len - (size_t)(colon - term) - 1);
+		nx_buf_putc(form, '\0');
+	}
+	return 1;
+}
+
+static int has_key(const nx_buf *keys, size_t n, const char *k)
+{
+	const char *p = keys->ptr;
+
+	for (size_t i = 0; i < n; i++, p += strlen(p) + 1)
+		if (!strcmp(p + 1, k))
+			return 1;
+	return 0;
+}
+
+/*
+ * A person is asked for by one spelling; when a spelling near it is more
+ * common in the index as a name, the one asked for is taken for a
+ * misspelling of that one, and that one's spellings join as well
+ * (person:Ruzakunov finds Ruzakhnunov, a spelling of Ruzakhunov two
+ * edits from Ruzakunov).  One step only: spellings never chain further.
+ */
+static int join_dominant(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a)
+{
+	nx_buf form = NX_BUF_INIT, more = NX_BUF_INIT;  /* more: the M prefix, then keys */
+	const char *k = keys->ptr, *best = NULL;
+	uint32_t own = 0, top = 0, tf;
+	size_t nmore = 0;
+	int rc = NX_OK;
+
+	for (size_t i = 0; i < *n && !rc; i++, k += strlen(k) + 1) {
+		if ((rc = termfreq(&tf, db, NX_PREFIX_NAME, k + 1, strlen(k + 1))))
+			break;
+		if (i == 0 && k[0] == '0')
+			own = tf;
+		else if (tf > top) {
+			top = tf;
+			best = k + 1;
+		}
+	}
+	if (rc || !best || top <= own)
+		return rc;
+	nx_buf_printf(&more, "%s%s:", NX_PREFIX_NAME_FORM, best);
+	rc = more.failed ? nx_error_set(NX_ENOMEM, "out of memory compiling person:")
+			 : nxx_db_allterms(db->x, more.ptr, first_form, &form);
+	if (rc == 1)
+		rc = NX_OK;
+	if (!rc && form.len)
+		rc = nx_name_variants(&more, &nmore, db, a, form.ptr, strlen(form.ptr));
+	k = more.ptr;
+	for (size_t i = 0; i < nmore && !rc; i++, k += strlen(k) + 1) {
+		if (has_key(keys, *n, k + 1))
+			continue;
+		nx_buf_putc(keys, k[0] == '0' ? '1' : k[0]);
+		nx_buf_puts(keys, k + 1);
+		nx_buf_putc(keys, '\0');
+		(*n)++;
+	}
+	if (!rc && keys->failed)
+		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+	nx_buf_free(&form);
+	nx_buf_free(&more);
+	return rc;
+}
+
 int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *a,
 		    nx_qterms *qt, const char *name, size_t len)
 {
@@ -597,6 +670,8 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 		nx_buf_putc(&keys, '\0');
 		n = 1;
 	}
+	if ((rc = join_dominant(&keys, &n, db, a)))
+		goto out;
 	if (p.glen) {
 		if ((rc = nx_name_key_of(&k, &klen, db, p.given, p.glen)))
 			goto out;

@@ -13,15 +13,53 @@ static const char *const string_keys[] = { "id", "title", "date", "source", "url
 					   "passage" };
 static const char *const int_keys[] = { "rank", "passage_no", "passage_start", "passage_end" };
 
+#define BAD(...) (fprintf(stderr, "jsoncheck: line %lu: ", lineno), \
+		  fprintf(stderr, __VA_ARGS__), fputc('\n', stderr), bad = 1)
+
+/* A line of `search --people --json`: a person with its spellings. */
+static int check_person(json_t *o, unsigned long lineno)
+{
+	int bad = 0;
+	json_t *sp = json_object_get(o, "spellings");
+	json_int_t sum = 0;
+
+	if (!json_is_string(json_object_get(o, "name")) || !json_is_string(json_object_get(o, "key")))
+		BAD("\"name\" or \"key\" missing or not a string");
+	if (json_integer_value(json_object_get(o, "rank")) != (json_int_t)lineno)
+		BAD("rank is not %lu", lineno);
+	if (json_integer_value(json_object_get(o, "passages")) < 1 ||
+	    json_integer_value(json_object_get(o, "articles")) < 1 ||
+	    json_integer_value(json_object_get(o, "articles")) >
+	    json_integer_value(json_object_get(o, "passages")))
+		BAD("\"passages\" and \"articles\" are not counts with articles <= passages");
+	if (!json_is_array(sp) || !json_array_size(sp))
+		return BAD("\"spellings\" missing or empty"), 1;
+	for (size_t i = 0; i < json_array_size(sp); i++) {
+		json_t *f = json_array_get(sp, i);
+
+		if (!json_is_string(json_object_get(f, "form")) ||
+		    json_integer_value(json_object_get(f, "passages")) < 1)
+			BAD("spelling %zu lacks a form or a count", i);
+		sum += json_integer_value(json_object_get(f, "passages"));
+	}
+	const char *first = json_string_value(json_object_get(json_array_get(sp, 0), "form"));
+	const char *name = json_string_value(json_object_get(o, "name"));
+	if (!first || !name || strcmp(first, name))
+		BAD("\"name\" is not the first spelling");
+	if (sum < json_integer_value(json_object_get(o, "passages")))
+		BAD("the spellings count fewer passages than the person");
+	return bad;
+}
+
 static int check(json_t *o, unsigned long lineno)
 {
 	int bad = 0;
 	size_t i;
 
-#define BAD(...) (fprintf(stderr, "jsoncheck: line %lu: ", lineno), \
-		  fprintf(stderr, __VA_ARGS__), fputc('\n', stderr), bad = 1)
 	if (!json_is_object(o))
 		return BAD("not an object"), 1;
+	if (json_object_get(o, "spellings"))
+		return check_person(o, lineno);
 	for (i = 0; i < sizeof string_keys / sizeof *string_keys; i++)
 		if (!json_is_string(json_object_get(o, string_keys[i])))
 			BAD("\"%s\" missing or not a string", string_keys[i]);
@@ -50,9 +88,24 @@ static int check(json_t *o, unsigned long lineno)
 		if (json_array_size(p) != 2 || a < 0 || b <= a || b > (json_int_t)plen)
 			BAD("highlight %zu is not a range inside the passage", i);
 	}
+	/* "matched": each form is the passage's text at its span. */
+	json_t *m = json_object_get(o, "matched");
+	for (i = 0; i < json_array_size(m); i++) {
+		json_t *f = json_array_get(m, i), *sp = json_object_get(f, "span");
+		const char *form = json_string_value(json_object_get(f, "form"));
+		json_int_t a = json_integer_value(json_array_get(sp, 0));
+		json_int_t b = json_integer_value(json_array_get(sp, 1));
+		const char *pas = json_string_value(json_object_get(o, "passage"));
+		if (!form || !json_is_string(json_object_get(f, "query")) || a < 0 || b <= a ||
+		    b > (json_int_t)plen || strlen(form) != (size_t)(b - a) ||
+		    memcmp(pas + a, form, (size_t)(b - a)))
+			BAD("matched %zu is not a form at its span of the passage", i);
+	}
+	if (m && (!json_is_array(m) || !json_array_size(m)))
+		BAD("\"matched\" is not a non-empty array");
 	return bad;
-#undef BAD
 }
+#undef BAD
 
 int main(int argc, char **argv)
 {

@@ -98,5 +98,99 @@ if [ "$(count Arzanov "$T/passages")" -eq 0 ]; then ok; else bad "search Ruzakhu
 passages Arzanov
 if [ "$(count 'Ruzak[[:alpha:]]*' "$T/passages")" -eq 0 ]; then ok; else bad "search Arzanov finds Ruzakhunov"; fi
 
+# ---- person: a filter that finds every spelling ------------------------------------
+for q in Ruzakhunov Ruzakunov Ruzakhnunov Рузахунов; do
+	every_occurrence "person:$q" "person:$q finds" Ruzakhunov Ruzahunov Ruzakunov Ruzakhnunov \
+		'Рузахунов[[:alpha:]]*'
+done
+for q in Токаев Tokayev '"Kassym-Jomart Tokayev"' '"Касым-Жомарт Токаев"'; do
+	every_occurrence "person:$q" "person:$q finds" Tokayev 'Токаев[[:alpha:]]*' 'Тоқаев[[:alpha:]]*'
+done
+# Combined with a word, person: filters: each passage names him and holds the word.
+passages 'person:Tokayev shooting'
+n_tok=$(grep -c -E 'Tokayev|Токаев|Тоқаев' "$T/passages")
+n_shoot=$(grep -c -i -E 'shoot' "$T/passages")
+if [ "$npassages" -ge 1 ] && [ "$n_tok" -eq "$npassages" ] && [ "$n_shoot" -eq "$npassages" ]; then
+	ok
+else
+	bad "person:Tokayev shooting: $npassages passages, $n_tok name him, $n_shoot say shoot"
+fi
+# A given name leaves out passages that write the surname only with another one.
+passages 'person:"Dariga Nazarbayeva"'
+if [ "$npassages" -ge 1 ] && ! grep -q -E 'Nursultan|Нурсултан|Нұрсұлтан' "$T/passages"; then
+	ok
+else
+	bad "person:\"Dariga Nazarbayeva\": $npassages passages, Nursultan among them: $(grep -c Nursultan "$T/passages")"
+fi
+# An ordinary word is no person, an unknown person finds nothing: exit 1, no error.
+for q in person:police person:Qwertyuiopov; do
+	"$SEARCH" --db "$DB" "$q" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ ! -s "$T/out" ] && grep -q 'no passage matches' "$T/err"; then
+		ok
+	else
+		bad "search $q: exit $rc, output $(head -c 200 "$T/out")"
+	fi
+done
+# A name with nothing to key, or nothing at all: a usage error that says so.
+for q in 'person:"--"' 'person:' 'person:""'; do
+	"$SEARCH" --db "$DB" "$q" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q 'person:' "$T/err"; then
+		ok
+	else
+		bad "search '$q': exit $rc, $(cat "$T/err")"
+	fi
+done
+
+# ---- which form matched ---------------------------------------------------------------
+"$SEARCH" --db "$DB" --passages -n 100 --color never Ruzakhunov >"$T/out" 2>&1
+for pair in 'Ruzakunov ~ Ruzakhunov' 'Ruzakhnunov ~ Ruzakhunov' 'Ruza ~ Ruzakhunov'; do
+	if grep -q "matched: .*$pair" "$T/out"; then ok; else bad "search Ruzakhunov does not say '$pair'"; fi
+done
+# The same name in another script is not another spelling.
+"$SEARCH" --db "$DB" --passages -n 100 --color never Токаев >"$T/out" 2>&1
+if ! grep -q 'matched:' "$T/out"; then ok; else bad "search Токаев: $(grep 'matched:' "$T/out" | head -3)"; fi
+"$SEARCH" --db "$DB" --json --passages -n 100 person:Ruzakhunov >"$T/json" 2>"$T/err"
+if "$JSONCHECK" <"$T/json" &&
+	grep -q '"matched":\[{"form":"Ruzakunov","query":"Ruzakhunov","span":\[' "$T/json"; then
+	ok
+else
+	bad "search --json person:Ruzakhunov: no valid matched form Ruzakunov for Ruzakhunov"
+fi
+
+# ---- search --people ----------------------------------------------------------------------
+"$SEARCH" --db "$DB" --people protest >"$T/people" 2>"$T/err"
+rc=$?
+line() { grep -E "^[0-9]+\. $1:" "$T/people"; }
+if [ "$rc" -eq 0 ] && line Tokayev | grep -q 'Токаев' && line Nazarbayev | grep -q 'Назарбаев'; then
+	ok
+else
+	bad "search --people protest (exit $rc) lacks Tokayev or Nazarbayev with their Cyrillic forms: $(cat "$T/people")"
+fi
+# One entry per person: every spelling of Ruzakhunov on one line, none on its own.
+"$SEARCH" --db "$DB" --people -n 100 Ruzakhunov >"$T/people" 2>"$T/err"
+r=$(grep -c -E '(Ruzak|Ruza\b|Рузахунов)' "$T/people")
+if [ "$r" -eq 1 ] && grep -E 'Ruzak' "$T/people" | grep -q Ruzakunov &&
+	grep -E 'Ruzak' "$T/people" | grep -q Ruzakhnunov; then
+	ok
+else
+	bad "search --people Ruzakhunov: $r lines for him: $(cat "$T/people")"
+fi
+# The counts are the passages that name him, as person: finds them.
+passages person:Ruzakhunov
+want=$npassages
+got=$(grep -E 'Ruzak' "$T/people" | sed -E 's/^[0-9]+\. [^:]+: ([0-9]+) passage.*/\1/')
+if [ "$got" = "$want" ]; then ok; else bad "search --people Ruzakhunov counts $got passages, person: finds $want"; fi
+"$SEARCH" --db "$DB" --people --json -n 3 protest >"$T/json" 2>"$T/err"
+if "$JSONCHECK" <"$T/json" && [ "$(wc -l <"$T/json")" -eq 3 ] &&
+	[ "$("$JSONCHECK" 1 name <"$T/json")" = Tokayev ]; then
+	ok
+else
+	bad "search --people --json -n 3 protest: $(head -c 300 "$T/json") $(cat "$T/err")"
+fi
+"$SEARCH" --db "$DB" --people 'protest (' >/dev/null 2>"$T/err"
+if [ $? -eq 2 ] && grep -q 'never closed' "$T/err"; then ok; else bad "search --people with a bad query: $(cat "$T/err")"; fi
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]

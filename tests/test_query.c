@@ -394,6 +394,277 @@ static void test_ranking(nx_db *db)
 	CHECK(strstr(nx_error_message(), "no words") != NULL);
 }
 
+/* ---- people ------------------------------------------------------------------------ */
+
+static const char *const people_articles[] = {
+	"{\"id\":\"p1\",\"title\":\"Talks\",\"date\":\"2022-01-05\",\"lang\":\"en\","
+	"\"text\":\"President Kassym-Jomart Tokayev met the pianist Vikram Ruzakhunov in Almaty. "
+	"Tokayev promised a fair trial.\"}",
+	"{\"id\":\"p2\",\"title\":\"Released\",\"date\":\"2022-01-07\",\"lang\":\"en\","
+	"\"text\":\"The pianist Ruzakhunov was released on Monday. Ruzakunov thanked his lawyers in "
+	"Almaty.\"}",
+	"{\"id\":\"p3\",\"title\":\"Заявление\",\"date\":\"2022-01-06\",\"lang\":\"ru\","
+	"\"text\":\"Президент Касым-Жомарт Токаев выступил в Алматы.\"}",
+	"{\"id\":\"p4\",\"title\":\"Police\",\"date\":\"2022-01-08\",\"lang\":\"en\","
+	"\"text\":\"Police said the order came from the city. Police patrolled Almaty all night.\"}",
+	"{\"id\":\"p5\",\"title\":\"Visit\",\"date\":\"2022-01-09\",\"lang\":\"en\","
+	"\"text\":\"President Tokayev visited Astana on Sunday.\"}",
+};
+
+/* The ids of the hits of q, sorted, space-separated. */
+static const char *sorted_ids(nx_db *db, const char *q, char *buf, size_t size, int *rc)
+{
+	run x = search(db, q, 0);
+	const char *list[16];
+	size_t n = 0, at = 0;
+
+	*rc = x.rc;
+	buf[0] = '\0';
+	for (size_t i = 0; i < nx_results_count(x.r) && n < 16; i++)
+		list[n++] = nx_results_get(x.r, i)->id;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(list[j - 1], list[j]) > 0; j--) {
+			const char *t = list[j];
+
+			list[j] = list[j - 1];
+			list[j - 1] = t;
+		}
+	for (size_t i = 0; i < n && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%s", i ? " " : "", list[i]);
+	nx_results_free(x.r);
+	return buf;
+}
+
+static const struct {
+	const char *query;
+	const char *ids;   /* sorted */
+} person_searches[] = {
+	{ "person:Tokayev", "p1 p3 p5" },
+	{ "person:Токаев", "p1 p3 p5" },
+	{ "person:Тоқаевтың", "p1 p3 p5" },
+	{ "person:\"Kassym-Jomart Tokayev\"", "p1 p3 p5" },
+	{ "person:Ruzakhunov", "p1 p2" },
+	{ "person:Ruzakunov", "p1 p2" },
+	{ "person:Ruzakhunov almaty", "p1 p2" },
+	{ "person:Tokayev -person:Ruzakhunov", "p3 p5" },
+	{ "person:Tokayev OR police", "p1 p3 p4 p5" },
+	{ "almaty person:Tokayev lang:en", "p1" },
+	/* unknown people and ordinary words: nothing, and no error */
+	{ "person:Qwertyuiopov", "" },
+	{ "person:police", "" },
+	{ "person:order almaty", "" },
+};
+
+static void test_person_filter(nx_db *db)
+{
+	char buf[128];
+	int rc;
+
+	for (size_t i = 0; i < sizeof person_searches / sizeof *person_searches; i++) {
+		sorted_ids(db, person_searches[i].query, buf, sizeof buf, &rc);
+		CHECK_MSG(rc == NX_OK, "search '%s': %s", person_searches[i].query, nx_error_message());
+		CHECK_MSG(!strcmp(buf, person_searches[i].ids), "'%s' found [%s], want [%s]",
+			  person_searches[i].query, buf, person_searches[i].ids);
+	}
+	/* A name with nothing to key, or no name at all: a syntax error. */
+	{
+		static const char *const bad[] = { "person:\"--\"", "person:", "person:\"\"",
+						   "x person:\"\xE4\xB8\xAD\xE6\x96\x87\"" };
+
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+			run x = search(db, bad[i], 0);
+
+			CHECK_MSG(x.rc == NX_ESYNTAX, "'%s' gave %d", bad[i], x.rc);
+			CHECK_MSG(strstr(nx_error_message(), "person:") &&
+				  strstr(nx_error_message(), "(column "), "'%s': %s", bad[i],
+				  nx_error_message());
+			nx_results_free(x.r);
+		}
+	}
+}
+
+static void test_matched_forms(nx_db *db)
+{
+	static const char *const queries[] = { "Ruzakhunov", "person:Ruzakhunov" };
+
+	for (size_t q = 0; q < 2; q++) {
+		run x = search(db, queries[q], 0);
+		size_t found = 0;
+
+		CHECK_INT(x.rc, NX_OK);
+		for (size_t i = 0; i < nx_results_count(x.r); i++) {
+			const nx_hit *h = nx_results_get(x.r, i);
+
+			for (size_t k = 0; k < h->nmatched; k++) {
+				const nx_matched_form *f = &h->matched[k];
+
+				CHECK(f->end <= h->passage_len && f->start < f->end);
+				CHECK(!strncmp(h->passage + f->start, f->form, f->end - f->start));
+				CHECK_STR(f->query, "Ruzakhunov");
+				found += !strcmp(h->id, "p2") && !strcmp(f->form, "Ruzakunov");
+			}
+			/* The exact spelling is never "another form". */
+			for (size_t k = 0; k < h->nmatched; k++)
+				CHECK(strcmp(h->matched[k].form, "Ruzakhunov") != 0);
+			if (!strcmp(h->id, "p2")) {
+				char *json = NULL;
+
+				CHECK_INT(nx_hit_to_json(&json, h), NX_OK);
+				CHECK_MSG(json && strstr(json, "\"matched\":[{\"form\":\"Ruzakunov\","
+								"\"query\":\"Ruzakhunov\",\"span\":["),
+					  "json: %s", json ? json : "(null)");
+				free(json);
+			}
+		}
+		CHECK_MSG(found == 1, "'%s': Ruzakunov matched for Ruzakhunov %zu times in p2",
+			  queries[q], found);
+		nx_results_free(x.r);
+	}
+	/* Another script is the same name, not another spelling. */
+	{
+		run x = search(db, "Токаев", 0);
+
+		CHECK_INT(x.rc, NX_OK);
+		CHECK(nx_results_count(x.r) == 3);
+		for (size_t i = 0; i < nx_results_count(x.r); i++)
+			CHECK_INT(nx_results_get(x.r, i)->nmatched, 0);
+		nx_results_free(x.r);
+	}
+}
+
+/* The person named `name` in l, or NULL. */
+static const nx_person *person_named(const nx_people_list *l, const char *name)
+{
+	for (size_t i = 0; i < nx_people_list_count(l); i++)
+		if (!strcmp(nx_people_list_get(l, i)->name, name))
+			return nx_people_list_get(l, i);
+	return NULL;
+}
+
+static int has_spelling(const nx_person *p, const char *form)
+{
+	for (size_t i = 0; p && i < p->nspellings; i++)
+		if (!strcmp(p->spellings[i].form, form))
+			return 1;
+	return 0;
+}
+
+static void test_people_list(nx_db *db)
+{
+	nx_people_options o = NX_PEOPLE_OPTIONS_INIT;
+	nx_people_list *l = NULL;
+	const nx_person *p;
+	char *json = NULL;
+
+	o.now = NOW;
+	CHECK_INT(nx_people(&l, db, "almaty OR алматы", &o), NX_OK);
+	CHECK_INT(nx_people_list_passages(l), 4);
+	/* Tokayev: p1 and p3, his two spellings one person, under the one
+	 * more common in the index (tied in these passages). */
+	p = person_named(l, "Tokayev");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_INT(p->passages, 2);
+		CHECK_INT(p->articles, 2);
+		CHECK(has_spelling(p, "Токаев"));
+		CHECK_STR(p->key, "tokaev");
+		CHECK_INT(p->rank, 1);
+	}
+	/* Ruzakhunov: p1 and p2, Ruzakunov among his spellings, not apart. */
+	p = person_named(l, "Ruzakhunov");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_INT(p->passages, 2);
+		CHECK(has_spelling(p, "Ruzakunov"));
+		CHECK_INT(p->spellings[0].passages, 2);
+	}
+	CHECK(person_named(l, "Ruzakunov") == NULL);
+	CHECK(person_named(l, "Токаев") == NULL);
+	CHECK(nx_people_list_get(l, nx_people_list_count(l)) == NULL);
+	CHECK_INT(nx_person_to_json(&json, nx_people_list_get(l, 0)), NX_OK);
+	CHECK_MSG(json && strstr(json, "\"name\":\"Tokayev\"") && strstr(json, "\"form\":\"Токаев\""),
+		  "json: %s", json ? json : "(null)");
+	free(json);
+	nx_people_list_free(l);
+	l = NULL;
+
+	/* -n and the passage bound. */
+	o.limit = 1;
+	o.passages = 1;
+	CHECK_INT(nx_people(&l, db, "almaty OR алматы", &o), NX_OK);
+	CHECK(nx_people_list_count(l) <= 1);
+	CHECK_INT(nx_people_list_passages(l), 1);
+	CHECK(nx_people_list_estimate(l) >= 4);
+	nx_people_list_free(l);
+	l = NULL;
+
+	/* A query nobody is named for: an empty list, no error. */
+	CHECK_INT(nx_people(&l, db, "patrolled", NULL), NX_OK);
+	CHECK_INT(nx_people_list_count(l), 0);
+	CHECK_INT(nx_people_list_passages(l), 1);
+	nx_people_list_free(l);
+	l = NULL;
+
+	/* Bad input. */
+	o = (nx_people_options)NX_PEOPLE_OPTIONS_INIT;
+	CHECK_INT(nx_people(&l, db, NULL, NULL), NX_EINVAL);
+	CHECK(l == NULL);
+	CHECK_INT(nx_people(&l, NULL, "almaty", NULL), NX_EINVAL);
+	CHECK_INT(nx_people(NULL, db, "almaty", NULL), NX_EINVAL);
+	CHECK_INT(nx_people(&l, db, "almaty (", NULL), NX_ESYNTAX);
+	CHECK(strstr(nx_error_message(), "(column 8)") != NULL);
+	CHECK_INT(nx_people(&l, db, "", NULL), NX_ESYNTAX);
+	CHECK_INT(nx_people(&l, db, "\xFF", NULL), NX_ESYNTAX);
+	o.version = 99;
+	CHECK_INT(nx_people(&l, db, "almaty", &o), NX_EINVAL);
+	CHECK(strstr(nx_error_message(), "version 99") != NULL);
+	o.version = NX_PEOPLE_OPTIONS_VERSION;
+	o.limit = 0;
+	CHECK_INT(nx_people(&l, db, "almaty", &o), NX_EINVAL);
+	o.limit = 10;
+	o.passages = 0;
+	CHECK_INT(nx_people(&l, db, "almaty", &o), NX_EINVAL);
+	o.passages = 100001;
+	CHECK_INT(nx_people(&l, db, "almaty", &o), NX_EINVAL);
+	CHECK(l == NULL);
+	CHECK_INT(nx_person_to_json(&json, NULL), NX_EINVAL);
+	CHECK(json == NULL);
+	CHECK_INT(nx_people_list_count(NULL), 0);
+	CHECK(nx_people_list_get(NULL, 0) == NULL);
+	nx_people_list_free(NULL);
+}
+
+static void test_people(const char *dir)
+{
+	char path[600], db_path[600];
+	nx_db *db = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/people.jsonl", dir);
+	snprintf(db_path, sizeof db_path, "%s/people-db", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	for (size_t i = 0; f && i < sizeof people_articles / sizeof *people_articles; i++)
+		fprintf(f, "%s\n", people_articles[i]);
+	if (f)
+		fclose(f);
+	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_WRITE), NX_OK);
+	{
+		const char *paths[] = { path };
+
+		CHECK_INT(nx_index_paths(db, paths, 1, NULL, NULL), NX_OK);
+	}
+	nx_db_close(db);
+	db = NULL;
+	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_READ), NX_OK);
+	if (db) {
+		test_person_filter(db);
+		test_matched_forms(db);
+		test_people_list(db);
+	}
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nx-test-query-XXXXXX", path[600], db_path[600];
@@ -429,6 +700,7 @@ int main(void)
 		test_ranking(db);
 	}
 	nx_db_close(db);
+	test_people(dir);
 	{
 		char cmd[700];
 
