@@ -198,6 +198,19 @@ static void print_hit(const nx_hit *h, const out_style *st)
 		printf("   %sexplain: %s%s\n", st->dim_on, h->explain, st->dim_off);
 }
 
+/* Print one JSON line made with status rc, and free it; -1 (reported)
+ * when making it failed. */
+static int put_json_line(int rc, char *line)
+{
+	if (rc != NX_OK) {
+		fprintf(stderr, "search: %s\n", nx_error_message());
+		return -1;
+	}
+	puts(line);
+	free(line);
+	return 0;
+}
+
 /* search --people: the people most mentioned in the matching passages. */
 static int list_people(nx_db *db, const char *query, size_t limit, int json, int64_t now)
 {
@@ -225,13 +238,11 @@ static int list_people(nx_db *db, const char *query, size_t limit, int json, int
 		if (json) {
 			char *line = NULL;
 
-			if (nx_person_to_json(&line, p) != NX_OK) {
-				fprintf(stderr, "search: %s\n", nx_error_message());
+			rc = nx_person_to_json(&line, p);
+			if (put_json_line(rc, line)) {
 				ret = EXIT_INDEX;
 				break;
 			}
-			puts(line);
-			free(line);
 			continue;
 		}
 		printf("%zu. %s: %zu passage%s, %zu article%s", p->rank, p->name, p->passages,
@@ -432,13 +443,11 @@ int main(int argc, char **argv)
 		if (json) {
 			char *line = NULL;
 
-			if (nx_hit_to_json(&line, h) != NX_OK) {
-				fprintf(stderr, "search: %s\n", nx_error_message());
+			rc = nx_hit_to_json(&line, h);
+			if (put_json_line(rc, line)) {
 				ret = EXIT_INDEX;
 				break;
 			}
-			puts(line);
-			free(line);
 		} else {
 			if (i)
 				putchar('\n');

@@ -16,10 +16,11 @@
  * Ruzakunov, Ruzakhnunov) are merged as the query side expands a name the
  * index knows (nx_name_variants): keys are taken most mentioned first, and
  * each joins the first person whose leading key is within
- * nxt_name_tolerance(known) of it by nxt_name_cost, or which it extends or
- * is extended by (4 letters or more) with a given name in common in the
- * passages read (Vikram Ruza, Vikram Ruzakhunov); otherwise it leads a new
- * person.  Comparing with leaders only keeps look-alikes from chaining
+ * nxt_name_tolerance(known) of it by nxt_name_cost, unless the index shows
+ * them to be two people (both written with given names, none in common:
+ * Donald Regan, Ronald Reagan), or which it extends or is extended by (4
+ * letters or more) with a given name in common in the passages read
+ * (Vikram Ruza, Vikram Ruzakhunov); otherwise it leads a new person.  Comparing with leaders only keeps look-alikes from chaining
  * (Arzanov never joins Ruzakhunov through a third spelling).
  */
 #include "nx_query.h"
@@ -46,12 +47,13 @@ typedef struct strtab {
 	size_t cap;
 } strtab;
 
+/* 64-bit FNV-1a. */
 static uint64_t fnv(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -63,6 +65,24 @@ static const char *str_of(const strtab *t, uint32_t id)
 static int oom(void)
 {
 	return nx_error_set(NX_ENOMEM, "out of memory counting people");
+}
+
+/* Room in the array that pp points to (the address of a pointer to *cap
+ * elements of `size` bytes) for one more than n, doubling. */
+static int make_room(void *pp, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c;
+	void *p, *q;
+
+	if (n < *cap)
+		return NX_OK;
+	c = *cap ? *cap * 2 : first;
+	memcpy(&p, pp, sizeof p);
+	if (!(q = realloc(p, c * size)))
+		return oom();
+	memcpy(pp, &q, sizeof q);
+	*cap = c;
+	return NX_OK;
 }
 
 static int strtab_grow(strtab *t)
@@ -104,15 +124,8 @@ static int intern(uint32_t *id, strtab *t, const char *s, size_t len)
 			return NX_OK;
 		}
 	}
-	if (t->n == t->offcap) {
-		size_t cap = t->offcap ? t->offcap * 2 : 256;
-		size_t *off = realloc(t->off, cap * sizeof *off);
-
-		if (!off)
-			return oom();
-		t->off = off;
-		t->offcap = cap;
-	}
+	if ((rc = make_room(&t->off, &t->offcap, t->n, sizeof *t->off, 256)))
+		return rc;
 	t->off[t->n] = t->arena.len;
 	nx_buf_put(&t->arena, s, len);
 	nx_buf_putc(&t->arena, '\0');
@@ -148,15 +161,10 @@ typedef struct tuples {
 
 static int tuples_add(tuples *v, uint32_t a, uint32_t b, uint64_t c)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		tuple *t = realloc(v->t, cap * sizeof *t);
+	int rc = make_room(&v->t, &v->cap, v->n, sizeof *v->t, 256);
 
-		if (!t)
-			return oom();
-		v->t = t;
-		v->cap = cap;
-	}
+	if (rc)
+		return rc;
 	v->t[v->n++] = (tuple){ a, b, c };
 	return NX_OK;
 }
@@ -263,18 +271,26 @@ static int share_given(const tuples *g, uint32_t a, uint32_t b)
 	return 0;
 }
 
-/* Is key k a spelling of the person led by key l? */
-static int same_person(const scan *sc, uint32_t l, uint32_t k)
+/* Is key k a spelling of the person led by key l (*out)?  Near spellings
+ * are, unless the index shows them to be two people (nx_name_apart). */
+static int same_person(int *out, nx_db *db, const scan *sc, uint32_t l, uint32_t k)
 {
 	const char *ls = str_of(&sc->s, l), *ks = str_of(&sc->s, k);
 	size_t ll = strlen(ls), kl = strlen(ks);
 	unsigned tol = nxt_name_tolerance(ll, 1);
 	const char *shorter = ll < kl ? ls : ks, *longer = ll < kl ? ks : ls;
 	size_t sl = ll < kl ? ll : kl;
+	int apart = 0, rc;
 
-	if (nxt_name_cost(ls, ll, ks, kl, tol) <= tol)
-		return 1;
-	return sl >= 4 && ll != kl && !strncmp(shorter, longer, sl) && share_given(&sc->givens, l, k);
+	if (nxt_name_cost(ls, ll, ks, kl, tol) <= tol) {
+		if ((rc = nx_name_apart(&apart, db, ls, ll, ks, kl)))
+			return rc;
+		*out = !apart;
+		return NX_OK;
+	}
+	*out = sl >= 4 && ll != kl && !strncmp(shorter, longer, sl) &&
+	       share_given(&sc->givens, l, k);
+	return NX_OK;
 }
 
 /* ---- the list --------------------------------------------------------------------- */
@@ -382,7 +398,7 @@ static void count_distinct(const tuples *v, int field, agg *people)
 
 /* The people the scan found, merged and counted: their aggregates
  * (*out, most mentioned first, *n of them) and spellings (*sp_out). */
-static int merge_people(agg **out, size_t *n, spell_count **sp_out, scan *sc)
+static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, scan *sc)
 {
 	keyinfo *keys = NULL;
 	agg *people = NULL;
@@ -413,11 +429,15 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, scan *sc)
 		keys[nkeys - 1].passages++;
 	}
 	qsort(keys, nkeys, sizeof *keys, by_passages);
-	for (size_t i = 0; i < nkeys; i++) {
+	for (size_t i = 0; i < nkeys && !rc; i++) {
 		size_t p;
+		int same = 0;
 
-		for (p = 0; p < npeople && !same_person(sc, people[p].lead, keys[i].key); p++)
-			;
+		for (p = 0; p < npeople; p++)
+			if ((rc = same_person(&same, db, sc, people[p].lead, keys[i].key)) || same)
+				break;
+		if (rc)
+			goto out;
 		if (p == npeople)
 			people[npeople++].lead = keys[i].key;
 		person_of[keys[i].key] = p;
@@ -506,7 +526,7 @@ static int build_list(nx_people_list *l, nx_db *db, scan *sc, size_t limit)
 	agg *people = NULL;
 	spell_count *sp = NULL;
 	size_t npeople = 0, ns = 0, total = 0;
-	int rc = merge_people(&people, &npeople, &sp, sc);
+	int rc = merge_people(&people, &npeople, &sp, db, sc);
 
 	if (rc)
 		return rc;

@@ -170,6 +170,11 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
 
+/* Are name keys a and b two people?  *out = 1 when both were written with
+ * given names in the index (F terms) and none of those meet (Donald Regan,
+ * Ronald Reagan); else 0. */
+int nx_name_apart(int *out, nx_db *db, const char *a, size_t alen, const char *b, size_t blen);
+
 /* The name key of a normalised word, its case endings removed (*out owned
  * by the handle's keyer, valid until its next use; "" when the word has no
  * letters to key or is too long). */

@@ -331,6 +331,85 @@ out:
 	return rc;
 }
 
+/* The given-name keys written with surname key k in the index (its F
+ * terms), NUL-separated into list, *n of them. */
+static int givens_of(nx_buf *list, size_t *n, nx_db *db, const char *k, size_t klen)
+{
+	nx_buf prefix = NX_BUF_INIT;
+	given_ctx g = { list, 0, 0, NULL, 0, 0 };
+	int rc;
+
+	nx_buf_clear(list);
+	nx_buf_puts(&prefix, NX_PREFIX_GIVEN);
+	nx_buf_put(&prefix, k, klen);
+	nx_buf_putc(&prefix, ':');
+	g.skip = prefix.len;
+	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, collect_given, &g);
+	nx_buf_free(&prefix);
+	*n = g.n;
+	return rc;
+}
+
+/* Do two lists of given-name keys share one (within its tolerance)? */
+static int givens_meet(const nx_buf *a, size_t na, const nx_buf *b, size_t nb)
+{
+	const char *p = a->ptr;
+
+	for (size_t i = 0; i < na; i++, p += strlen(p) + 1) {
+		const char *q = b->ptr;
+		size_t pl = strlen(p);
+		unsigned tol = nxt_name_tolerance(pl, 1);
+
+		for (size_t j = 0; j < nb; j++, q += strlen(q) + 1)
+			if (nxt_name_cost(p, pl, q, strlen(q), tol) <= tol)
+				return 1;
+	}
+	return 0;
+}
+
+int nx_name_apart(int *out, nx_db *db, const char *a, size_t alen, const char *b, size_t blen)
+{
+	nx_buf ga = NX_BUF_INIT, gb = NX_BUF_INIT;
+	size_t na = 0, nb = 0;
+	int rc;
+
+	*out = 0;
+	if (!(rc = givens_of(&ga, &na, db, a, alen)) && na &&
+	    !(rc = givens_of(&gb, &nb, db, b, blen)) && nb)
+		*out = !givens_meet(&ga, na, &gb, nb);
+	nx_buf_free(&ga);
+	nx_buf_free(&gb);
+	return rc;
+}
+
+/*
+ * Near spellings that the index shows to be other people: both the query's
+ * key and the spelling were written with given names, and none of them
+ * meet (Donald Regan is not Ronald Reagan).  Short and long forms already
+ * share a given name.  Only the first MAX_VARIANTS kept are looked at.
+ */
+static int drop_other_people(near *found, size_t *n, nx_db *db, const char *own, size_t klen)
+{
+	nx_buf mine = NX_BUF_INIT, theirs = NX_BUF_INIT;
+	size_t nmine = 0, ntheirs, kept = 0;
+	int rc = givens_of(&mine, &nmine, db, own, klen);
+
+	for (size_t i = 0; i < *n && !rc; i++) {
+		if (nmine && kept < MAX_VARIANTS && found[i].cost != SHORT_FORM_COST) {
+			if ((rc = givens_of(&theirs, &ntheirs, db, found[i].key, strlen(found[i].key))))
+				break;
+			if (ntheirs && !givens_meet(&mine, nmine, &theirs, ntheirs))
+				continue;
+		}
+		found[kept++] = found[i];
+	}
+	if (!rc)
+		*n = kept;
+	nx_buf_free(&mine);
+	nx_buf_free(&theirs);
+	return rc;
+}
+
 int nx_name_key_of(const char **out, size_t *outlen, nx_db *db, const char *norm, size_t len)
 {
 	nxt_namekey *nk;
@@ -386,6 +465,9 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	rc = find_near(&v);
 	if (!rc) {
 		qsort(found, v.n, sizeof *found, by_cost);
+		rc = drop_other_people(found, &v.n, db, own, klen);
+	}
+	if (!rc) {
 		if (v.n > MAX_VARIANTS)
 			v.n = MAX_VARIANTS;
 		/* Unknown word, no name near it: nothing to expand. */

@@ -409,6 +409,11 @@ static const char *const people_articles[] = {
 	"\"text\":\"Police said the order came from the city. Police patrolled Almaty all night.\"}",
 	"{\"id\":\"p5\",\"title\":\"Visit\",\"date\":\"2022-01-09\",\"lang\":\"en\","
 	"\"text\":\"President Tokayev visited Astana on Sunday.\"}",
+	/* Two people one edit apart, told apart by their given names. */
+	"{\"id\":\"p6\",\"title\":\"Staff\",\"date\":\"2022-01-10\",\"lang\":\"en\","
+	"\"text\":\"The chief of staff Donald Regan resigned. Regan left the White House.\"}",
+	"{\"id\":\"p7\",\"title\":\"White House\",\"date\":\"2022-01-10\",\"lang\":\"en\","
+	"\"text\":\"President Ronald Reagan accepted the letter. Reagan thanked the staff.\"}",
 };
 
 /* The ids of the hits of q, sorted, space-separated. */
@@ -448,6 +453,9 @@ static const struct {
 	{ "person:Ruzakhunov almaty", "p1 p2" },
 	{ "person:Tokayev -person:Ruzakhunov", "p3 p5" },
 	{ "person:Tokayev OR police", "p1 p3 p4 p5" },
+	{ "person:Reagan", "p7" },
+	{ "person:Regan", "p6" },
+	{ "Reagan", "p7" },
 	{ "almaty person:Tokayev lang:en", "p1" },
 	/* unknown people and ordinary words: nothing, and no error */
 	{ "person:Qwertyuiopov", "" },
@@ -598,6 +606,15 @@ static void test_people_list(nx_db *db)
 	nx_people_list_free(l);
 	l = NULL;
 
+	/* Look-alike names of two people stay two people. */
+	CHECK_INT(nx_people(&l, db, "staff", NULL), NX_OK);
+	p = person_named(l, "Reagan");
+	CHECK(p && p->nspellings == 1 && p->passages == 1);
+	p = person_named(l, "Regan");
+	CHECK(p && p->nspellings == 1 && p->passages == 1);
+	nx_people_list_free(l);
+	l = NULL;
+
 	/* A query nobody is named for: an empty list, no error. */
 	CHECK_INT(nx_people(&l, db, "patrolled", NULL), NX_OK);
 	CHECK_INT(nx_people_list_count(l), 0);
@@ -634,18 +651,28 @@ static void test_people_list(nx_db *db)
 	nx_people_list_free(NULL);
 }
 
-static void test_people(const char *dir)
+static void test_people(nx_db *db)
+{
+	test_person_filter(db);
+	test_matched_forms(db);
+	test_people_list(db);
+}
+
+/* Write the JSON Lines records into DIR/NAME.jsonl, index them into
+ * DIR/NAME-db and run fn on that index opened for reading. */
+static void with_index(const char *dir, const char *name, const char *const *records, size_t n,
+		       void (*fn)(nx_db *))
 {
 	char path[600], db_path[600];
 	nx_db *db = NULL;
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/people.jsonl", dir);
-	snprintf(db_path, sizeof db_path, "%s/people-db", dir);
+	snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
+	snprintf(db_path, sizeof db_path, "%s/%s-db", dir, name);
 	f = fopen(path, "w");
 	CHECK(f != NULL);
-	for (size_t i = 0; f && i < sizeof people_articles / sizeof *people_articles; i++)
-		fprintf(f, "%s\n", people_articles[i]);
+	for (size_t i = 0; f && i < n; i++)
+		fprintf(f, "%s\n", records[i]);
 	if (f)
 		fclose(f);
 	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_WRITE), NX_OK);
@@ -657,19 +684,20 @@ static void test_people(const char *dir)
 	nx_db_close(db);
 	db = NULL;
 	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_READ), NX_OK);
-	if (db) {
-		test_person_filter(db);
-		test_matched_forms(db);
-		test_people_list(db);
-	}
+	if (db)
+		fn(db);
 	nx_db_close(db);
+}
+
+static void test_news(nx_db *db)
+{
+	test_searches(db);
+	test_ranking(db);
 }
 
 int main(void)
 {
-	char dir[] = "/tmp/nx-test-query-XXXXXX", path[600], db_path[600];
-	nx_db *db = NULL;
-	FILE *f;
+	char dir[] = "/tmp/nx-test-query-XXXXXX";
 
 	test_parses();
 	test_errors();
@@ -678,29 +706,9 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	snprintf(path, sizeof path, "%s/news.jsonl", dir);
-	snprintf(db_path, sizeof db_path, "%s/db", dir);
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	for (size_t i = 0; f && i < sizeof articles / sizeof *articles; i++)
-		fprintf(f, "%s\n", articles[i]);
-	if (f)
-		fclose(f);
-	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_WRITE), NX_OK);
-	{
-		const char *paths[] = { path };
-
-		CHECK_INT(nx_index_paths(db, paths, 1, NULL, NULL), NX_OK);
-	}
-	nx_db_close(db);
-	db = NULL;
-	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_READ), NX_OK);
-	if (db) {
-		test_searches(db);
-		test_ranking(db);
-	}
-	nx_db_close(db);
-	test_people(dir);
+	with_index(dir, "news", articles, sizeof articles / sizeof *articles, test_news);
+	with_index(dir, "people", people_articles, sizeof people_articles / sizeof *people_articles,
+		   test_people);
 	{
 		char cmd[700];
 
