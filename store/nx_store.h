@@ -158,7 +158,8 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
  * The name keys a query word (normalised) stands for: its own key first,
  * then the keys of the other spellings of that name in the index, nearest
  * first (transliterations, spellings within nxt_name_tolerance by
- * nxt_name_cost, short and long forms that share a given name).  keys
+ * nxt_name_cost, short and long forms that share a given name; not the
+ * spellings nx_name_apart shows to be another person).  keys
  * receives them NUL-separated, each preceded by one digit, its level: '0'
  * for the word's own key, else 1 + cost / NX_NAME_LEVEL_COST (at most 9);
  * *n is their number.  *n is 0 when the word is not to be expanded: the
