@@ -180,6 +180,13 @@ static int by_tuple(const void *x, const void *y)
 	return p->c < q->c ? -1 : p->c > q->c;
 }
 
+/* qsort must not be given NULL, even for no elements. */
+static void sort_tuples(tuples *v)
+{
+	if (v->n)
+		qsort(v->t, v->n, sizeof *v->t, by_tuple);
+}
+
 typedef struct scan {
 	strtab s;
 	tuples mentions;   /* (key, passage, article hash) */
@@ -410,8 +417,8 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 	*out = NULL;
 	*n = 0;
 	*sp_out = NULL;
-	qsort(sc->mentions.t, sc->mentions.n, sizeof *sc->mentions.t, by_tuple);
-	qsort(sc->givens.t, sc->givens.n, sizeof *sc->givens.t, by_tuple);
+	sort_tuples(&sc->mentions);
+	sort_tuples(&sc->givens);
 	keys = calloc(sc->mentions.n + 1, sizeof *keys);
 	person_of = malloc((sc->s.n + 1) * sizeof *person_of);
 	people = calloc(sc->mentions.n + 1, sizeof *people);
@@ -449,11 +456,11 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 				sc->mentions.t[i].b, sc->mentions.t[i].c);
 	if (rc)
 		goto out;
-	qsort(merged.t, merged.n, sizeof *merged.t, by_tuple);
+	sort_tuples(&merged);
 	count_distinct(&merged, 0, people);
 	for (size_t i = 0; i < merged.n; i++)
 		merged.t[i].b = 0;
-	qsort(merged.t, merged.n, sizeof *merged.t, by_tuple);
+	sort_tuples(&merged);
 	count_distinct(&merged, 1, people);
 	/* Spellings per person, by passages (an M term is once per passage;
 	 * its key always has an N term there, unless the N term was too
