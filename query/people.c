@@ -300,6 +300,152 @@ static int same_person(int *out, nx_db *db, const scan *sc, uint32_t l, uint32_t
 	return NX_OK;
 }
 
+typedef struct agg {
+	uint32_t lead;            /* the leading key */
+	size_t passages, articles;
+	size_t first_spelling, nspellings;
+} agg;
+
+/* The leading keys filed under their probes (nxt_name_probes): a key is
+ * compared only with the leaders it shares a probe with, as a query word
+ * meets only the spellings of the index that share one (store/people.c),
+ * and, for short forms, with the leaders written with a given name that
+ * share its first four letters.  Of the
+ * reduced key's probes only the reduced key itself counts (its deletions
+ * would make almost every short key a candidate): leaders within one edit
+ * of the key, or with its reduced form, are compared. */
+typedef struct probe_entry {
+	size_t person, next;   /* next: entry index + 1, 0 at the end */
+} probe_entry;
+
+typedef struct leaders {
+	strtab probes;
+	size_t *head;          /* per probe id: first entry + 1, 0 none */
+	size_t headcap;
+	probe_entry *e;
+	size_t ne, ecap;
+	size_t *cand;          /* scratch: candidates of one key */
+	size_t ncand, ccap;
+	nx_buf buf;
+} leaders;
+
+static void leaders_free(leaders *ld)
+{
+	strtab_free(&ld->probes);
+	free(ld->head);
+	free(ld->e);
+	free(ld->cand);
+	nx_buf_free(&ld->buf);
+}
+
+/* Has key k a given name in the passages read? (givens sorted) */
+static int has_given(const tuples *g, uint32_t k)
+{
+	size_t lo = 0, hi = g->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->t[mid].a < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n && g->t[lo].a == k;
+}
+
+/* Call with the probe ids of key k: add person p under them (add), or
+ * collect the people filed under them into ld->cand. */
+static int leaders_probe(leaders *ld, const scan *sc, uint32_t k, int add, size_t p)
+{
+	const char *key = str_of(&sc->s, k), *q;
+	size_t np, rmax = 0;
+	int rc = nxt_name_probes(&ld->buf, &np, key, strlen(key));
+
+	q = ld->buf.ptr;
+	for (size_t i = 0; i < np; i++, q += strlen(q) + 1)
+		if (q[0] == 'r' && strlen(q) > rmax)
+			rmax = strlen(q);
+	/* Short and long forms share their first four letters: a probe of
+	 * its own ('p'), for keys written with a given name. */
+	if (strlen(key) >= 4 && has_given(&sc->givens, k)) {
+		nx_buf_putc(&ld->buf, 'p');
+		nx_buf_put(&ld->buf, key, 4);
+		nx_buf_putc(&ld->buf, '\0');
+		if (ld->buf.failed)
+			return oom();
+		np++;
+	}
+	q = ld->buf.ptr;
+	for (size_t i = 0; i < np && !rc; i++, q += strlen(q) + 1) {
+		uint32_t id;
+
+		/* The reduced key's deletions would make most short keys
+		 * meet: the key's own deletions and the reduced key do. */
+		if (q[0] == 'r' && strlen(q) < rmax)
+			continue;
+		if ((rc = intern(&id, &ld->probes, q, strlen(q))))
+			break;
+		while (!rc && ld->headcap <= id) {
+			size_t old = ld->headcap;
+
+			if (!(rc = make_room(&ld->head, &ld->headcap, old, sizeof *ld->head, 256)))
+				memset(ld->head + old, 0, (ld->headcap - old) * sizeof *ld->head);
+		}
+		if (rc)
+			break;
+		if (add) {
+			if ((rc = make_room(&ld->e, &ld->ecap, ld->ne, sizeof *ld->e, 256)))
+				break;
+			ld->e[ld->ne] = (probe_entry){ p, ld->head[id] };
+			ld->head[id] = ++ld->ne;
+			continue;
+		}
+		for (size_t j = ld->head[id]; j && !rc; j = ld->e[j - 1].next)
+			if (!(rc = make_room(&ld->cand, &ld->ccap, ld->ncand, sizeof *ld->cand, 64)))
+				ld->cand[ld->ncand++] = ld->e[j - 1].person;
+	}
+	return rc;
+}
+
+static int by_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* The person key k belongs to among those led so far (*person = npeople
+ * when none): the first, in order, that same_person accepts. */
+static int leaders_find(size_t *person, leaders *ld, nx_db *db, const scan *sc, const agg *people,
+			size_t npeople, uint32_t k)
+{
+	int rc, same = 0;
+
+	*person = npeople;
+	ld->ncand = 0;
+	if ((rc = leaders_probe(ld, sc, k, 0, 0)) || !ld->ncand)
+		return rc;
+	/* The first person that takes it: the lowest candidate that does. */
+	if (ld->ncand > 1)
+		qsort(ld->cand, ld->ncand, sizeof *ld->cand, by_size);
+	for (size_t i = 0; i < ld->ncand && !rc; i++) {
+		if (i && ld->cand[i] == ld->cand[i - 1])
+			continue;
+		if (!(rc = same_person(&same, db, sc, people[ld->cand[i]].lead, k)) && same) {
+			*person = ld->cand[i];
+			break;
+		}
+	}
+	return rc;
+}
+
+/* Person p, led by key k, joins the leaders. */
+static int leaders_add(leaders *ld, const scan *sc, size_t p, uint32_t k)
+{
+	return leaders_probe(ld, sc, k, 1, p);
+}
+
 /* ---- the list --------------------------------------------------------------------- */
 
 struct nx_people_list {
@@ -339,11 +485,6 @@ static void capitalise(nx_buf *b, const char *s, size_t len)
 	}
 }
 
-typedef struct agg {
-	uint32_t lead;            /* the leading key */
-	size_t passages, articles;
-	size_t first_spelling, nspellings;
-} agg;
 
 static int by_mentions(const void *x, const void *y)
 {
@@ -412,8 +553,10 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 	spell_count *sp = NULL;
 	size_t nkeys = 0, npeople = 0, nsp = 0, *person_of = NULL;
 	tuples merged = { 0 };
+	leaders ld;
 	int rc = NX_OK;
 
+	memset(&ld, 0, sizeof ld);
 	*out = NULL;
 	*n = 0;
 	*sp_out = NULL;
@@ -438,15 +581,14 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 	qsort(keys, nkeys, sizeof *keys, by_passages);
 	for (size_t i = 0; i < nkeys && !rc; i++) {
 		size_t p;
-		int same = 0;
 
-		for (p = 0; p < npeople; p++)
-			if ((rc = same_person(&same, db, sc, people[p].lead, keys[i].key)) || same)
-				break;
-		if (rc)
+		if ((rc = leaders_find(&p, &ld, db, sc, people, npeople, keys[i].key)))
 			goto out;
-		if (p == npeople)
+		if (p == npeople) {
 			people[npeople++].lead = keys[i].key;
+			if ((rc = leaders_add(&ld, sc, p, keys[i].key)))
+				goto out;
+		}
 		person_of[keys[i].key] = p;
 	}
 	/* Passages and articles per person: a passage that names one person
@@ -495,6 +637,7 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 	people = NULL;
 	sp = NULL;
 out:
+	leaders_free(&ld);
 	free(keys);
 	free(person_of);
 	free(people);
@@ -675,6 +818,7 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	/* The passages: those that hold every item first, as nx_search
 	 * ranks them, then the rest; by date for filters only. */
 	eo.limit = o.passages;
+	eo.ids_only = 1;   /* the terms are read, not the passages */
 	if (!cc.weighted)
 		eo.sort_by_value = NX_SLOT_DATE;
 	if (cc.all) {

@@ -868,6 +868,8 @@ static void run_enquire(nxx_mset *m, Xapian::Database &xdb, const Xapian::Query 
 		item.hit.weight = it.get_weight();
 		item.hit.percent = it.get_percent();
 		item.hit.collapse_count = it.get_collapse_count();
+		if (o->ids_only)
+			continue;
 		Xapian::Document doc = it.get_document();
 		item.data = doc.get_data();
 		Xapian::ValueIterator vend = doc.values_end();
