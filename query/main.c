@@ -366,6 +366,12 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (people && (opts.offset || opts.all_passages || opts.explain || opts.recent_days > 0)) {
+		fputs("search: --people lists people; --offset, --passages, --explain and --recent "
+		      "are for passages\n", stderr);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	/* The words of the query may come as several arguments. */
 	for (int i = optind; i < argc; i++)
 		qlen += strlen(argv[i]) + 1;

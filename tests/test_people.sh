@@ -189,6 +189,8 @@ if "$JSONCHECK" <"$T/json" && [ "$(wc -l <"$T/json")" -eq 3 ] &&
 else
 	bad "search --people --json -n 3 protest: $(head -c 300 "$T/json") $(cat "$T/err")"
 fi
+"$SEARCH" --db "$DB" --people --passages protest >/dev/null 2>"$T/err"
+if [ $? -eq 2 ] && grep -q -- '--people lists people' "$T/err"; then ok; else bad "search --people --passages: $(cat "$T/err")"; fi
 "$SEARCH" --db "$DB" --people 'protest (' >/dev/null 2>"$T/err"
 if [ $? -eq 2 ] && grep -q 'never closed' "$T/err"; then ok; else bad "search --people with a bad query: $(cat "$T/err")"; fi
 
