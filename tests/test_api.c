@@ -169,6 +169,8 @@ static void test_index_and_search(void)
 		CHECK(h->score > 0);
 		CHECK_INT(h->passage_end - h->passage_start, h->passage_len);
 		CHECK_INT(h->nhighlights, 2);
+		/* Nothing matched as another spelling of a name. */
+		CHECK(h->matched == NULL && h->nmatched == 0);
 		if (h->nhighlights == 2) {
 			CHECK(strncmp(h->passage + h->highlights[0].start, "court", 5) == 0);
 			CHECK(strncmp(h->passage + h->highlights[1].start, "protesters", 10) == 0);
@@ -209,6 +211,23 @@ static void test_index_and_search(void)
 	CHECK_INT(nx_db_open(&db2, path_of("db"), NX_OPEN_READ), NX_OK);
 	CHECK_STR(top_id(db2, "wages", &n), path_of("story.txt"));
 	nx_db_close(db2);
+
+	/* The people of a query, through the public header only: the
+	 * protesters' passages name nobody; a bad version is refused. */
+	{
+		nx_people_options po = NX_PEOPLE_OPTIONS_INIT;
+		nx_people_list *pl = NULL;
+
+		CHECK_INT(nx_people(&pl, db, "protesters", &po), NX_OK);
+		CHECK(pl != NULL);
+		CHECK_INT(nx_people_list_count(pl), 0);
+		CHECK_INT(nx_people_list_passages(pl), 2);
+		nx_people_list_free(pl);
+		pl = NULL;
+		po.version = NX_PEOPLE_OPTIONS_VERSION + 1;
+		CHECK_INT(nx_people(&pl, db, "protesters", &po), NX_EINVAL);
+		CHECK(pl == NULL);
+	}
 
 	/* Malformed queries. */
 	CHECK_INT(nx_search(&r, db, "", NULL), NX_ESYNTAX);
