@@ -245,7 +245,6 @@ static int on_passage_term(void *vc, const char *term, size_t len, uint32_t wdf)
 typedef struct keyinfo {
 	uint32_t key;
 	size_t passages;
-	size_t person;     /* after merging */
 } keyinfo;
 
 static int by_passages(const void *x, const void *y)
@@ -257,16 +256,34 @@ static int by_passages(const void *x, const void *y)
 	return p->key < q->key ? -1 : p->key > q->key;
 }
 
+/* The first of sorted tuples whose a is k (g->n when none). */
+static size_t first_of(const tuples *g, uint32_t k)
+{
+	size_t lo = 0, hi = g->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->t[mid].a < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n && g->t[lo].a == k ? lo : g->n;
+}
+
+/* Has key k a given name in the passages read? (givens sorted) */
+static int has_given(const tuples *g, uint32_t k)
+{
+	return first_of(g, k) < g->n;
+}
+
 /* Do the keys a and b share a given name in the passages read? (givens
  * sorted) */
 static int share_given(const tuples *g, uint32_t a, uint32_t b)
 {
-	size_t i = 0, j = 0;
+	size_t i = first_of(g, a), j = first_of(g, b);
 
-	while (i < g->n && g->t[i].a != a)
-		i++;
-	while (j < g->n && g->t[j].a != b)
-		j++;
 	while (i < g->n && j < g->n && g->t[i].a == a && g->t[j].a == b) {
 		if (g->t[i].b == g->t[j].b)
 			return 1;
@@ -310,10 +327,10 @@ typedef struct agg {
  * compared only with the leaders it shares a probe with, as a query word
  * meets only the spellings of the index that share one (store/people.c),
  * and, for short forms, with the leaders written with a given name that
- * share its first four letters.  Of the
- * reduced key's probes only the reduced key itself counts (its deletions
- * would make almost every short key a candidate): leaders within one edit
- * of the key, or with its reduced form, are compared. */
+ * share its first four letters.  Of the reduced key's probes only the
+ * reduced key itself counts (its deletions would make almost every short
+ * key a candidate): leaders within one edit of the key, or with its
+ * reduced form, are compared. */
 typedef struct probe_entry {
 	size_t person, next;   /* next: entry index + 1, 0 at the end */
 } probe_entry;
@@ -336,22 +353,6 @@ static void leaders_free(leaders *ld)
 	free(ld->e);
 	free(ld->cand);
 	nx_buf_free(&ld->buf);
-}
-
-/* Has key k a given name in the passages read? (givens sorted) */
-static int has_given(const tuples *g, uint32_t k)
-{
-	size_t lo = 0, hi = g->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (g->t[mid].a < k)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < g->n && g->t[lo].a == k;
 }
 
 /* Call with the probe ids of key k: add person p under them (add), or
@@ -575,7 +576,7 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 	/* Passages per key (an N term is once per passage). */
 	for (size_t i = 0; i < sc->mentions.n; i++) {
 		if (!nkeys || keys[nkeys - 1].key != sc->mentions.t[i].a)
-			keys[nkeys++] = (keyinfo){ sc->mentions.t[i].a, 0, 0 };
+			keys[nkeys++] = (keyinfo){ sc->mentions.t[i].a, 0 };
 		keys[nkeys - 1].passages++;
 	}
 	qsort(keys, nkeys, sizeof *keys, by_passages);
