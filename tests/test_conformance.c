@@ -290,24 +290,35 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	printf("ASCII segmentation: %zu of %zu texts segmented as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
 
-	/* The fast case folding of U+0080..U+04FF words (simple_fold) against
-	 * ICU's normaliser: every such character between letters, and
-	 * random mixes with combining marks and joiners. */
+	/* The fast case folding (simple_fold) against ICU's normaliser: every
+	 * character of the BMP between letters (Latin, and ideographs for
+	 * the dictionary scripts), and random mixes with combining marks and
+	 * joiners. */
 	texts = equal = 0;
-	for (UChar32 c = 0x80; c < 0x500; c++) {
+	for (UChar32 c = 0x80; c < 0x10000; c++) {
 		char w[16];
 		int32_t i = 2;
+		if (U_IS_SURROGATE(c))
+			continue;
 		w[0] = 'X';
 		w[1] = 'y';
 		U8_APPEND_UNSAFE((uint8_t *)w, i, c);
 		w[i++] = 'Z';
 		texts++;
 		equal += same_words(a, w, (size_t)i);
+		i = 0;
+		U8_APPEND_UNSAFE((uint8_t *)w, i, 0x4E2D);  /* 中 */
+		U8_APPEND_UNSAFE((uint8_t *)w, i, c);
+		U8_APPEND_UNSAFE((uint8_t *)w, i, 0x6587);  /* 文 */
+		texts++;
+		equal += same_words(a, w, (size_t)i);
 	}
 	{
 		static const char *const pieces[] = { "a", "Ж", "é", "E\xCC\x81", "\xCC\x81", "ß", "İ",
 						      "ё", "Қ", "ʼ", "'", "s", "Σ", "ς", "ǅ", "ŉ", "ſ",
-						      "\xC2\xAD", "µ", "ª", "\xD2\x83", "Ӏ", " ", "-" };
+						      "\xC2\xAD", "µ", "ª", "\xD2\x83", "Ӏ", " ", "-",
+						      "ا", "\xD9\x94", "か", "\xE3\x82\x99", "ｶ", "ﾞ",
+						      "한", "\xE1\x86\xA8", "’", "ﬁ", "㈱", "中" };
 		for (int round = 0; round < 50000; round++) {
 			char mix[128];
 			size_t n = 0;
@@ -377,6 +388,44 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 		}
 	}
 	printf("Mixed texts (ASCII and ICU regions): %zu of %zu segmented as ICU does\n", equal, texts);
+	CHECK_INT(equal, texts);
+
+	/* The scanner's classes beyond ASCII: random texts of letters,
+	 * digits and punctuation of U+0080..U+07FF and U+2000..U+206F, with
+	 * ASCII between them, and the characters that send a piece to ICU
+	 * (marks, format characters, Hebrew, CJK, emoji). */
+	texts = equal = 0;
+	{
+		static const char *const chars[] = {
+			/* the scanner's own: 58 */
+			"a", "Z", "7", "_", ".", "'", ",", ";", ":", "@", "-", " ", " ", "\n",
+			"ж", "Қ", "é", "ß", "ا", "ب", "٣", "۴", "߁", "ª", "º", "ʰ", "µ", "Σ",
+			"«", "»", "×", "§", "©", "\xC2\xA0", "·", "\xCE\x87", "\xD5\x9F", "\xCD\xBE",
+			"\xD8\x8C", "\xD9\xAC", "\xD9\xAB", "\xDF\xB8", "’", "‘", "․", "‧", "‿",
+			"⁀", "⁔", "—", "–", "“", "”", "…", "\xE2\x80\x83", "\xE2\x80\xAF", "ⁿ", "²",
+			/* more, some of them ICU's */
+			"\xE2\x81\x9F", "\xCC\x81", "\xC2\xAD", "\xE2\x80\x8D", "\xE2\x80\x8C",
+			"\xE2\x80\x8F", "\xE2\x81\xA0", "\xE2\x80\xA8", "\xC2\x85", "א", "\"",
+			"\xD8\x80", "\xD9\x8B", "中", "か", "カ", "ก", "\xF0\x9F\x98\x80", "⁄", "‼" };
+		const size_t nchars = sizeof chars / sizeof chars[0];
+		for (int round = 0; round < 100000; round++) {
+			char mix[256];
+			size_t n = 0;
+			int k = 1 + round % 30;
+			while (k-- > 0) {
+				seed = seed * 1103515245u + 12345u;
+				/* mostly the scanner's own classes */
+				const char *c = chars[(seed >> 8) % 8 ? (seed >> 16) % 58
+								      : (seed >> 16) % nchars];
+				memcpy(mix + n, c, strlen(c));
+				n += strlen(c);
+			}
+			texts++;
+			equal += same_words(a, mix, n);
+		}
+	}
+	printf("Scanner classes beyond ASCII: %zu of %zu texts segmented as ICU does\n", equal,
+	       texts);
 	CHECK_INT(equal, texts);
 }
 
