@@ -221,6 +221,10 @@ int nxt_word_script(const char *w, int32_t n)
 			i++;
 			continue;
 		}
+		/* U+0400..U+04FF: Cyrillic but for two combining marks */
+		if (b >= 0xD0 && b <= 0xD3 && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80 &&
+		    !(b == 0xD2 && ((unsigned char)w[i + 1] == 0x85 || (unsigned char)w[i + 1] == 0x86)))
+			return NXT_SCRIPT_CYRILLIC;
 		U8_NEXT(w, i, n, c);
 		if (c < 0)
 			continue;
@@ -271,11 +275,11 @@ static int has_non_ignorable(const char *w, int32_t n)
  * U+07FF) or a block of 64 is first met (the rest).  Returns 1 when it did
  * the word, 0 when the word needs ICU, < 0 on error.
  */
-static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen, int *mixed)
 {
 	size_t o = 0;
 	int32_t i = 0;
-	int rc;
+	int rc, ascii_letter = 0;
 
 	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
 		return rc;
@@ -284,6 +288,7 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		UChar32 c;
 
 		if (b < 0x80) {
+			ascii_letter |= (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
 			a->norm[o++] = (b >= 'A' && b <= 'Z') ? (char)(b + ('a' - 'A')) : (char)b;
 			i++;
 			continue;
@@ -310,7 +315,8 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 			return 0;
 		c = a->simple[c - 0x80];
 		i += 2;
-		if (c < 0x80) {
+		if (c < 0x80) {  /* ſ -> s */
+			ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 			a->norm[o++] = (char)c;
 		} else {  /* still U+0080..U+07FF: two bytes */
 			a->norm[o++] = (char)(0xC0 | (c >> 6));
@@ -321,6 +327,7 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		o -= 2;
 	a->norm[o] = '\0';
 	*outlen = o;
+	*mixed = ascii_letter;  /* only then can it mix Latin and Cyrillic */
 	return 1;
 }
 
@@ -378,7 +385,7 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	UErrorCode st = U_ZERO_ERROR;
 	unsigned char any = 0;
 	int32_t ulen, nlen, blen;
-	int rc;
+	int rc, mixed;
 
 	for (int32_t i = 0; i < n; i++)
 		any |= (unsigned char)w[i];
@@ -399,10 +406,10 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 		return NX_OK;
 	}
 
-	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen)) != 0) {
+	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
 		if (rc < 0)
 			return rc;
-		if ((rc = nxt_repair_mixed(a, outlen)) < 0)
+		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
 			return rc;
 		return NX_OK;
 	}
@@ -561,7 +568,7 @@ static void make_class_tables(nxt_analyzer *a)
 
 /* The class of the character at t[i] (i < len); *next is where the next
  * one starts.  Ill-formed bytes are C_ICU. */
-static int char_class(const nxt_analyzer *a, const char *t, size_t len, size_t i, size_t *next)
+static inline int char_class(const nxt_analyzer *a, const char *t, size_t len, size_t i, size_t *next)
 {
 	const unsigned char *p = (const unsigned char *)t + i;
 

@@ -90,12 +90,14 @@ static int latin_base(const nxt_analyzer *a, UChar32 c)
 	return c < 0x80 ? (int)c : 0;
 }
 
+/* (A byte loop: the strings are a letter or two, and this runs per letter.) */
 static void put_str(char *out, size_t *o, const char *s)
 {
-	size_t k = strlen(s);
+	size_t i = *o;
 
-	memcpy(out + *o, s, k);
-	*o += k;
+	while (*s)
+		out[i++] = *s++;
+	*o = i;
 }
 
 /* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
