@@ -331,33 +331,33 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 	return 1;
 }
 
-/* The NFKC_Casefold of the BMP character c on its own when that is one
- * character (not a surrogate) and c composes with nothing, else 0. */
-static UChar fold_alone(const nxt_analyzer *a, UChar32 c)
+/* Can the BMP character c be case-folded on its own: does it compose with
+ * nothing before it, and is it no mark, no default-ignorable, no
+ * apostrophe (U+02BC, U+2019: normalize_word makes them ASCII)? */
+static int folds_alone(const nxt_analyzer *a, UChar32 c)
 {
-	UErrorCode st = U_ZERO_ERROR;
-	UChar in[1] = { (UChar)c }, out[8];
-	int32_t len;
-
-	if (c == 0x02BC || c == 0x2019 || U16_IS_SURROGATE(c) ||
-	    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
-	    u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK ||
-	    u_charType(c) == U_ENCLOSING_MARK || u_charType(c) == U_COMBINING_SPACING_MARK ||
-	    !unorm2_hasBoundaryBefore(a->nfkc_cf, c))
-		return 0;
-	len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
-	if (U_SUCCESS(st) && len == 1 && out[0] != 0 && !U16_IS_SURROGATE(out[0]))
-		return out[0];
-	return 0;
+	return c != 0x02BC && c != 0x2019 && !U16_IS_SURROGATE(c) &&
+	       !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+	       u_getCombiningClass(c) == 0 && u_charType(c) != U_NON_SPACING_MARK &&
+	       u_charType(c) != U_ENCLOSING_MARK && u_charType(c) != U_COMBINING_SPACING_MARK &&
+	       unorm2_hasBoundaryBefore(a->nfkc_cf, c);
 }
 
-/* The table of simple_fold for U+0080..U+07FF: fold_alone when that is
- * below U+0800, else 0. */
+/* The table of simple_fold for U+0080..U+07FF: the character's
+ * NFKC_Casefold when it folds alone to one character below U+0800, else 0. */
 static void make_simple_table(nxt_analyzer *a)
 {
 	for (UChar32 c = 0x80; c < 0x800; c++) {
-		UChar f = fold_alone(a, c);
-		a->simple[c - 0x80] = f < 0x800 ? f : 0;
+		UErrorCode st = U_ZERO_ERROR;
+		UChar in[1] = { (UChar)c }, out[8];
+		int32_t len;
+
+		a->simple[c - 0x80] = 0;
+		if (!folds_alone(a, c))
+			continue;
+		len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
+		if (U_SUCCESS(st) && len == 1 && out[0] != 0 && out[0] < 0x800 && !U16_IS_SURROGATE(out[0]))
+			a->simple[c - 0x80] = out[0];
 	}
 }
 
@@ -369,9 +369,14 @@ static int folds_to_itself(nxt_analyzer *a, UChar32 c)
 
 	if (!(a->same_known[blk >> 3] & (1u << (blk & 7)))) {
 		uint64_t bits = 0;
-		for (unsigned k = 0; k < 64; k++)
-			if (fold_alone(a, (UChar32)(blk << 6 | k)) == (UChar)(blk << 6 | k))
+		for (unsigned k = 0; k < 64; k++) {
+			UErrorCode st = U_ZERO_ERROR;
+			UChar32 ch = (UChar32)(blk << 6 | k);
+			UChar in[1] = { (UChar)ch };
+			if (folds_alone(a, ch) && unorm2_isNormalized(a->nfkc_cf, in, 1, &st) &&
+			    U_SUCCESS(st))
 				bits |= (uint64_t)1 << k;
+		}
 		a->same_bits[blk] = bits;
 		a->same_known[blk >> 3] |= (uint8_t)(1u << (blk & 7));
 	}
