@@ -157,27 +157,34 @@ static int is_instrumental(const char *s, size_t sl)
 /* May the suffix s[0, sl) follow the stem w[0, n)?  (The rules at the top.) */
 static int may_follow(const char *w, size_t n, const char *s, size_t sl)
 {
-	unsigned first = letter_at(s, 0), last = n >= 2 ? letter_at(w, n - 2) : 0;
-	int end = kind(last), sv = vowels(s, sl), wv = vowels(w, n);
+	unsigned last = n >= 2 ? letter_at(w, n - 2) : 0;
+	int end = kind(last), ok, sv, wv;
 
-	if (!last || !(wv & K_VOWEL) || letters(w, n) < MIN_STEM_LETTERS)
+	if (!last)
 		return 0;
-	/* harmony: some vowel of the stem is of the suffix's kind (the
-	 * instrumental -мен/-бен/-пен has one form only) */
-	if (sv && !(wv & sv) && !is_instrumental(s, sl))
-		return 0;
-	switch (first) {
+	switch (letter_at(s, 0)) {
 	case 0x0442: case 0x049B: case 0x043A: case 0x043F:  /* т қ к п */
-		return (end & (K_VOICELESS | K_BVGD)) != 0;
+		ok = (end & (K_VOICELESS | K_BVGD)) != 0;
+		break;
 	case 0x0434: case 0x0493: case 0x0433: case 0x0431:  /* д ғ г б */
-		return end != K_VOICELESS;
+		ok = end != K_VOICELESS;
+		break;
 	case 0x0441: case 0x04A3:                            /* с ң */
-		return (end & K_VOWEL) != 0;
+		ok = (end & K_VOWEL) != 0;
+		break;
 	case 0x044B: case 0x0456:                            /* ы і */
-		return (end & (K_VOICELESS | K_BVGD | K_CONSONANT)) != 0;
+		ok = (end & (K_VOICELESS | K_BVGD | K_CONSONANT)) != 0;
+		break;
 	default:
-		return 1;
+		ok = 1;
 	}
+	if (!ok || letters(w, n) < MIN_STEM_LETTERS)
+		return 0;
+	/* A vowel in the stem; harmony: one of the suffix's kind (the
+	 * instrumental -мен/-бен/-пен has one form only). */
+	wv = vowels(w, n);
+	sv = vowels(s, sl);
+	return wv && (!sv || (wv & sv) || is_instrumental(s, sl));
 }
 
 /* How much of w[0, n) no suffix may cut into: up to the end of the

@@ -591,6 +591,12 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 		f->stem_key = a->stem_key;
 	}
 	f->stem_key_len = kl;
+	/* A word that is its own stem has the stem's key. */
+	if (f->stem_len == n && memcmp(f->stem, w, n) == 0) {
+		f->key = f->stem_key;
+		f->key_len = f->stem_key_len;
+		return NX_OK;
+	}
 	return nxt_key(&f->key, &f->key_len, a, w, n, script);
 }
 
