@@ -273,13 +273,15 @@ static int has_non_ignorable(const char *w, int32_t n)
  * character, NFKC_Casefold is character by character; the tables are ICU's
  * own answer for each character, made when the analyzer is (U+0080..
  * U+07FF) or a block of 64 is first met (the rest).  Returns 1 when it did
- * the word, 0 when the word needs ICU, < 0 on error.
+ * the word, 0 when the word needs ICU, < 0 on error; *mixed is set when
+ * the result has ASCII letters and other characters (mixed-script repair
+ * is then worth trying).
  */
 static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen, int *mixed)
 {
 	size_t o = 0;
 	int32_t i = 0;
-	int rc, ascii_letter = 0;
+	int rc, ascii_letter = 0, other = 0;
 
 	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
 		return rc;
@@ -293,6 +295,7 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 			i++;
 			continue;
 		}
+		other = 1;
 		/* Three bytes: U+0800..U+FFFF, copied when it folds to itself. */
 		if (b >= 0xE0 && b <= 0xEF) {
 			if (i + 2 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80 ||
@@ -327,7 +330,8 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		o -= 2;
 	a->norm[o] = '\0';
 	*outlen = o;
-	*mixed = ascii_letter;  /* only then can it mix Latin and Cyrillic */
+	/* only then can it mix Latin and Cyrillic */
+	*mixed = ascii_letter && other;
 	return 1;
 }
 
@@ -392,9 +396,17 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	int32_t ulen, nlen, blen;
 	int rc, mixed = 0;
 
+	/* Most words, ASCII ones included: without ICU's normaliser. */
+	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
+		if (rc < 0)
+			return rc;
+		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
+			return rc;
+		return NX_OK;
+	}
+
 	for (int32_t i = 0; i < n; i++)
 		any |= (unsigned char)w[i];
-
 	if (any < 0x80) {
 		/* ASCII: NFKC_Casefold is plain lower-casing. */
 		size_t m = (size_t)n;
@@ -408,14 +420,6 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 			m -= 2;
 		a->norm[m] = '\0';
 		*outlen = m;
-		return NX_OK;
-	}
-
-	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
-		if (rc < 0)
-			return rc;
-		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
-			return rc;
 		return NX_OK;
 	}
 
@@ -479,9 +483,10 @@ static int is_hyphen(const char *text, int32_t from, int32_t to)
 #define MAX_JOINED_PARTS 6
 
 /* Track chains of words joined by single hyphens: set tok->joined when the
- * word continues the chain of the previous word (ending at prev_end). */
-static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t prev_end,
-		      int prev_script)
+ * word continues the chain of the previous word (ending at prev_end).  A
+ * word starts a chain only when a hyphen follows it in text[0, len). */
+static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, size_t len,
+		      int32_t prev_end, int prev_script)
 {
 	int joins = prev_end >= 0 && a->chain_parts > 0 && a->chain_parts < MAX_JOINED_PARTS &&
 		    is_hyphen(text, prev_end, (int32_t)tok->start) &&
@@ -494,7 +499,8 @@ static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t
 	if (!joins) {
 		a->chain_len = 0;
 		a->chain_parts = 0;
-		if (tok->norm_len > MAX_JOINED_BYTES)
+		if (tok->norm_len > MAX_JOINED_BYTES ||
+		    !(tok->end < len && (text[tok->end] == '-' || (unsigned char)text[tok->end] == 0xE2)))
 			return NX_OK;
 	}
 	if ((rc = nxt_grow_bytes(&a->chain, &a->chain_cap, a->chain_len + tok->norm_len + 1)))
@@ -854,7 +860,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		 * may have changed it. */
 		tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX ? INT32_MAX
 									       : (int32_t)tok.norm_len);
-		if ((rc = chain_word(a, &tok, text, prev_end, prev_script)))
+		if ((rc = chain_word(a, &tok, text, len, prev_end, prev_script)))
 			break;
 		prev_end = (int32_t)end;
 		prev_script = tok.script;
