@@ -209,8 +209,8 @@ static void words_only(char *s)
 }
 
 /* $EVAL_SPACED: the title's words as the analyzer finds them, one space
- * between each: what the analysis finds, whatever the query parser makes of
- * a run of words written without spaces (Chinese, Japanese: a phrase). */
+ * between each: what the analysis alone finds, whatever the query parser
+ * makes of the title as typed. */
 typedef struct spaced {
 	const char *text;
 	nx_buf out;
