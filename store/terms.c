@@ -365,12 +365,35 @@ static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
  * that text in the query's own spelling ranks first. */
 #define KEY_WEIGHT 0.5
 
+/* The keys' part of a query word: the synonym of its keys, weighted
+ * KEY_WEIGHT, in passages that do not hold the word itself (`own`: any of
+ * its forms or stems).  A passage that writes the word as the query does
+ * also holds its keys (indexing -> X indeksing, K indeks): counted again,
+ * they would favour words whose key happens to differ from their spelling. */
+static int key_part(nxx_query **out, const tlist *kl, const nxx_query *own)
+{
+	nxx_query *syn = NULL, *other = NULL;
+	int rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl->q, kl->n, 0);
+
+	if (!rc) {
+		nxx_query *pair[2] = { syn, (nxx_query *)own };
+
+		rc = nxx_query_combine(&other, NXX_OP_AND_NOT, pair, 2, 0);
+	}
+	if (!rc)
+		rc = nxx_query_scale(out, other, KEY_WEIGHT);
+	nxx_query_free(syn);
+	nxx_query_free(other);
+	return rc;
+}
+
 /*
  * A query word matches what the index holds for it (nx_terms_for_word):
  *  - not exact: one synonym of its forms (word, folded, compound) and its
  *    stems in each query language (Z), OR'ed with a synonym of its keys
  *    (X, K, and a key that is some text's form or stem) weighted
- *    KEY_WEIGHT: Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
+ *    KEY_WEIGHT in passages without the word's own forms (key_part):
+ *    Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
  *    and OR'ed with its stems as title terms (S), so a title match adds
  *    its own weight;
  *  - exact (inside a phrase): any of its positional forms at its position:
@@ -384,7 +407,7 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	langs ql = { NX_BUF_INIT, 0 };
-	nxx_query *parts[3] = { NULL, NULL, NULL }, *syn = NULL;
+	nxx_query *parts[3] = { NULL, NULL, NULL };
 	size_t nparts = 1;
 	uint32_t pos = t->index + 1;
 	int rc;
@@ -414,11 +437,8 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	nx_buf_free(&ql.list);
 	if (!rc)
 		rc = nxx_query_combine(&parts[0], NXX_OP_SYNONYM, l.q, l.n, 0);
-	if (!rc && kl.n) {
-		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl.q, kl.n, 0);
-		if (!rc)
-			rc = nxx_query_scale(&parts[nparts++], syn, KEY_WEIGHT);
-	}
+	if (!rc && kl.n)
+		rc = key_part(&parts[nparts++], &kl, parts[0]);
 	/* The word in the article's title (S): its own weight, on top. */
 	if (!rc && tl.n)
 		rc = nxx_query_combine(&parts[nparts++], NXX_OP_SYNONYM, tl.q, tl.n, 0);
@@ -427,7 +447,6 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 				: nxx_query_combine(out, NXX_OP_SYNONYM, parts, 1, 0);
 	for (size_t i = 0; i < nparts; i++)
 		nxx_query_free(parts[i]);
-	nxx_query_free(syn);
 	tlist_free(&l);
 	tlist_free(&kl);
 	tlist_free(&tl);
