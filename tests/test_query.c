@@ -8,6 +8,7 @@
 #include "nx_query.h"
 #include "nx_test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -394,6 +395,69 @@ static void test_ranking(nx_db *db)
 	CHECK(strstr(nx_error_message(), "no words") != NULL);
 }
 
+/* ---- separate small indexes ------------------------------------------------------ */
+
+/* Index the JSON Lines records `lines` into dir/name (created), open it for
+ * reading into *db. */
+static int index_lines(nx_db **db, const char *dir, const char *name, const char *const *lines,
+		       size_t n)
+{
+	char path[600], db_path[600];
+	const char *paths[] = { path };
+	FILE *f;
+	int rc;
+
+	*db = NULL;
+	snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
+	snprintf(db_path, sizeof db_path, "%s/%s", dir, name);
+	if (!(f = fopen(path, "w")))
+		return NX_EIO;
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	fclose(f);
+	if ((rc = nx_db_open(db, db_path, NX_OPEN_WRITE)))
+		return rc;
+	rc = nx_index_paths(*db, paths, 1, NULL, NULL);
+	nx_db_close(*db);
+	*db = NULL;
+	return rc ? rc : nx_db_open(db, db_path, NX_OPEN_READ);
+}
+
+/* A record that is a title alone is found by title:, and its words count
+ * once: it scores as the same words given as text without a title. */
+static void test_title_only(const char *dir)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"t1\",\"title\":\"Zebra census in Kenya\"}",
+		"{\"id\":\"t2\",\"text\":\"Zebra census in Kenya\"}",
+		"{\"id\":\"t3\",\"title\":\"Rain\",\"text\":\"Heavy rain fell on Nairobi.\"}",
+	};
+	nx_db *db = NULL;
+	run x;
+	char buf[64];
+
+	CHECK_INT(index_lines(&db, dir, "titles", lines, 3), NX_OK);
+	if (!db)
+		return;
+	x = search(db, "title:census", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "t1"), "title:census found [%s]", buf);
+	nx_results_free(x.r);
+	x = search(db, "kenya", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_INT(nx_results_count(x.r), 2);
+	if (nx_results_count(x.r) == 2) {
+		const nx_hit *a = nx_results_get(x.r, 0), *b = nx_results_get(x.r, 1);
+
+		CHECK_MSG(fabs(a->score - b->score) < 1e-9, "%s %.6f vs %s %.6f", a->id, a->score,
+			  b->id, b->score);
+		CHECK_STR(nx_results_get(x.r, strcmp(a->id, "t1") ? 1 : 0)->passage,
+			  "Zebra census in Kenya");
+	}
+	nx_results_free(x.r);
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nx-test-query-XXXXXX", path[600], db_path[600];
@@ -429,6 +493,7 @@ int main(void)
 		test_ranking(db);
 	}
 	nx_db_close(db);
+	test_title_only(dir);
 	{
 		char cmd[700];
 
