@@ -55,6 +55,8 @@ static const char usage_text[] =
 	"  --context N     words shown around the densest run of matches (default 8)\n"
 	"  --explain       show the parts of each result's score\n"
 	"  --no-expand     never expand long queries with words of their best passages\n"
+	"  --lang CODE     stem the query's words for this language only (en, ru, kk...);\n"
+	"                  default: for every language in the index\n"
 	"  --json          one JSON object per line (format in README.md)\n"
 	"  --color WHEN    highlight with bold: auto (on a terminal), always, never;\n"
 	"                  without bold, matches are marked **like this**\n"
@@ -181,6 +183,7 @@ int main(int argc, char **argv)
 		{ "context", required_argument, NULL, 'C' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "no-expand", no_argument, NULL, 'x' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -248,6 +251,9 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			opts.feedback = -1;
+			break;
+		case 'L':
+			opts.lang = optarg;
 			break;
 		case 'c':
 			color = optarg;
@@ -330,7 +336,7 @@ int main(int argc, char **argv)
 	}
 	if (rc != NX_OK) {
 		fprintf(stderr, "search: %s\n", nx_error_message());
-		ret = rc == NX_ESYNTAX ? EXIT_USAGE :
+		ret = rc == NX_ESYNTAX || rc == NX_EINVAL ? EXIT_USAGE :
 		      rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
 		goto out;
 	}

@@ -191,6 +191,8 @@ typedef struct nx_qterms {
 	nx_db *db;      /* set by the caller to expand names; NULL: no expansion */
 	nx_buf names;   /* NUL-separated name keys the query expanded to */
 	size_t nnames;
+	const char *lang; /* set by the caller: stem for this language only;
+			     NULL: the index's languages and the script's */
 } nx_qterms;
 
 void nx_qterms_free(nx_qterms *q);

@@ -263,6 +263,7 @@ static void tlist_free(tlist *l)
 typedef struct langs {
 	nx_buf list;    /* NUL-separated language codes */
 	size_t n;
+	int only;       /* 1: these only, not the script's default stemmer */
 } langs;
 
 static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
@@ -275,14 +276,20 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
 	return l->list.failed ? NX_ENOMEM : NX_OK;
 }
 
-/* The languages whose stemmers a query word goes through: every language
- * of the index (its L terms; a few, read per word, which costs less than a
- * term lookup), else (no index, or none recorded) Kazakh.  The script's
- * default stemmer (lang NULL) is always tried as well. */
+/* The languages whose stemmers a query word goes through: the caller's
+ * (q->lang: that one only), else every language of the index (its L terms;
+ * a few, read per word, which costs less than a term lookup), else (no
+ * index, or none recorded) Kazakh; with the script's default stemmer (lang
+ * NULL) unless the caller chose a language. */
 static int query_langs(langs *l, nx_qterms *q)
 {
 	int rc;
 
+	if (q->lang) {
+		list_add(&l->list, &l->n, q->lang, strlen(q->lang));
+		l->only = 1;
+		return l->list.failed ? NX_ENOMEM : NX_OK;
+	}
 	if (q->db && q->db->x && (rc = nxx_db_allterms(q->db->x, NX_PREFIX_LANG, add_lang, l)))
 		return rc;
 	if (!l->n)
@@ -306,6 +313,8 @@ static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms 
 		if (i > 0) {
 			lang = p;
 			p += strlen(p) + 1;
+		} else if (ql->only) {
+			continue;
 		}
 		if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
 			break;
@@ -406,7 +415,7 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
-	langs ql = { NX_BUF_INIT, 0 };
+	langs ql = { NX_BUF_INIT, 0, 0 };
 	nxx_query *parts[3] = { NULL, NULL, NULL };
 	size_t nparts = 1;
 	uint32_t pos = t->index + 1;

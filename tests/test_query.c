@@ -397,6 +397,11 @@ static void test_ranking(nx_db *db)
 
 /* ---- separate small indexes ------------------------------------------------------ */
 
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Index the JSON Lines records `lines` into dir/name (created), open it for
  * reading into *db. */
 static int index_lines(nx_db **db, const char *dir, const char *name, const char *const *lines,
@@ -458,6 +463,124 @@ static void test_title_only(const char *dir)
 	nx_db_close(db);
 }
 
+/* search --lang: query words stem for that language only. */
+static void test_lang(nx_db *db)
+{
+	nx_search_options o = NX_SEARCH_OPTIONS_INIT;
+	nx_results *r = NULL;
+
+	/* protesting -> protest (English) finds "protesters" and "protest";
+	 * French leaves the word as it is. */
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+	o.lang = "EN";
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+	o.lang = "fr";
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 0);
+	nx_results_free(r);
+	/* The exact word is found whatever the language. */
+	CHECK_INT(nx_search(&r, db, "protesters", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 2);
+	nx_results_free(r);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const bad[] = { "english", "e1", "" };
+
+		r = NULL;
+		o.lang = bad[i];
+		CHECK_INT(nx_search(&r, db, "protesting", &o), NX_EINVAL);
+		CHECK(r == NULL);
+		CHECK(strstr(nx_error_message(), "language code") != NULL);
+	}
+	/* A version 2 caller has no lang: whatever follows is not read. */
+	o.version = 2;
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+}
+
+/* A hyphenated word is a phrase of its parts or the parts written as one
+ * word, never its parts anywhere. */
+static void test_hyphens(const char *dir)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"h1\",\"lang\":\"en\",\"text\":\"Alma-Ata was the capital.\"}",
+		"{\"id\":\"h2\",\"lang\":\"en\",\"text\":\"Alma is a name. Ata is a word.\"}",
+		"{\"id\":\"h3\",\"lang\":\"en\",\"text\":\"Almaata is another spelling.\"}",
+		"{\"id\":\"h4\",\"lang\":\"en\",\"text\":\"The Alma Ata road.\"}",
+		"{\"id\":\"h5\",\"lang\":\"ru\",\"text\":\"Бизнес-климат в стране улучшился.\"}",
+		"{\"id\":\"h6\",\"lang\":\"ru\",\"text\":\"Климат меняется. Бизнес растёт.\"}",
+		"{\"id\":\"h7\",\"lang\":\"ru\",\"text\":\"Бизнес климат страны.\"}",
+	};
+	static const struct {
+		const char *query, *ids;   /* ids sorted */
+	} want[] = {
+		{ "Alma-Ata", "h1 h3 h4" },
+		{ "alma-ata", "h1 h3 h4" },
+		{ "\"Alma-Ata\"", "h1 h3 h4" },
+		{ "Бизнес-климат", "h5 h7" },
+		{ "бизнес-климат рост", "h5 h7" },
+	};
+	nx_db *db = NULL;
+
+	CHECK_INT(index_lines(&db, dir, "hyphens", lines, sizeof lines / sizeof *lines), NX_OK);
+	for (size_t i = 0; db && i < sizeof want / sizeof *want; i++) {
+		run x = search(db, want[i].query, 0);
+		const char *got[8];
+		char buf[64] = "";
+		size_t n = nx_results_count(x.r), at = 0;
+
+		CHECK_INT(x.rc, NX_OK);
+		for (size_t k = 0; k < n && k < 8; k++)
+			got[k] = nx_results_get(x.r, k)->id;
+		qsort(got, n < 8 ? n : 8, sizeof *got, cmp_ids);
+		for (size_t k = 0; k < n && k < 8; k++)
+			at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", k ? " " : "", got[k]);
+		CHECK_MSG(!strcmp(buf, want[i].ids), "'%s' found [%s], want [%s]", want[i].query, buf,
+			  want[i].ids);
+		nx_results_free(x.r);
+	}
+	nx_db_close(db);
+}
+
+/* The index changes under an open reader (an indexer commits again and
+ * again): the search reopens it and answers from the newest state. */
+static void test_modified(const char *dir)
+{
+	char path[600], db_path[600];
+	const char *paths[] = { path };
+	nx_db *r = NULL, *w = NULL;
+	run x;
+
+	snprintf(path, sizeof path, "%s/mod.jsonl", dir);
+	snprintf(db_path, sizeof db_path, "%s/mod", dir);
+	for (int round = 0; round < 12; round++) {
+		FILE *f = fopen(path, "w");
+
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		for (int i = 0; i < 300; i++)
+			fprintf(f, "{\"id\":\"m%d\",\"text\":\"Round %d of the story %d: "
+				"zebra%d giraffe%d okapi.\"}\n", i, round, i, round * 1000 + i, i);
+		fclose(f);
+		CHECK_INT(nx_db_open(&w, db_path, NX_OPEN_WRITE), NX_OK);
+		CHECK_INT(nx_index_paths(w, paths, 1, NULL, NULL), NX_OK);
+		nx_db_close(w);
+		w = NULL;
+		if (round == 0)
+			CHECK_INT(nx_db_open(&r, db_path, NX_OPEN_READ), NX_OK);
+	}
+	x = search(r, "okapi zebra11005", 0);
+	CHECK_MSG(x.rc == NX_OK, "search after changes: %d %s", x.rc, nx_error_message());
+	CHECK(nx_results_count(x.r) > 0 && !strcmp(nx_results_get(x.r, 0)->id, "m5"));
+	nx_results_free(x.r);
+	nx_db_close(r);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nx-test-query-XXXXXX", path[600], db_path[600];
@@ -491,9 +614,12 @@ int main(void)
 	if (db) {
 		test_searches(db);
 		test_ranking(db);
+		test_lang(db);
 	}
 	nx_db_close(db);
 	test_title_only(dir);
+	test_hyphens(dir);
+	test_modified(dir);
 	{
 		char cmd[700];
 
