@@ -26,7 +26,10 @@
  *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
  *   Z       stem        Snowball stem of each word, no positions (ranking);
  *                       language from the article ("lang", else guessed)
- *   S       title stem  stems of the article title, wdf 1 (title matches)
+ *   S       title stem  stems of the article title, wdf 1 (title matches);
+ *                       wdf 0 when the article is its title alone (a JSON
+ *                       Lines record without text: the title is its text,
+ *                       and its words weigh once)
  *   A       article key boolean; every passage of an article carries it, so
  *                       an article is replaced/deleted as a unit
  *   P       source      boolean; the source file's absolute path (or its key
