@@ -139,10 +139,9 @@ static int read_record(record *r, const char *abspath, const char *s, size_t len
 
 	/* The text; a record without one (missing, null or blank) is its title
 	 * alone, as in catalogues of references: the title is then also the
-	 * text, so that it has a passage.  It still counts as a title too, as
-	 * every article's title does (S terms); without that, a title-only
-	 * record would weigh less than an article whose text repeats its
-	 * title (LISA nDCG@10 0.4157 -> 0.3883, EVALUATION.md). */
+	 * text, so that it has a passage.  index.c sees the text equal to the
+	 * title and keeps the title terms for title: only (wdf 0), so that
+	 * its words weigh once (EVALUATION.md). */
 	v = json_object_get(obj, "text");
 	if (v && !json_is_null(v) && !json_is_string(v)) {
 		reject(r, "\"text\" is %s, expected a string", type_name(v));
