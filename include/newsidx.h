@@ -304,11 +304,16 @@ typedef struct nx_search_options {
 	int64_t now;           /* the time relative dates (since:7d) and
 				  recent_days count from, seconds since 1970;
 				  0: the clock */
+	/* version 3 */
+	const char *lang;      /* ISO 639 code ("ru"): query words stem for this
+				  language only; NULL: for every language of the
+				  index */
 } nx_search_options;
 
-/* Version 1 (without explain ... now) is still accepted. */
-#define NX_SEARCH_OPTIONS_VERSION 2
-#define NX_SEARCH_OPTIONS_INIT { NX_SEARCH_OPTIONS_VERSION, 0, 10, 0, 0, 0.0, 8, 0, 0 }
+/* Versions 1 (without explain ... now) and 2 (without lang) are still
+ * accepted. */
+#define NX_SEARCH_OPTIONS_VERSION 3
+#define NX_SEARCH_OPTIONS_INIT { NX_SEARCH_OPTIONS_VERSION, 0, 10, 0, 0, 0.0, 8, 0, 0, NULL }
 
 /* A byte range [start, end). */
 typedef struct nx_span {
@@ -375,7 +380,9 @@ typedef struct nx_results nx_results;
  * Errors: NX_ESYNTAX for a malformed query (empty, an unbalanced quote or
  * parenthesis, a bad date, an unknown field ...): the message says what and
  * ends in "(column N)", the 1-based column in characters of the problem;
- * NX_EMODIFIED (the index changed too often while searching), NX_ENOMEM.
+ * NX_EINVAL for bad options (opts->lang not a language code);
+ * NX_EMODIFIED when the index changed under the search again after it was
+ * reopened and the search run once more; NX_ENOMEM.
  *
  * On success *out holds the hits; free it with nx_results_free().
  */

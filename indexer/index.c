@@ -194,7 +194,7 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 {
 	char *data = NULL, num[16];
 	const char *t;
-	int rc;
+	int rc, title_wdf;
 
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
@@ -202,9 +202,14 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 	if (!rc)
 		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
 				     emit_people, c);
+	/* A record that is its title alone has the title as its text
+	 * (read_jsonl.c): its title terms then only serve title: (wdf 0), so
+	 * that its words weigh once. */
+	title_wdf = strcmp(a->title, a->text) != 0;
 	t = c->title_terms.ptr;
 	for (size_t i = 0; !rc && i < c->ntitle_terms; i++, t += strlen(t) + 1)
-		rc = nxx_doc_add_term(c->doc, t, strlen(t), 1);
+		rc = title_wdf ? nxx_doc_add_term(c->doc, t, strlen(t), 1)
+			       : nxx_doc_add_boolean_term(c->doc, t, strlen(t));
 	if (!rc)
 		rc = add_bool(c, NX_PREFIX_ARTICLE, key);
 	if (!rc)

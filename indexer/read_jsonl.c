@@ -1,10 +1,10 @@
 /*
  * read_jsonl.c — JSON Lines articles: one JSON object per line with the keys
- * "id", "title", "date", "lang", "url" and "text" (only "text" is required),
- * parsed with jansson.
+ * "id", "title", "date", "lang", "url" and "text" (a "text" or, for a record
+ * that is a title alone, a "title" is required), parsed with jansson.
  *
- * A bad record (not JSON, not an object, no string "text", longer than
- * max_record_bytes) is reported with its line number and skipped; the rest
+ * A bad record (not JSON, not an object, "text" not a string, neither text
+ * nor title, longer than max_record_bytes) is reported with its line number and skipped; the rest
  * of the file is read on.  Records are handed out as they are read, so a
  * damaged .jsonl.gz keeps every complete line before the damage; the
  * incomplete line at the damage is dropped and reported.
@@ -119,7 +119,7 @@ static int read_record(record *r, const char *abspath, const char *s, size_t len
 	nx_buf fallback = NX_BUF_INIT;
 	nx_article art;
 	const char *text;
-	size_t text_len, id_len;
+	size_t text_len = 0, id_len;
 	int rc = NX_OK;
 
 	/* JSON_DECODE_ANY: "42" or "[...]" parse, so the message can say "not
@@ -137,31 +137,39 @@ static int read_record(record *r, const char *abspath, const char *s, size_t len
 		goto out;
 	}
 
+	/* The text; a record without one (missing, null or blank) is its title
+	 * alone, as in catalogues of references: the title is then also the
+	 * text, so that it has a passage.  index.c sees the text equal to the
+	 * title and keeps the title terms for title: only (wdf 0), so that
+	 * its words weigh once (EVALUATION.md). */
 	v = json_object_get(obj, "text");
-	if (!v) {
-		reject(r, "missing \"text\"");
-		goto out;
-	}
-	if (!json_is_string(v)) {
+	if (v && !json_is_null(v) && !json_is_string(v)) {
 		reject(r, "\"text\" is %s, expected a string", type_name(v));
 		goto out;
 	}
-	text = field_string(r, v, &text_len);
+	text = v && json_is_string(v) ? field_string(r, v, &text_len) : "";
 	if (!text)
 		goto oom;
-	if (nx_is_blank(text, text_len)) {
-		reject(r, "\"text\" is empty");
-		goto out;
-	}
 
 	memset(&art, 0, sizeof art);
+	art.title = optional_string(r, obj, "title");
+	if (!art.title)
+		goto oom;
+	if (nx_is_blank(text, text_len)) {
+		if (nx_is_blank(art.title, strlen(art.title))) {
+			reject(r, "%s and no \"title\": nothing to index",
+			       v && !json_is_null(v) ? "\"text\" is empty" : "no \"text\"");
+			goto out;
+		}
+		text = art.title;
+		text_len = strlen(art.title);
+	}
 	art.text = text;
 	art.text_len = text_len;
-	art.title = optional_string(r, obj, "title");
 	art.date = optional_string(r, obj, "date");
 	art.lang = optional_string(r, obj, "lang");
 	art.url = optional_string(r, obj, "url");
-	if (!art.title || !art.date || !art.lang || !art.url)
+	if (!art.date || !art.lang || !art.url)
 		goto oom;
 
 	/* The id: a string, or an integer written in decimal; else the line. */

@@ -152,7 +152,8 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
 }
 
 /* The title terms (S) of a word: its stems under the script's stemmer and
- * under each language of the index, as the indexer stems titles.
+ * under each language of the index, as the indexer stems titles; or, when
+ * the caller chose a language (nx_qterms.lang), under that one only.
  * (store/terms.c has no query function for title terms yet.) */
 static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 {
@@ -164,8 +165,15 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 	*out = NULL;
 	if (!c->langs_read) {
 		c->langs_read = 1;
-		if ((rc = nxx_db_allterms(c->db->x, NX_PREFIX_LANG, add_lang, c)))
+		if (c->qt->lang) {
+			nx_buf_puts(&c->langs, c->qt->lang);
+			nx_buf_putc(&c->langs, '\0');
+			c->nlangs = 1;
+			if (c->langs.failed)
+				return oom();
+		} else if ((rc = nxx_db_allterms(c->db->x, NX_PREFIX_LANG, add_lang, c))) {
 			return rc;
+		}
 	}
 	p = c->langs.ptr;
 	for (size_t i = 0; i <= c->nlangs && !rc; i++) {
@@ -175,6 +183,8 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 		if (i > 0) {
 			lang = p;
 			p += strlen(p) + 1;
+		} else if (c->qt->lang) {
+			continue;
 		}
 		if ((rc = nxt_stem(&stem, &slen, c->an, lang, t->norm, t->norm_len, t->script)))
 			break;

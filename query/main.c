@@ -64,6 +64,8 @@ static const char usage_text[] =
 	"  --people        list the people most mentioned in the matching passages\n"
 	"                  (the best 1000), each under all spellings of the name, with\n"
 	"                  the passages and articles that name them; -n: how many\n"
+	"  --lang CODE     stem the query's words for this language only (en, ru, kk...);\n"
+	"                  default: for every language in the index\n"
 	"  --json          one JSON object per line (format in README.md)\n"
 	"  --color WHEN    highlight with bold: auto (on a terminal), always, never;\n"
 	"                  without bold, matches are marked **like this**\n"
@@ -274,6 +276,7 @@ int main(int argc, char **argv)
 		{ "context", required_argument, NULL, 'C' },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "no-expand", no_argument, NULL, 'x' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -344,6 +347,9 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			opts.feedback = -1;
+			break;
+		case 'L':
+			opts.lang = optarg;
 			break;
 		case 'c':
 			color = optarg;
@@ -436,7 +442,7 @@ int main(int argc, char **argv)
 	}
 	if (rc != NX_OK) {
 		fprintf(stderr, "search: %s\n", nx_error_message());
-		ret = rc == NX_ESYNTAX ? EXIT_USAGE :
+		ret = rc == NX_ESYNTAX || rc == NX_EINVAL ? EXIT_USAGE :
 		      rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
 		goto out;
 	}

@@ -635,7 +635,31 @@ static int run_into(cands *cs, nx_db *db, const nxx_query *q, const nxx_enquire_
 	return cands_add(cs, m, all, by_article);
 }
 
-int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *user_opts)
+/* An ISO 639 code (2 or 3 letters, any case) in lower case into out;
+ * NX_EINVAL otherwise. */
+static int lang_code(char out[4], const char *lang)
+{
+	size_t n = strlen(lang);
+
+	for (size_t i = 0; i < n && i < 4; i++) {
+		char c = lang[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c < 'a' || c > 'z')
+			n = 0;
+		else
+			out[i] = c;
+	}
+	if (n < 2 || n > 3)
+		return nx_error_set(NX_EINVAL, "lang wants a language code such as en, ru or kk, "
+				    "not '%s'", lang);
+	out[n] = '\0';
+	return NX_OK;
+}
+
+static int search_once(nx_results **out, nx_db *db, const char *query,
+		       const nx_search_options *user_opts)
 {
 	nx_search_options opts = NX_SEARCH_OPTIONS_INIT;
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
@@ -649,6 +673,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	nx_results *r = NULL;
 	size_t need, fetch, est_all = 0, est = 0;
 	int64_t now;
+	char lang[4];
 	int rc;
 
 	*out = NULL;
@@ -660,6 +685,8 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	if (user_opts) {
 		if (user_opts->version == 1)
 			memcpy(&opts, user_opts, offsetof(nx_search_options, explain));
+		else if (user_opts->version == 2)
+			memcpy(&opts, user_opts, offsetof(nx_search_options, lang));
 		else if (user_opts->version == NX_SEARCH_OPTIONS_VERSION)
 			opts = *user_opts;
 		else
@@ -669,6 +696,8 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	}
 	if (!(opts.recent_days >= 0))
 		return nx_error_set(NX_EINVAL, "recent_days must be 0 (off) or a number of days");
+	if (opts.lang && (rc = lang_code(lang, opts.lang)))
+		return rc;
 	if (!nxt_utf8_valid(query, strlen(query)))
 		return nx_error_set(NX_ESYNTAX, "the query is not valid UTF-8");
 	now = opts.now ? opts.now : (int64_t)time(NULL);
@@ -677,6 +706,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	if ((rc = nxq_parse(&root, NULL, query, now)))
 		return rc;
 	qt.db = db;
+	qt.lang = opts.lang ? lang : NULL;
 	if ((rc = nxq_compile(&cc, root, query, db, an, &qt)))
 		goto out;
 	/* Names expanded: which query word a spelling stands for. */
@@ -758,6 +788,17 @@ out:
 	}
 	*out = r;
 	return NX_OK;
+}
+
+int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *opts)
+{
+	int rc = search_once(out, db, query, opts);
+
+	/* The index changed under us (an indexer committed): the whole search
+	 * again, once, on the newest state. */
+	if (rc == NX_EMODIFIED && !(rc = nx_db_reopen(db)))
+		rc = search_once(out, db, query, opts);
+	return rc;
 }
 
 size_t nx_results_count(const nx_results *r)

@@ -32,7 +32,10 @@
  *                       unprefixed word s, and queries and query expansion
  *                       look for both (a third fewer term-passage pairs
  *                       than a Z term for every word, on English news)
- *   S       title stem  stems of the article title, wdf 1 (title matches)
+ *   S       title stem  stems of the article title, wdf 1 (title matches);
+ *                       wdf 0 when the article is its title alone (a JSON
+ *                       Lines record without text: the title is its text,
+ *                       and its words weigh once)
  *   A       article key boolean; every passage of an article carries it, so
  *                       an article is replaced/deleted as a unit
  *   P       source      boolean; the source file's absolute path (or its key
@@ -226,6 +229,8 @@ typedef struct nx_qterms {
 	nx_db *db;      /* set by the caller to expand names; NULL: no expansion */
 	nx_buf names;   /* NUL-separated name keys the query expanded to */
 	size_t nnames;
+	const char *lang; /* set by the caller: stem for this language only;
+			     NULL: the index's languages and the script's */
 } nx_qterms;
 
 void nx_qterms_free(nx_qterms *q);

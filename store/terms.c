@@ -267,6 +267,7 @@ static void tlist_free(tlist *l)
 typedef struct langs {
 	nx_buf list;    /* NUL-separated language codes */
 	size_t n;
+	int only;       /* 1: these only, not the script's default stemmer */
 } langs;
 
 static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
@@ -279,14 +280,20 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
 	return l->list.failed ? NX_ENOMEM : NX_OK;
 }
 
-/* The languages whose stemmers a query word goes through: every language
- * of the index (its L terms; a few, read per word, which costs less than a
- * term lookup), else (no index, or none recorded) Kazakh.  The script's
- * default stemmer (lang NULL) is always tried as well. */
+/* The languages whose stemmers a query word goes through: the caller's
+ * (q->lang: that one only), else every language of the index (its L terms;
+ * a few, read per word, which costs less than a term lookup), else (no
+ * index, or none recorded) Kazakh; with the script's default stemmer (lang
+ * NULL) unless the caller chose a language. */
 static int query_langs(langs *l, nx_qterms *q)
 {
 	int rc;
 
+	if (q->lang) {
+		list_add(&l->list, &l->n, q->lang, strlen(q->lang));
+		l->only = 1;
+		return l->list.failed ? NX_ENOMEM : NX_OK;
+	}
 	if (q->db && q->db->x && (rc = nxx_db_allterms(q->db->x, NX_PREFIX_LANG, add_lang, l)))
 		return rc;
 	if (!l->n)
@@ -310,6 +317,8 @@ static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms 
 		if (i > 0) {
 			lang = p;
 			p += strlen(p) + 1;
+		} else if (ql->only) {
+			continue;
 		}
 		if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
 			break;
@@ -375,13 +384,36 @@ static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
  * that text in the query's own spelling ranks first. */
 #define KEY_WEIGHT 0.5
 
+/* The keys' part of a query word: the synonym of its keys, weighted
+ * KEY_WEIGHT, in passages that do not hold the word itself (`own`: any of
+ * its forms or stems).  A passage that writes the word as the query does
+ * also holds its keys (indexing -> X indeksing, K indeks): counted again,
+ * they would favour words whose key happens to differ from their spelling. */
+static int key_part(nxx_query **out, const tlist *kl, const nxx_query *own)
+{
+	nxx_query *syn = NULL, *other = NULL;
+	int rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl->q, kl->n, 0);
+
+	if (!rc) {
+		nxx_query *pair[2] = { syn, (nxx_query *)own };
+
+		rc = nxx_query_combine(&other, NXX_OP_AND_NOT, pair, 2, 0);
+	}
+	if (!rc)
+		rc = nxx_query_scale(out, other, KEY_WEIGHT);
+	nxx_query_free(syn);
+	nxx_query_free(other);
+	return rc;
+}
+
 /*
  * A query word matches what the index holds for it (nx_terms_for_word):
  *  - not exact: one synonym of its forms (word, folded, compound) and its
  *    stems in each query language (Z, or unprefixed: a word that is its
  *    own stem has no Z term), OR'ed with a synonym of its keys
  *    (X, K, and a key that is some text's form or stem) weighted
- *    KEY_WEIGHT: Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
+ *    KEY_WEIGHT in passages without the word's own forms (key_part):
+ *    Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;
  *    and OR'ed with its stems as title terms (S), so a title match adds
  *    its own weight;
  *  - exact (inside a phrase): any of its positional forms at its position:
@@ -394,8 +426,8 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
 	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
-	langs ql = { NX_BUF_INIT, 0 };
-	nxx_query *parts[3] = { NULL, NULL, NULL }, *syn = NULL;
+	langs ql = { NX_BUF_INIT, 0, 0 };
+	nxx_query *parts[3] = { NULL, NULL, NULL };
 	size_t nparts = 1;
 	uint32_t pos = t->index + 1;
 	int rc;
@@ -425,11 +457,8 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 	nx_buf_free(&ql.list);
 	if (!rc)
 		rc = nxx_query_combine(&parts[0], NXX_OP_SYNONYM, l.q, l.n, 0);
-	if (!rc && kl.n) {
-		rc = nxx_query_combine(&syn, NXX_OP_SYNONYM, kl.q, kl.n, 0);
-		if (!rc)
-			rc = nxx_query_scale(&parts[nparts++], syn, KEY_WEIGHT);
-	}
+	if (!rc && kl.n)
+		rc = key_part(&parts[nparts++], &kl, parts[0]);
 	/* The word in the article's title (S): its own weight, on top. */
 	if (!rc && tl.n)
 		rc = nxx_query_combine(&parts[nparts++], NXX_OP_SYNONYM, tl.q, tl.n, 0);
@@ -438,7 +467,6 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 				: nxx_query_combine(out, NXX_OP_SYNONYM, parts, 1, 0);
 	for (size_t i = 0; i < nparts; i++)
 		nxx_query_free(parts[i]);
-	nxx_query_free(syn);
 	tlist_free(&l);
 	tlist_free(&kl);
 	tlist_free(&tl);

@@ -88,7 +88,7 @@ static int on_query_word(void *vc, const nxt_token *t)
 /* Does the query `word` match the article `id`? */
 static int matches(nx_db *db, nxt_analyzer *an, const char *word, const char *id)
 {
-	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0, db, NX_BUF_INIT, 0 };
+	nx_qterms qt = { NX_BUF_INIT, 0, NX_BUF_INIT, 0, db, NX_BUF_INIT, 0, NULL };
 	qctx c = { &qt, an, { 0 }, 0, NX_BUF_INIT, 0 };
 	nxx_query *words = NULL, *filter = NULL, *both = NULL;
 	nxx_mset *m = NULL;

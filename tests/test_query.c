@@ -8,6 +8,7 @@
 #include "nx_query.h"
 #include "nx_test.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -394,6 +395,192 @@ static void test_ranking(nx_db *db)
 	CHECK(strstr(nx_error_message(), "no words") != NULL);
 }
 
+/* ---- separate small indexes ------------------------------------------------------ */
+
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index the JSON Lines records `lines` into dir/name (created), open it for
+ * reading into *db. */
+static int index_lines(nx_db **db, const char *dir, const char *name, const char *const *lines,
+		       size_t n)
+{
+	char path[600], db_path[600];
+	const char *paths[] = { path };
+	FILE *f;
+	int rc;
+
+	*db = NULL;
+	snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
+	snprintf(db_path, sizeof db_path, "%s/%s", dir, name);
+	if (!(f = fopen(path, "w")))
+		return NX_EIO;
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s\n", lines[i]);
+	fclose(f);
+	if ((rc = nx_db_open(db, db_path, NX_OPEN_WRITE)))
+		return rc;
+	rc = nx_index_paths(*db, paths, 1, NULL, NULL);
+	nx_db_close(*db);
+	*db = NULL;
+	return rc ? rc : nx_db_open(db, db_path, NX_OPEN_READ);
+}
+
+/* A record that is a title alone is found by title:, and its words count
+ * once: it scores as the same words given as text without a title. */
+static void test_title_only(const char *dir)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"t1\",\"title\":\"Zebra census in Kenya\"}",
+		"{\"id\":\"t2\",\"text\":\"Zebra census in Kenya\"}",
+		"{\"id\":\"t3\",\"title\":\"Rain\",\"text\":\"Heavy rain fell on Nairobi.\"}",
+	};
+	nx_db *db = NULL;
+	run x;
+	char buf[64];
+
+	CHECK_INT(index_lines(&db, dir, "titles", lines, 3), NX_OK);
+	if (!db)
+		return;
+	x = search(db, "title:census", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "t1"), "title:census found [%s]", buf);
+	nx_results_free(x.r);
+	x = search(db, "kenya", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_INT(nx_results_count(x.r), 2);
+	if (nx_results_count(x.r) == 2) {
+		const nx_hit *a = nx_results_get(x.r, 0), *b = nx_results_get(x.r, 1);
+
+		CHECK_MSG(fabs(a->score - b->score) < 1e-9, "%s %.6f vs %s %.6f", a->id, a->score,
+			  b->id, b->score);
+		CHECK_STR(nx_results_get(x.r, strcmp(a->id, "t1") ? 1 : 0)->passage,
+			  "Zebra census in Kenya");
+	}
+	nx_results_free(x.r);
+	nx_db_close(db);
+}
+
+/* search --lang: query words stem for that language only. */
+static void test_lang(nx_db *db)
+{
+	nx_search_options o = NX_SEARCH_OPTIONS_INIT;
+	nx_results *r = NULL;
+
+	/* protesting -> protest (English) finds "protesters" and "protest";
+	 * French leaves the word as it is. */
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+	o.lang = "EN";
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+	o.lang = "fr";
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 0);
+	nx_results_free(r);
+	/* The exact word is found whatever the language. */
+	CHECK_INT(nx_search(&r, db, "protesters", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 2);
+	nx_results_free(r);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const bad[] = { "english", "e1", "" };
+
+		r = NULL;
+		o.lang = bad[i];
+		CHECK_INT(nx_search(&r, db, "protesting", &o), NX_EINVAL);
+		CHECK(r == NULL);
+		CHECK(strstr(nx_error_message(), "language code") != NULL);
+	}
+	/* A version 2 caller has no lang: whatever follows is not read. */
+	o.version = 2;
+	CHECK_INT(nx_search(&r, db, "protesting", &o), NX_OK);
+	CHECK_INT(nx_results_count(r), 3);
+	nx_results_free(r);
+}
+
+/* A hyphenated word is a phrase of its parts or the parts written as one
+ * word, never its parts anywhere. */
+static void test_hyphens(const char *dir)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"h1\",\"lang\":\"en\",\"text\":\"Alma-Ata was the capital.\"}",
+		"{\"id\":\"h2\",\"lang\":\"en\",\"text\":\"Alma is a name. Ata is a word.\"}",
+		"{\"id\":\"h3\",\"lang\":\"en\",\"text\":\"Almaata is another spelling.\"}",
+		"{\"id\":\"h4\",\"lang\":\"en\",\"text\":\"The Alma Ata road.\"}",
+		"{\"id\":\"h5\",\"lang\":\"ru\",\"text\":\"Бизнес-климат в стране улучшился.\"}",
+		"{\"id\":\"h6\",\"lang\":\"ru\",\"text\":\"Климат меняется. Бизнес растёт.\"}",
+		"{\"id\":\"h7\",\"lang\":\"ru\",\"text\":\"Бизнес климат страны.\"}",
+	};
+	static const struct {
+		const char *query, *ids;   /* ids sorted */
+	} want[] = {
+		{ "Alma-Ata", "h1 h3 h4" },
+		{ "alma-ata", "h1 h3 h4" },
+		{ "\"Alma-Ata\"", "h1 h3 h4" },
+		{ "Бизнес-климат", "h5 h7" },
+		{ "бизнес-климат рост", "h5 h7" },
+	};
+	nx_db *db = NULL;
+
+	CHECK_INT(index_lines(&db, dir, "hyphens", lines, sizeof lines / sizeof *lines), NX_OK);
+	for (size_t i = 0; db && i < sizeof want / sizeof *want; i++) {
+		run x = search(db, want[i].query, 0);
+		const char *got[8];
+		char buf[64] = "";
+		size_t n = nx_results_count(x.r), at = 0;
+
+		CHECK_INT(x.rc, NX_OK);
+		for (size_t k = 0; k < n && k < 8; k++)
+			got[k] = nx_results_get(x.r, k)->id;
+		qsort(got, n < 8 ? n : 8, sizeof *got, cmp_ids);
+		for (size_t k = 0; k < n && k < 8; k++)
+			at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", k ? " " : "", got[k]);
+		CHECK_MSG(!strcmp(buf, want[i].ids), "'%s' found [%s], want [%s]", want[i].query, buf,
+			  want[i].ids);
+		nx_results_free(x.r);
+	}
+	nx_db_close(db);
+}
+
+/* The index changes under an open reader (an indexer commits again and
+ * again): the search reopens it and answers from the newest state. */
+static void test_modified(const char *dir)
+{
+	char path[600], db_path[600];
+	const char *paths[] = { path };
+	nx_db *r = NULL, *w = NULL;
+	run x;
+
+	snprintf(path, sizeof path, "%s/mod.jsonl", dir);
+	snprintf(db_path, sizeof db_path, "%s/mod", dir);
+	for (int round = 0; round < 12; round++) {
+		FILE *f = fopen(path, "w");
+
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		for (int i = 0; i < 300; i++)
+			fprintf(f, "{\"id\":\"m%d\",\"text\":\"Round %d of the story %d: "
+				"zebra%d giraffe%d okapi.\"}\n", i, round, i, round * 1000 + i, i);
+		fclose(f);
+		CHECK_INT(nx_db_open(&w, db_path, NX_OPEN_WRITE), NX_OK);
+		CHECK_INT(nx_index_paths(w, paths, 1, NULL, NULL), NX_OK);
+		nx_db_close(w);
+		w = NULL;
+		if (round == 0)
+			CHECK_INT(nx_db_open(&r, db_path, NX_OPEN_READ), NX_OK);
+	}
+	x = search(r, "okapi zebra11005", 0);
+	CHECK_MSG(x.rc == NX_OK, "search after changes: %d %s", x.rc, nx_error_message());
+	CHECK(nx_results_count(x.r) > 0 && !strcmp(nx_results_get(x.r, 0)->id, "m5"));
+	nx_results_free(x.r);
+	nx_db_close(r);
+}
+
 /* ---- people ------------------------------------------------------------------------ */
 
 static const char *const people_articles[] = {
@@ -729,6 +916,7 @@ static void test_news(nx_db *db)
 {
 	test_searches(db);
 	test_ranking(db);
+	test_lang(db);
 }
 
 int main(void)
@@ -746,6 +934,9 @@ int main(void)
 	with_index(dir, "people", people_articles, sizeof people_articles / sizeof *people_articles,
 		   test_people);
 	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
+	test_title_only(dir);
+	test_hyphens(dir);
+	test_modified(dir);
 	{
 		char cmd[700];
 

@@ -685,16 +685,21 @@ static void test_jsonl(void)
 		  "{\"id\": \"ok2\", \"text\": \"two\"}\n"  /* 7 */
 		  "{\"text\": \"a\"} trailing\n"            /* 8 */
 		  "{\"id\": true, \"text\": \"three\"}\n"   /* 9 */
-		  "{\"text\": \"   \"}\n");                 /* 10 */
+		  "{\"text\": \"   \"}\n"                  /* 10 */
+		  "{\"id\": \"empty\", \"title\": \" \"}\n");  /* 11 */
 	rc = nx_read_file(p, &C);
 	CHECK_INT(rc, NX_OK);
-	CHECK_INT(G.narts, 3);
-	if (G.narts == 3) {
+	CHECK_INT(G.narts, 4);
+	if (G.narts == 4) {
 		CHECK_STR(G.art[0].id, "ok1");
-		CHECK_STR(G.art[1].id, "ok2");
-		CHECK_INT(G.art[1].line, 7);
+		/* a title alone: the title is the text */
+		CHECK_INT(G.art[1].line, 5);
+		CHECK_STR(G.art[1].text, "no text");
+		CHECK_STR(G.art[1].title, "no text");
+		CHECK_STR(G.art[2].id, "ok2");
+		CHECK_INT(G.art[2].line, 7);
 		snprintf(idbuf, sizeof idbuf, "%s:9", abs_of(p));
-		CHECK_STR(G.art[2].id, idbuf);
+		CHECK_STR(G.art[3].id, idbuf);
 	}
 	CHECK_INT(S.records_failed, 6);
 	CHECK_INT(S.files_failed, 0);
@@ -705,8 +710,9 @@ static void test_jsonl(void)
 			const char *needle;
 		} want[] = {
 			{ 2, "invalid JSON: " }, { 4, "not a JSON object (found an array)" },
-			{ 5, "missing \"text\"" }, { 6, "\"text\" is a number" },
-			{ 8, "invalid JSON: " }, { 10, "\"text\" is empty" },
+			{ 6, "\"text\" is a number" }, { 8, "invalid JSON: " },
+			{ 10, "\"text\" is empty and no \"title\"" },
+			{ 11, "no \"text\" and no \"title\"" },
 		};
 		size_t i, j;
 
