@@ -566,7 +566,8 @@ static int run_into(cands *cs, nx_db *db, const nxx_query *q, const nxx_enquire_
 	return cands_add(cs, m, all, by_article);
 }
 
-int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *user_opts)
+static int search_once(nx_results **out, nx_db *db, const char *query,
+		       const nx_search_options *user_opts)
 {
 	nx_search_options opts = NX_SEARCH_OPTIONS_INIT;
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
@@ -615,6 +616,7 @@ int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_op
 	if (qt.nnames && (rc = nx_qforms_build(&qf, db, an, query, &cc)))
 		goto out;
 
+	eo.lazy = 1;   /* only the shown hits' documents are read */
 	eo.bm25_k1 = NX_BM25_K1;
 	eo.bm25_b = NX_BM25_B;
 	eo.collapse_slot = opts.all_passages ? -1 : NX_SLOT_ARTICLE;
@@ -691,6 +693,22 @@ out:
 	}
 	*out = r;
 	return NX_OK;
+}
+
+/* Hits' documents are read after the queries ran (eo.lazy): when a writer
+ * discarded the revision meanwhile, search again on the latest one. */
+#define NX_SEARCH_RETRIES 3
+
+int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *user_opts)
+{
+	for (int attempt = 0;; attempt++) {
+		int rc = search_once(out, db, query, user_opts);
+
+		if (rc != NX_EMODIFIED || attempt == NX_SEARCH_RETRIES)
+			return rc;
+		if ((rc = nx_db_reopen(db)))
+			return rc;
+	}
 }
 
 size_t nx_results_count(const nx_results *r)

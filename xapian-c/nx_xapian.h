@@ -168,9 +168,11 @@ typedef struct nxx_enquire_opts {
 	int sort_by_value;   /* -1: by relevance; else slot to sort by (desc) */
 	int ids_only;        /* 1: hits without their data and values (read
 				neither: nxx_mset_data and _value give "") */
+	int lazy;            /* 1: read a hit's data and values only when
+				asked for (see nxx_mset_data) */
 } nxx_enquire_opts;
 
-#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0 }
+#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0, 0 }
 
 typedef struct nxx_mset nxx_mset;
 
@@ -189,6 +191,11 @@ typedef struct nxx_hit {
 } nxx_hit;
 
 int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i);
+/* A hit's document data and values.  Copied out by nxx_enquire, or with
+ * opts.lazy read when first asked for (the collapse slot's value comes
+ * with the match) from the handle the query ran on: then NX_EMODIFIED when
+ * a writer has discarded that revision since (reopen, run the query
+ * again), and they must be called before the handle is closed. */
 int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i);
 int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot);
 void nxx_mset_free(nxx_mset *m);
