@@ -848,6 +848,84 @@ static void test_lazy_hits(nx_db *db)
 	nxx_query_free(q);
 }
 
+/* The docids a query matches, ascending, as text. */
+static void docids(char *buf, size_t size, nx_db *db, const nxx_query *q)
+{
+	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
+	nxx_mset *m = NULL;
+	unsigned ids[64];
+	size_t n = 0, at = 0;
+
+	eo.limit = 64;
+	eo.ids_only = 1;
+	*buf = '\0';
+	CHECK_INT(nxx_enquire(&m, db->x, q, &eo), NX_OK);
+	for (size_t i = 0; i < nxx_mset_size(m) && n < 64; i++) {
+		nxx_hit h;
+
+		if (nxx_mset_hit(&h, m, i) == NX_OK)
+			ids[n++] = (unsigned)h.docid;
+	}
+	nxx_mset_free(m);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+			unsigned t = ids[j];
+
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	for (size_t i = 0; i < n && at + 12 < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%u ", ids[i]);
+}
+
+/* Date filters by D terms match what the date values do, for ranges with
+ * and without indexed days at either end; over the limit, no query. */
+static void test_date_terms(nx_db *db)
+{
+	static const char *const days[] = { NULL, "1999-01-01", "2020-03-01", "2021-06-01",
+					     "2022-01-05", "2022-01-06", "2022-01-08", "2022-01-09",
+					     "2030-01-01" };
+	size_t nd = sizeof days / sizeof *days;
+
+	for (size_t i = 0; i < nd; i++) {
+		for (size_t j = 0; j < nd; j++) {
+			const char *lo = days[i], *hi = days[j];
+			char tlo[9] = "", thi[9] = "", a[800], b[800];
+			nxx_query *vq = NULL, *tq = NULL;
+			size_t count = 0;
+
+			if (lo && hi && strcmp(lo, hi) > 0)
+				continue;
+			for (size_t k = 0, n = 0; lo && lo[k]; k++)
+				if (lo[k] != '-')
+					tlo[n++] = lo[k];
+			for (size_t k = 0, n = 0; hi && hi[k]; k++)
+				if (hi[k] != '-')
+					thi[n++] = hi[k];
+			CHECK_INT(nxx_query_value_range(&vq, NX_SLOT_DATE, lo, hi), NX_OK);
+			CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE,
+							 lo ? tlo : NULL, hi ? thi : NULL, 100), NX_OK);
+			CHECK(tq != NULL && count <= 5);
+			if (vq && tq) {
+				docids(a, sizeof a, db, vq);
+				docids(b, sizeof b, db, tq);
+				CHECK_MSG(!strcmp(a, b), "%s..%s: values [%s], terms [%s]",
+					  lo ? lo : "", hi ? hi : "", a, b);
+			}
+			nxx_query_free(vq);
+			nxx_query_free(tq);
+		}
+	}
+	{
+		nxx_query *tq = NULL;
+		size_t count = 0;
+
+		CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE, NULL, NULL, 2),
+			  NX_OK);
+		CHECK(tq == NULL && count == 3);
+	}
+}
+
 /* Write the JSON Lines records into DIR/NAME.jsonl, index them into
  * DIR/NAME-db and run fn on that index opened for reading. */
 static void with_index(const char *dir, const char *name, const char *const *records, size_t n,
@@ -885,6 +963,7 @@ static void test_news(nx_db *db)
 	test_ranking(db);
 	test_highlight_cache(db);
 	test_lazy_hits(db);
+	test_date_terms(db);
 }
 
 int main(void)

@@ -768,6 +768,41 @@ extern "C" int nxx_query_value_range(nxx_query **out, unsigned slot, const char 
 	}
 }
 
+extern "C" int nxx_query_prefix_range(nxx_query **out, size_t *count, nxx_db *db, const char *prefix,
+				      const char *lo, const char *hi, size_t max)
+{
+	*out = NULL;
+	*count = 0;
+	if (!db || !prefix)
+		return nx_error_set(NX_EINVAL, "term range: NULL argument");
+	try {
+		std::string pfx(prefix), first = pfx + (lo ? lo : ""), last = pfx + (hi ? hi : "");
+		std::vector<Xapian::Query> terms;
+		Xapian::TermIterator end = db->rd->allterms_end(pfx);
+		Xapian::TermIterator it = db->rd->allterms_begin(pfx);
+
+		it.skip_to(first);
+		for (; it != end; ++it) {
+			const std::string &term = *it;
+
+			if (hi && term.compare(0, last.size(), last) > 0)
+				break;
+			if (++*count > max)
+				return NX_OK;
+			terms.push_back(Xapian::Query(term));
+		}
+		/* Weightless, like a value range: only a filter. */
+		*out = query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+					       Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
+							     terms.end()), 0.0));
+		return NX_OK;
+	} catch (...) {
+		*count = 0;
+		return nx_from_exception("building the range of terms \"%s*\" of %s", prefix,
+					 db->path.c_str());
+	}
+}
+
 extern "C" int nxx_query_match_all(nxx_query **out)
 {
 	*out = NULL;
