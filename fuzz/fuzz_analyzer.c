@@ -7,9 +7,11 @@
  * Build: cmake -S . -B build-fuzz -DNX_FUZZ=ON (clang); run:
  *   build-fuzz/fuzz/fuzz_analyzer -max_total_time=30 CORPUS fuzz/seeds
  * The first byte of an input picks the language (none, en, ru, kk, ky, tr,
- * de, ar, zh); the rest is the text.
+ * de, ar, zh); the rest is the text.  The words found by the fast paths
+ * (the segmentation scanner, the case-folding tables) must be ICU's.
  */
 #include "nx_store.h"
+#include "nx_text_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +62,30 @@ static int on_sentence(void *ctx, size_t start, size_t end)
 	return 0;
 }
 
+/* Each word as "start:end:norm+joined|". */
+static int list_word(void *ctx, const nxt_token *t)
+{
+	nx_buf_printf(ctx, "%zu:%zu:%s+%s|", t->start, t->end, t->norm, t->joined ? t->joined : "");
+	return 0;
+}
+
+static void same_as_icu(const char *text, size_t len)
+{
+	nx_buf fast = NX_BUF_INIT, icu = NX_BUF_INIT;
+
+	an->icu_only = 0;
+	if (nxt_words(an, text, len, list_word, &fast))
+		abort();
+	an->icu_only = 1;
+	if (nxt_words(an, text, len, list_word, &icu))
+		abort();
+	an->icu_only = 0;
+	if (fast.len != icu.len || (fast.len && memcmp(fast.ptr, icu.ptr, fast.len) != 0))
+		abort();
+	nx_buf_free(&fast);
+	nx_buf_free(&icu);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const langs[] = { "", "en", "ru", "kk", "ky", "tr", "de", "ar", "zh" };
@@ -82,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (nxt_sentences(an, text, len, on_sentence, &c))
 		abort();
+	same_as_icu(text, len);
 	(void)nxt_guess_lang(text, len);
 	nx_buf_free(&c.scratch);
 	nx_qterms_free(&c.qt);

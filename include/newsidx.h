@@ -98,7 +98,10 @@ typedef struct nx_db nx_db;
 
 typedef enum nx_open_mode {
 	NX_OPEN_READ = 0,  /* read-only; the index must exist */
-	NX_OPEN_WRITE = 1  /* read-write; created if missing; takes the writer lock */
+	NX_OPEN_WRITE = 1,  /* read-write; created if missing; takes the writer lock */
+	NX_OPEN_REBUILD = 2 /* as NX_OPEN_WRITE, but an index of another schema
+			       version is emptied, to be indexed again (instead
+			       of NX_EVERSION) */
 } nx_open_mode;
 
 /*
@@ -203,8 +206,12 @@ typedef struct nx_index_options {
 	void *progress_data;
 	/* version 3 */
 	unsigned threads;           /* > 1: a run into an empty index builds this many
-				       shards in parallel and merges them (0, 1: one) */
+				       shards in parallel and merges them (0, 1: one);
+				       NX_INDEX_THREADS_AUTO: the cores (at most 4)
+				       when the input is 8 MB or more, else one */
 } nx_index_options;
+
+#define NX_INDEX_THREADS_AUTO 0xffffffffu
 
 /* Versions 1 (without flags and progress) and 2 (without threads) are still
  * accepted. */

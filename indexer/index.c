@@ -1035,7 +1035,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	if (c.o.commit_every == 0)
 		c.o.commit_every = 1;
 	c.opts = &c.o;
-	if (c.o.threads > 1) {
+	if (c.o.threads > 1) {  /* NX_INDEX_THREADS_AUTO too */
 		/* A first run on several cores (parallel.c). */
 		int done = 0;
 

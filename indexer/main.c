@@ -51,10 +51,12 @@ static const char usage_text[] =
 	"                 else ~/.local/share/newsidx/index); created if missing\n"
 	"  --wait SECONDS when another indexer is writing to the index, wait up to\n"
 	"                 SECONDS for it to finish (default 0: exit 75 at once)\n"
-	"  --force        read and re-analyse every file, changed or not\n"
+	"  --force        read and re-analyse every file, changed or not; an index of\n"
+	"                 an older schema version is emptied and rebuilt\n"
 	"  --batch N      commit every N changes, at least a second apart (default 1000)\n"
 	"  --threads N    into an empty index, build N shards in parallel and merge\n"
-	"                 them (default 1)\n"
+	"                 them (default auto: the cores, at most 4, when the files\n"
+	"                 given hold 8 MB or more; else 1)\n"
 	"  --no-prune     keep the articles of files that no longer exist\n"
 	"  --status       print what the index holds and how the last run went\n"
 	"  -q, --quiet    print only errors\n"
@@ -299,13 +301,13 @@ static double now_seconds(void)
 
 /* Open for writing; while another writer holds the lock, retry for up to
  * `wait` seconds. */
-static int open_writer(nx_db **db, const char *path, double wait)
+static int open_writer(nx_db **db, const char *path, double wait, nx_open_mode mode)
 {
 	double deadline = now_seconds() + wait, left;
 	int rc;
 
 	for (;;) {
-		rc = nx_db_open(db, path, NX_OPEN_WRITE);
+		rc = nx_db_open(db, path, mode);
 		left = deadline - now_seconds();
 		if (rc != NX_EBUSY || left <= 0)
 			return rc;
@@ -339,6 +341,7 @@ int main(int argc, char **argv)
 	int c, rc, status = 0;
 
 	memset(&u, 0, sizeof u);
+	opts.threads = NX_INDEX_THREADS_AUTO;
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -369,8 +372,13 @@ int main(int argc, char **argv)
 		case OPT_THREADS: {
 			unsigned long n = strtoul(optarg, &end, 10);
 
+			if (!strcmp(optarg, "auto")) {
+				opts.threads = NX_INDEX_THREADS_AUTO;
+				break;
+			}
 			if (end == optarg || *end || *optarg == '-' || n == 0 || n > 64) {
-				fprintf(stderr, "indexer: --threads wants 1 to 64, not '%s'\n", optarg);
+				fprintf(stderr, "indexer: --threads wants 1 to 64 or auto, not '%s'\n",
+					optarg);
 				free(dbpath);
 				return EXIT_USAGE;
 			}
@@ -428,7 +436,11 @@ int main(int argc, char **argv)
 		return rc;
 	}
 
-	if ((rc = open_writer(&db, dbpath, wait)) != NX_OK) {
+	/* --force rebuilds an index of an older schema (every source is read
+	 * again anyway); without it such an index is an error that says so. */
+	rc = open_writer(&db, dbpath, wait,
+			 opts.flags & NX_INDEX_FORCE ? NX_OPEN_REBUILD : NX_OPEN_WRITE);
+	if (rc != NX_OK) {
 		if (rc == NX_EBUSY)
 			fprintf(stderr, "indexer: %s: another indexer is writing to this index%s; "
 				"try again later\n", dbpath,

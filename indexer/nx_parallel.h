@@ -17,12 +17,26 @@
  * of directories), and the handle is reopened on it.
  *
  * *done is 0 when the run does not qualify (the index is not empty, or
- * fewer than two threads): the caller then indexes as usual.  Otherwise the
+ * fewer than two threads, or NX_INDEX_THREADS_AUTO chose one): the caller
+ * then indexes as usual.  Otherwise the
  * result is the run's status and *out holds its counters.  On error the
  * index is left as it was (empty) and the shards are removed.
  */
 int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npaths,
 		      const nx_index_options *opts, nx_index_stats *out);
+
+/*
+ * NX_INDEX_THREADS_AUTO: the number of threads of a first run, from the
+ * size of its input (the files named and the regular files under the
+ * directories named, as on disk): one below NX_PARALLEL_MIN_BYTES, where
+ * reading every source in every shard and merging cost more than a second
+ * core gives; else the online cores, at most NX_PARALLEL_AUTO_MAX (each
+ * shard parses every source, and the merge is one thread).
+ */
+#define NX_PARALLEL_MIN_BYTES ((uint64_t)8 << 20)
+#define NX_PARALLEL_AUTO_MAX 4
+
+unsigned nx_parallel_auto(const char *const *paths, size_t npaths);
 
 /*
  * Called by index.c for each article it is about to analyse, with the

@@ -30,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_SHARDS 64
 
@@ -216,6 +218,40 @@ static int swap_in(nx_db *db, const char *merged)
 	return NX_OK;
 }
 
+/* ---- how many threads by default ---------------------------------------- */
+
+static _Thread_local uint64_t tls_bytes;
+
+static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		tls_bytes += (uint64_t)st->st_size;
+	return tls_bytes >= NX_PARALLEL_MIN_BYTES;  /* enough: stop the walk */
+}
+
+unsigned nx_parallel_auto(const char *const *paths, size_t npaths)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct stat st;
+
+	if (cores < 2)
+		return 1;
+	tls_bytes = 0;
+	for (size_t i = 0; i < npaths && tls_bytes < NX_PARALLEL_MIN_BYTES; i++) {
+		if (!paths[i] || stat(paths[i], &st) != 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			tls_bytes += (uint64_t)st.st_size;
+		else if (S_ISDIR(st.st_mode))
+			nftw(paths[i], add_size, 16, FTW_PHYS);
+	}
+	if (tls_bytes < NX_PARALLEL_MIN_BYTES)
+		return 1;
+	return cores > NX_PARALLEL_AUTO_MAX ? NX_PARALLEL_AUTO_MAX : (unsigned)cores;
+}
+
 int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npaths,
 		      const nx_index_options *opts, nx_index_stats *out)
 {
@@ -236,6 +272,8 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 		return rc;
 	if (docs)
 		return NX_OK;  /* incremental: shards could not replace what is there */
+	if (opts->threads == NX_INDEX_THREADS_AUTO && (n = nx_parallel_auto(paths, npaths)) < 2)
+		return NX_OK;
 	*done = 1;
 
 	len = strlen(db->path);

@@ -65,6 +65,8 @@ typedef struct cq {
 	enum role role;
 	int stop;      /* a lone stop word */
 	int single;    /* one plain word */
+	nxx_query *all; /* for the all-items query, when it is stricter than q
+			 * (a run of unspaced CJK words: all of them) */
 } cq;
 
 typedef struct cctx {
@@ -82,7 +84,8 @@ typedef struct cctx {
 static void cq_free(cq *c)
 {
 	nxx_query_free(c->q);
-	c->q = NULL;
+	nxx_query_free(c->all);
+	c->q = c->all = NULL;
 }
 
 static int oom(void)
@@ -214,6 +217,18 @@ typedef struct words_ctx {
 	nxx_query *joined;   /* a hyphen compound as one word (covid-19 ~ covid19) */
 } words_ctx;
 
+/* Does the text hold a word of a script written without spaces (Chinese,
+ * Japanese, Thai)?  Such a run typed without spaces is several words, as
+ * if the user had put spaces between them, not a phrase. */
+static int on_word_unspaced(void *vc, const nxt_token *t)
+{
+	int *unspaced = vc;
+
+	if (t->script == NXT_SCRIPT_HAN)
+		*unspaced = 1;
+	return NX_OK;
+}
+
 static int on_word(void *vc, const nxt_token *t)
 {
 	words_ctx *w = vc;
@@ -266,7 +281,7 @@ static int compile_text(cctx *c, cq *out, const char *text, size_t base, int phr
 {
 	words_ctx w;
 	size_t len = strlen(text);
-	int rc;
+	int rc, unspaced = 0;
 
 	memset(&w, 0, sizeof w);
 	w.c = c;
@@ -276,13 +291,21 @@ static int compile_text(cctx *c, cq *out, const char *text, size_t base, int phr
 		return rc;
 	if (w.count == 0)
 		return NX_OK;   /* punctuation only: nothing to look for */
-	w.exact = !title && (phrase || w.count > 1);
+	if (!phrase && !title && w.count > 1 &&
+	    (rc = nxt_words(c->an, text, len, on_word_unspaced, &unspaced)))
+		return rc;
+	w.exact = !title && !unspaced && (phrase || w.count > 1);
 	if ((rc = nxt_words(c->an, text, len, on_word, &w)))
 		goto out;
 	if (w.v.n == 0)
 		goto out;
 	if (title)
 		rc = combine(&out->q, NXX_OP_AND, w.v.q, w.v.n, 0);
+	else if (unspaced && w.v.n > 1) {
+		/* Ranked on any of the words; all of them first. */
+		if (!(rc = combine(&out->all, NXX_OP_AND, w.v.q, w.v.n, 0)))
+			rc = combine(&out->q, NXX_OP_OR, w.v.q, w.v.n, 0);
+	}
 	else if (w.v.n == 1)
 		rc = combine(&out->q, NXX_OP_OR, w.v.q, 1, 0);
 	else
@@ -576,7 +599,7 @@ static int assemble(cq *out, const item *it, size_t n, enum nxx_query_op op, int
 		const cq *k = &it[i].c;
 
 		if (k->role == R_POS && !(drop_stop && k->stop && nstop < nweighted))
-			pos[npos++] = k->q;
+			pos[npos++] = op == NXX_OP_AND && k->all ? k->all : k->q;
 		else if (k->role == R_NEG)
 			neg[nneg++] = k->q;
 		else if (k->role == R_FILTER && it[i].kind != NXQ_LANG && it[i].kind != NXQ_SOURCE)
@@ -686,7 +709,7 @@ static int compile_or(cctx *c, cq *out, const nxq_node *n, int title)
 	int rc = NX_OK, weighted = 0;
 
 	for (size_t i = 0; i < n->nkids && !rc; i++) {
-		cq k = { NULL, R_NONE, 0, 0 };
+		cq k = { NULL, R_NONE, 0, 0, NULL };
 
 		if ((rc = compile_node(c, &k, n->kids[i], title)))
 			break;
@@ -838,7 +861,7 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 		nxt_analyzer *an, nx_qterms *qt)
 {
 	cctx c;
-	cq top = { NULL, R_NONE, 0, 0 };
+	cq top = { NULL, R_NONE, 0, 0, NULL };
 	item *it = NULL, one;
 	size_t nit = 0, npos = 0;
 	const nxq_node *const *nodes;
@@ -867,7 +890,7 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 		rc = compile_node(&c, &one.c, root, 0);
 		if (!rc) {
 			top = one.c;
-			one.c.q = NULL;
+			one.c.q = one.c.all = NULL;
 			if (top.q && (rc = nxx_query_scale(&one.c.q, top.q, 1.0)) == NX_OK)
 				npos = top.role == R_POS;
 		}
@@ -915,10 +938,14 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 	}
 	/* Every weighted item at once, when there are two or more. */
 	if (!rc && out->weighted && root->kind == NXQ_SEQ && npos >= 2) {
-		cq all = { NULL, R_NONE, 0, 0 };
+		cq all = { NULL, R_NONE, 0, 0, NULL };
 
 		rc = assemble(&all, it, nit, NXX_OP_AND, 1, NULL);
 		out->all = all.q;
+	} else if (!rc && out->weighted && top.all) {
+		/* One item that is stricter with all of its words. */
+		out->all = top.all;
+		top.all = NULL;
 	}
 	if (root->kind == NXQ_SEQ)
 		items_free(it, nit);

@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"                            others by rank; words match their other forms\n"
 	"                            (shooting finds shoot) and spellings\n"
 	"  \"security forces\"         an exact phrase\n"
+	"  covid-19  北京政策        inner punctuation makes a phrase of the parts;\n"
+	"                            unspaced Chinese/Japanese/Thai is its words\n"
 	"  almaty NEAR/5 protest     words (or phrases) at most 5 words apart; NEAR: 10\n"
 	"  a AND b, a OR b, NOT a    operators (in capitals); -word excludes a word\n"
 	"  (police OR army) almaty   parentheses group\n"

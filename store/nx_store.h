@@ -3,13 +3,14 @@
  *
  * An index is a Xapian database (glass backend) in one directory.
  *
- * ---- Schema version 1 -------------------------------------------------------
+ * ---- Schema version 2 -------------------------------------------------------
  *
  * One Xapian document per PASSAGE (a run of whole sentences of one article,
  * roughly 40-150 words, never across a paragraph break).
  *
  * Terms
- *   (none)  word        NFKC-casefolded word, with positions (phrases, NEAR)
+ *   (none)  word        NFKC-casefolded word, with positions (phrases, NEAR);
+ *                       a word that is its own stem stands for its Z term
  *   (none)  folded      the word's folded form (nxt_fold: café -> cafe,
  *                       u.s -> us, ёлка -> елка), at the word's position,
  *                       when it differs from the word
@@ -25,7 +26,12 @@
  *                       when it differs from the stem: Тоқаевтың (kk) and
  *                       Токаевым (ru) -> Ktokaev, found by Tokayev's
  *   Z       stem        Snowball stem of each word, no positions (ranking);
- *                       language from the article ("lang", else guessed)
+ *                       language from the article ("lang", else guessed);
+ *                       only when it differs from the word and its folded
+ *                       form: a stem s is in a passage as Zs or as the
+ *                       unprefixed word s, and queries and query expansion
+ *                       look for both (a third fewer term-passage pairs
+ *                       than a Z term for every word, on English news)
  *   S       title stem  stems of the article title, wdf 1 (title matches)
  *   A       article key boolean; every passage of an article carries it, so
  *                       an article is replaced/deleted as a unit
@@ -58,8 +64,11 @@
  *   article text.
  *
  * Metadata keys
- *   newsidx.schema   "1" — checked on open (NX_ENOTINDEX when absent from a
- *                    non-empty database, NX_EVERSION when different)
+ *   newsidx.schema   "2" — checked on open (NX_ENOTINDEX when absent from a
+ *                    non-empty database, NX_EVERSION when different: the
+ *                    index must be rebuilt, `indexer --force`, which opens
+ *                    it with NX_OPEN_REBUILD)
+ *                    Version 1 (newsidx up to 0.3): a Z term for every word.
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -93,7 +102,7 @@
 extern "C" {
 #endif
 
-#define NX_SCHEMA_VERSION 1
+#define NX_SCHEMA_VERSION 2
 #define NX_META_SCHEMA "newsidx.schema"
 #define NX_META_CREATED "newsidx.created"
 #define NX_META_LAST_RUN "newsidx.lastrun"

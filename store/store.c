@@ -140,7 +140,8 @@ static int check_schema(nx_db *db)
 		if (*end || v != NX_SCHEMA_VERSION) {
 			rc = nx_error_set(NX_EVERSION,
 					  "%s: index schema version %s, this newsidx reads version %d; "
-					  "rebuild the index",
+					  "rebuild it: indexer --force PATH... (the files and "
+					  "directories it was built from)",
 					  db->path, val, NX_SCHEMA_VERSION);
 		}
 		free(val);
@@ -177,6 +178,8 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 	*out = NULL;
 	if (!path || !*path)
 		return nx_error_set(NX_EINVAL, "no index path given");
+	if (mode != NX_OPEN_READ && mode != NX_OPEN_WRITE && mode != NX_OPEN_REBUILD)
+		return nx_error_set(NX_EINVAL, "%s: unknown open mode %d", path, (int)mode);
 	if (stat(path, &st) != 0) {
 		if (errno != ENOENT)
 			return nx_error_set(NX_EIO, "%s: %s", path, strerror(errno));
@@ -205,7 +208,7 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 	db = calloc(1, sizeof *db);
 	if (!db)
 		return nx_error_set(NX_ENOMEM, "out of memory opening %s", path);
-	db->writable = mode == NX_OPEN_WRITE;
+	db->writable = mode == NX_OPEN_WRITE || mode == NX_OPEN_REBUILD;
 	db->path = nx_strdup(path);
 	if (!db->path) {
 		free(db);
@@ -225,6 +228,16 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 	}
 	if (!rc)
 		rc = check_schema(db);
+	if (rc == NX_EVERSION && mode == NX_OPEN_REBUILD) {
+		/* An index of another schema: empty it (under the writer lock
+		 * we hold) and start again. */
+		nxx_db_close(db->x);
+		db->x = NULL;
+		nx_error_clear();
+		rc = nxx_db_open(&db->x, path, NXX_WRITE | NXX_OVERWRITE);
+		if (!rc)
+			rc = check_schema(db);
+	}
 	if (rc) {
 		nx_db_close(db);
 		return rc;

@@ -251,6 +251,30 @@ static int same_words(nxt_analyzer *a, const char *text, size_t len)
 	return ok;
 }
 
+/* `rounds` texts of 1 to maxk pieces drawn at random (seven in eight from
+ * the first `common`), each segmented by the fast paths and by ICU: how
+ * many agree. */
+static size_t random_texts(nxt_analyzer *a, unsigned *seed, const char *const *pieces,
+			   size_t npieces, size_t common, int rounds, int maxk)
+{
+	size_t equal = 0;
+
+	for (int round = 0; round < rounds; round++) {
+		char mix[512];
+		size_t n = 0;
+		int k = 1 + round % maxk;
+		while (k-- > 0 && n < sizeof mix - 8) {
+			*seed = *seed * 1103515245u + 12345u;
+			const char *p = pieces[(*seed >> 8) % 8 ? (*seed >> 16) % common
+								: (*seed >> 16) % npieces];
+			memcpy(mix + n, p, strlen(p));
+			n += strlen(p);
+		}
+		equal += same_words(a, mix, n);
+	}
+	return equal;
+}
+
 static void test_ascii_segmentation(nxt_analyzer *a)
 {
 	static const char alphabet[] = "aZq09_.',;:- \n\t!\"(/@#$%&*+=?[]{}~`|<>^\\\r";
@@ -290,37 +314,38 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	printf("ASCII segmentation: %zu of %zu texts segmented as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
 
-	/* The fast case folding of U+0080..U+04FF words (simple_fold) against
-	 * ICU's normaliser: every such character between letters, and
-	 * random mixes with combining marks and joiners. */
+	/* The fast case folding (simple_fold) against ICU's normaliser: every
+	 * character of the BMP between letters (Latin, and ideographs for
+	 * the dictionary scripts), and random mixes with combining marks and
+	 * joiners. */
 	texts = equal = 0;
-	for (UChar32 c = 0x80; c < 0x500; c++) {
+	for (UChar32 c = 0x80; c < 0x10000; c++) {
 		char w[16];
 		int32_t i = 2;
+		if (U_IS_SURROGATE(c))
+			continue;
 		w[0] = 'X';
 		w[1] = 'y';
 		U8_APPEND_UNSAFE((uint8_t *)w, i, c);
 		w[i++] = 'Z';
 		texts++;
 		equal += same_words(a, w, (size_t)i);
+		i = 0;
+		U8_APPEND_UNSAFE((uint8_t *)w, i, 0x4E2D);  /* 中 */
+		U8_APPEND_UNSAFE((uint8_t *)w, i, c);
+		U8_APPEND_UNSAFE((uint8_t *)w, i, 0x6587);  /* 文 */
+		texts++;
+		equal += same_words(a, w, (size_t)i);
 	}
 	{
 		static const char *const pieces[] = { "a", "Ж", "é", "E\xCC\x81", "\xCC\x81", "ß", "İ",
 						      "ё", "Қ", "ʼ", "'", "s", "Σ", "ς", "ǅ", "ŉ", "ſ",
-						      "\xC2\xAD", "µ", "ª", "\xD2\x83", "Ӏ", " ", "-" };
-		for (int round = 0; round < 50000; round++) {
-			char mix[128];
-			size_t n = 0;
-			int k = 1 + round % 10;
-			while (k-- > 0) {
-				seed = seed * 1103515245u + 12345u;
-				const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
-				memcpy(mix + n, p, strlen(p));
-				n += strlen(p);
-			}
-			texts++;
-			equal += same_words(a, mix, n);
-		}
+						      "\xC2\xAD", "µ", "ª", "\xD2\x83", "Ӏ", " ", "-",
+						      "ا", "\xD9\x94", "か", "\xE3\x82\x99", "ｶ", "ﾞ",
+						      "한", "\xE1\x86\xA8", "’", "ﬁ", "㈱", "中" };
+		const size_t npieces = sizeof pieces / sizeof pieces[0];
+		texts += 50000;
+		equal += random_texts(a, &seed, pieces, npieces, npieces, 50000, 10);
 	}
 	printf("Fast case folding: %zu of %zu texts normalised as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
@@ -377,6 +402,31 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 		}
 	}
 	printf("Mixed texts (ASCII and ICU regions): %zu of %zu segmented as ICU does\n", equal, texts);
+	CHECK_INT(equal, texts);
+
+	/* The scanner's classes beyond ASCII: random texts of letters,
+	 * digits and punctuation of U+0080..U+07FF and U+2000..U+206F, with
+	 * ASCII between them, and the characters that send a piece to ICU
+	 * (marks, format characters, Hebrew, CJK, emoji). */
+	texts = equal = 0;
+	{
+		static const char *const chars[] = {
+			/* the scanner's own: 58 */
+			"a", "Z", "7", "_", ".", "'", ",", ";", ":", "@", "-", " ", " ", "\n",
+			"ж", "Қ", "é", "ß", "ا", "ب", "٣", "۴", "߁", "ª", "º", "ʰ", "µ", "Σ",
+			"«", "»", "×", "§", "©", "\xC2\xA0", "·", "\xCE\x87", "\xD5\x9F", "\xCD\xBE",
+			"\xD8\x8C", "\xD9\xAC", "\xD9\xAB", "\xDF\xB8", "’", "‘", "․", "‧", "‿",
+			"⁀", "⁔", "—", "–", "“", "”", "…", "\xE2\x80\x83", "\xE2\x80\xAF", "ⁿ", "²",
+			/* more, some of them ICU's */
+			"\xE2\x81\x9F", "\xCC\x81", "\xC2\xAD", "\xE2\x80\x8D", "\xE2\x80\x8C",
+			"\xE2\x80\x8F", "\xE2\x81\xA0", "\xE2\x80\xA8", "\xC2\x85", "א", "\"",
+			"\xD8\x80", "\xD9\x8B", "中", "か", "カ", "ก", "\xF0\x9F\x98\x80", "⁄", "‼" };
+		/* mostly the scanner's own classes */
+		texts += 100000;
+		equal += random_texts(a, &seed, chars, sizeof chars / sizeof chars[0], 58, 100000, 30);
+	}
+	printf("Scanner classes beyond ASCII: %zu of %zu texts segmented as ICU does\n", equal,
+	       texts);
 	CHECK_INT(equal, texts);
 }
 

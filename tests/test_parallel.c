@@ -2,7 +2,8 @@
  * test_parallel.c — a first run with nx_index_options.threads > 1 (shards
  * built in parallel and merged, indexer/parallel.c) gives the same index as
  * a run on one thread: the same articles, passages, counters, diagnostics
- * (each once) and search results; later runs are incremental as usual.
+ * (each once) and search results; later runs are incremental as usual;
+ * NX_INDEX_THREADS_AUTO goes parallel for a large input only.
  * Public header only.
  */
 #include "newsidx.h"
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 static char tmp[256];
 
@@ -251,6 +253,45 @@ static void test_later_runs(void)
 	CHECK_INT(leftovers(), 0);
 }
 
+/* NX_INDEX_THREADS_AUTO: one thread for a small input, shards for a large
+ * one (8 MB or more on disk: here a sparse file the walk skips), and the
+ * same index either way.  Only a parallel run removes the scratch
+ * directories of a killed one, which tells which ran. */
+static void test_auto(void)
+{
+	static const char *const queries[] = { "cocoa", "\"grain election\"", "giraffe" };
+	nx_index_stats st;
+	diags g;
+	char a[8192], b[8192];
+	FILE *f;
+
+	CHECK_INT(mkdir(path_of("auto1.db.build-AbC123"), 0700), 0);
+	CHECK_INT(run("auto1.db", "wire.jsonl", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
+	CHECK_INT(leftovers(), 1);
+	CHECK_INT(rmdir(path_of("auto1.db.build-AbC123")), 0);
+
+	CHECK_INT(mkdir(path_of("big"), 0700), 0);
+	write_corpus("big/wire.jsonl");
+	f = fopen(path_of("big/pad.dat"), "w");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_INT(ftruncate(fileno(f), (off_t)9 << 20), 0);
+		fclose(f);
+	}
+	CHECK_INT(mkdir(path_of("auto2.db.build-AbC123"), 0700), 0);
+	CHECK_INT(run("auto2.db", "big", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
+	CHECK_INT(leftovers(), sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 0 : 1);
+	rmdir(path_of("auto2.db.build-AbC123"));
+	CHECK(st.added >= 300);
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		hit_ids(a, sizeof a, "seq.db", queries[i]);
+		hit_ids(b, sizeof b, "auto1.db", queries[i]);
+		CHECK_STR(b, a);
+		hit_ids(b, sizeof b, "auto2.db", queries[i]);
+		CHECK_STR(b, a);
+	}
+}
+
 static void test_options(void)
 {
 	nx_index_options o = NX_INDEX_OPTIONS_INIT;
@@ -272,6 +313,7 @@ int main(void)
 	test_options();
 	test_same_index();
 	test_later_runs();
+	test_auto();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmp);

@@ -926,6 +926,42 @@ static void test_date_terms(nx_db *db)
 	}
 }
 
+/* Chinese and Japanese are written without spaces: a run of their words
+ * typed as one token is several words (all of them first), and only in
+ * quotes a phrase. */
+static const char *const cjk_articles[] = {
+	"{\"id\":\"c1\",\"title\":\"新闻一\",\"text\":\"北京的官员昨天宣布了新的环境政策。\"}",
+	"{\"id\":\"c2\",\"title\":\"新闻二\",\"text\":\"北京的天气今天很好。\"}",
+	"{\"id\":\"c3\",\"title\":\"新闻三\",\"text\":\"上海的市场今天很忙。\"}",
+};
+
+static void test_cjk(nx_db *db)
+{
+	static const struct {
+		const char *query, *ids;
+	} cases[] = {
+		{ "北京政策", "c1 c2" },        /* not adjacent in c1: still found, first */
+		{ "\"北京政策\"", "" },       /* a phrase only in quotes */
+		{ "\"北京的官员\"", "c1" },
+		{ "上海今天", "c3 c2" },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		run x = search(db, cases[i].query, 0);
+
+		CHECK_MSG(x.rc == NX_OK, "search '%s': %s", cases[i].query, nx_error_message());
+		if (x.rc == NX_OK)
+			CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), cases[i].ids),
+				  "'%s' found [%s], want [%s]", cases[i].query, buf, cases[i].ids);
+		if (x.rc == NX_OK && i == 0 && nx_results_count(x.r) == 2) {
+			CHECK(nx_results_get(x.r, 0)->all_words);
+			CHECK(!nx_results_get(x.r, 1)->all_words);
+		}
+		nx_results_free(x.r);
+	}
+}
+
 /* Write the JSON Lines records into DIR/NAME.jsonl, index them into
  * DIR/NAME-db and run fn on that index opened for reading. */
 static void with_index(const char *dir, const char *name, const char *const *records, size_t n,
@@ -981,6 +1017,7 @@ int main(void)
 	with_index(dir, "news", articles, sizeof articles / sizeof *articles, test_news);
 	with_index(dir, "people", people_articles, sizeof people_articles / sizeof *people_articles,
 		   test_people);
+	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
 	{
 		char cmd[700];
 

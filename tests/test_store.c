@@ -1,6 +1,7 @@
 /*
- * test_store.c — the index schema: version checks on open, foreign Xapian
- * databases refused, article keys and date parsing.
+ * test_store.c — the index schema: version checks on open (an older index
+ * refused, then rebuilt with NX_OPEN_REBUILD), foreign Xapian databases
+ * refused, the terms of a word, article keys and date parsing.
  */
 #include "nx_store.h"
 #include "nx_test.h"
@@ -55,10 +56,110 @@ static void test_foreign_and_version(void)
 	char *v = NULL;
 	if (db) {
 		CHECK_INT(nxx_db_get_metadata(&v, NULL, db->x, NX_META_SCHEMA), NX_OK);
-		CHECK_STR(v, "1");
+		CHECK_INT(atoi(v), NX_SCHEMA_VERSION);
 		free(v);
 	}
 	nx_db_close(db);
+	db = NULL;
+
+	/* An index of the previous schema: refused with a way out, rebuilt
+	 * (emptied) when opened for a rebuild. */
+	CHECK_INT(nx_db_open(&db, at("old"), NX_OPEN_WRITE), NX_OK);
+	if (db) {
+		char old[16];
+
+		snprintf(old, sizeof old, "%d", NX_SCHEMA_VERSION - 1);
+		CHECK_INT(nxx_doc_new(&doc), NX_OK);
+		CHECK_INT(nxx_doc_add_term(doc, "Zhello", 6, 1), NX_OK);
+		CHECK_INT(nxx_db_add_document(NULL, db->x, doc), NX_OK);
+		nxx_doc_free(doc);
+		CHECK_INT(nxx_db_set_metadata(db->x, NX_META_SCHEMA, old, strlen(old)), NX_OK);
+		CHECK_INT(nxx_db_set_metadata(db->x, NX_META_SOURCE "/a.txt", "x", 1), NX_OK);
+		nx_db_close(db);
+		db = NULL;
+	}
+	CHECK_INT(nx_db_open(&db, at("old"), NX_OPEN_READ), NX_EVERSION);
+	CHECK(strstr(nx_error_message(), "indexer --force") != NULL);
+	CHECK_INT(nx_db_open(&db, at("old"), NX_OPEN_WRITE), NX_EVERSION);
+	CHECK(db == NULL);
+	CHECK_INT(nx_db_open(&db, at("old"), NX_OPEN_REBUILD), NX_OK);
+	nx_db_close(db);
+	db = NULL;
+	CHECK_INT(nx_db_open(&db, at("old"), NX_OPEN_READ), NX_OK);
+	if (db) {
+		uint32_t n = 1;
+
+		CHECK_INT(nxx_db_doccount(&n, db->x), NX_OK);
+		CHECK_INT(n, 0);
+		CHECK_INT(nxx_db_get_metadata(&v, NULL, db->x, NX_META_SOURCE "/a.txt"), NX_OK);
+		CHECK_STR(v, "");
+		free(v);
+	}
+	nx_db_close(db);
+	db = NULL;
+	/* A current index opened for a rebuild keeps what it holds. */
+	CHECK_INT(nx_db_open(&db, at("fresh"), NX_OPEN_REBUILD), NX_OK);
+	if (db) {
+		CHECK_INT(nxx_db_get_metadata(&v, NULL, db->x, NX_META_CREATED), NX_OK);
+		CHECK(*v != '\0');
+		free(v);
+	}
+	nx_db_close(db);
+	CHECK_INT(nx_db_open(&db, at("fresh"), (nx_open_mode)7), NX_EINVAL);
+}
+
+/* ---- the terms of a word ---------------------------------------------------- */
+
+typedef struct terms_seen {
+	char all[1024];   /* "term/positional " each */
+} terms_seen;
+
+static int on_term(void *ctx, const char *term, size_t len, int positional)
+{
+	terms_seen *t = ctx;
+	size_t n = strlen(t->all);
+
+	snprintf(t->all + n, sizeof t->all - n, "%.*s/%d ", (int)len, term, positional);
+	return NX_OK;
+}
+
+typedef struct word_ctx {
+	nxt_analyzer *a;
+	nx_buf scratch;
+	terms_seen seen;
+} word_ctx;
+
+static int on_word(void *ctx, const nxt_token *t)
+{
+	word_ctx *w = ctx;
+
+	return nx_terms_for_word(w->a, "en", t, on_term, &w->seen, &w->scratch);
+}
+
+/* A word that is its own stem (or whose folded form is) stands for it and
+ * has no Z term; other words have their stems as Z, without positions
+ * (/1: positional). */
+static void test_word_terms(void)
+{
+	static const struct {
+		const char *word, *terms;
+	} cases[] = {
+		{ "shoot", "shoot/1 " },
+		{ "shooting", "shooting/1 Zshoot/0 " },
+		{ "Shoots", "shoots/1 Zshoot/0 " },
+		{ "café", "café/1 cafe/1 Kcafe/0 " },
+		{ "Tokayev", "tokayev/1 Xtokaev/1 Ktokaev/0 " },
+	};
+	word_ctx w = { NULL, NX_BUF_INIT, { "" } };
+
+	CHECK_INT(nxt_analyzer_new(&w.a), NX_OK);
+	for (size_t i = 0; w.a && i < sizeof cases / sizeof *cases; i++) {
+		w.seen.all[0] = '\0';
+		CHECK_INT(nxt_words(w.a, cases[i].word, strlen(cases[i].word), on_word, &w), NX_OK);
+		CHECK_STR(w.seen.all, cases[i].terms);
+	}
+	nx_buf_free(&w.scratch);
+	nxt_analyzer_free(w.a);
 }
 
 static void test_keys(void)
@@ -115,6 +216,7 @@ int main(void)
 	if (!mkdtemp(tmp))
 		return 1;
 	test_foreign_and_version();
+	test_word_terms();
 	test_keys();
 	test_dates();
 	char cmd[600];

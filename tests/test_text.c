@@ -405,6 +405,27 @@ static void test_stems(nxt_analyzer *a)
 		{ "kk", "назарбаевтың", NXT_SCRIPT_CYRILLIC, "назарбаев" },
 		{ "kk", "назарбаев", NXT_SCRIPT_CYRILLIC, "назарбаев" },
 		{ "kk", "ата", NXT_SCRIPT_CYRILLIC, "ата" },  /* too short to strip */
+		/* a suffix only where the sounds before it allow it */
+		{ "kk", "президенті", NXT_SCRIPT_CYRILLIC, "президент" },  /* -і, not -ті after н */
+		{ "kk", "президенттің", NXT_SCRIPT_CYRILLIC, "президент" },
+		{ "kk", "нұрсұлтан", NXT_SCRIPT_CYRILLIC, "нұрсұлтан" },   /* -тан after л: no */
+		{ "kk", "нұрсұлтанды", NXT_SCRIPT_CYRILLIC, "нұрсұлтан" },
+		{ "kk", "қазақстан", NXT_SCRIPT_CYRILLIC, "қазақстан" },   /* -стан stays */
+		{ "kk", "өзбекстанның", NXT_SCRIPT_CYRILLIC, "өзбекстан" },
+		{ "kk", "қазақстандағы", NXT_SCRIPT_CYRILLIC, "қазақстан" },  /* not -ндағы */
+		{ "kk", "достан", NXT_SCRIPT_CYRILLIC, "дос" },            /* дос + ablative */
+		{ "kk", "экономика", NXT_SCRIPT_CYRILLIC, "экономика" },   /* -ка after a vowel: no */
+		{ "kk", "техника", NXT_SCRIPT_CYRILLIC, "техника" },
+		{ "kk", "қайта", NXT_SCRIPT_CYRILLIC, "қайта" },           /* -та after й: no */
+		{ "kk", "мереке", NXT_SCRIPT_CYRILLIC, "мереке" },
+		{ "kk", "болатын", NXT_SCRIPT_CYRILLIC, "болатын" },       /* -тын after а: no */
+		{ "kk", "гектар", NXT_SCRIPT_CYRILLIC, "гектар" },
+		{ "kk", "жақсы", NXT_SCRIPT_CYRILLIC, "жақс" },            /* -сы after қ: no; -ы */
+		{ "kk", "райдер", NXT_SCRIPT_CYRILLIC, "райдер" },         /* harmony: -дер after а */
+		{ "kk", "жұмыспен", NXT_SCRIPT_CYRILLIC, "жұмыс" },        /* -пен has one form */
+		{ "kk", "болуы", NXT_SCRIPT_CYRILLIC, "болу" },            /* у as /w/ */
+		{ "tt", "америка", NXT_SCRIPT_CYRILLIC, "америка" },
+		{ "tt", "президенты", NXT_SCRIPT_CYRILLIC, "президент" },
 		{ "ky", "токаевдин", NXT_SCRIPT_CYRILLIC, "токаев" },
 		{ "ky", "бишкекте", NXT_SCRIPT_CYRILLIC, "бишкек" },
 		{ "tt", "казандагы", NXT_SCRIPT_CYRILLIC, "казан" },
@@ -455,6 +476,8 @@ static void test_stems(nxt_analyzer *a)
 		{ "астана", "астанада", "астананың", "астанаға" },
 		{ "алматы", "алматыда", "алматының", "алматыдағы" },
 		{ "нұрсұлтан", "нұрсұлтанның", "нұрсұлтанға", "нұрсұлтанды" },
+		{ "президент", "президенті", "президенттің", "президентпен" },
+		{ "тоқаев", "тоқаевтың", "тоқаевқа", "тоқаевпен" },
 	};
 	for (size_t f = 0; f < sizeof kk_families / sizeof kk_families[0]; f++) {
 		char base[64];

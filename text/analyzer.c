@@ -32,6 +32,8 @@
 /* ---- the analyzer ------------------------------------------------------ */
 
 static void make_simple_table(nxt_analyzer *a);
+static int folds_to_itself(nxt_analyzer *a, UChar32 c);
+static void make_class_tables(nxt_analyzer *a);
 
 static int icu_error(const char *what, UErrorCode st)
 {
@@ -59,6 +61,7 @@ int nxt_analyzer_new(nxt_analyzer **out)
 		return icu_error("loading the NFD normalizer", st);
 	}
 	make_simple_table(a);
+	make_class_tables(a);
 	/* Word breaks do not depend on the locale, except through the
 	 * dictionaries, which ICU picks by script. */
 	a->word_brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &st);
@@ -218,6 +221,10 @@ int nxt_word_script(const char *w, int32_t n)
 			i++;
 			continue;
 		}
+		/* U+0400..U+04FF: Cyrillic but for two combining marks */
+		if (b >= 0xD0 && b <= 0xD3 && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80 &&
+		    !(b == 0xD2 && ((unsigned char)w[i + 1] == 0x85 || (unsigned char)w[i + 1] == 0x86)))
+			return NXT_SCRIPT_CYRILLIC;
 		U8_NEXT(w, i, n, c);
 		if (c < 0)
 			continue;
@@ -256,20 +263,25 @@ static int has_non_ignorable(const char *w, int32_t n)
 
 /*
  * NFKC_Casefold without ICU's normaliser for the commonest non-ASCII words:
- * those whose every character is ASCII or one of U+0080..U+04FF (Latin-1,
- * Latin Extended, Greek, Cyrillic) that folds to one character on its own
- * and never composes with the character before it (so no combining marks;
- * no default-ignorables; not U+02BC, which becomes an apostrophe).  With a
- * normalisation boundary before every character, NFKC_Casefold is
- * character by character; the table is ICU's own
- * answer for each character, made when the analyzer is.  Returns 1 when it
- * did the word, 0 when the word needs ICU, < 0 on error.
+ * those whose every character is ASCII, or one of U+0080..U+07FF (Latin-1,
+ * Latin Extended, Greek, Cyrillic, Armenian, Hebrew, Arabic) that folds to
+ * one character on its own,
+ * or a character of U+0800..U+FFFF that folds to itself (ideographs, kana,
+ * Hangul, Arabic ...), and never composes with the character before it (so
+ * no combining marks; no default-ignorables; not U+02BC or U+2019, which
+ * become apostrophes).  With a normalisation boundary before every
+ * character, NFKC_Casefold is character by character; the tables are ICU's
+ * own answer for each character, made when the analyzer is (U+0080..
+ * U+07FF) or a block of 64 is first met (the rest).  Returns 1 when it did
+ * the word, 0 when the word needs ICU, < 0 on error; *mixed is set when
+ * the result has ASCII letters and other characters (mixed-script repair
+ * is then worth trying).
  */
-static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen, int *mixed)
 {
 	size_t o = 0;
 	int32_t i = 0;
-	int rc;
+	int rc, ascii_letter = 0, other = 0;
 
 	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
 		return rc;
@@ -278,19 +290,36 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		UChar32 c;
 
 		if (b < 0x80) {
+			ascii_letter |= (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
 			a->norm[o++] = (b >= 'A' && b <= 'Z') ? (char)(b + ('a' - 'A')) : (char)b;
 			i++;
 			continue;
 		}
-		/* Two-byte sequences C2..D3 are U+0080..U+04FF. */
-		if (b < 0xC2 || b > 0xD3 || i + 1 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80)
+		other = 1;
+		/* Three bytes: U+0800..U+FFFF, copied when it folds to itself. */
+		if (b >= 0xE0 && b <= 0xEF) {
+			if (i + 2 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80 ||
+			    ((unsigned char)w[i + 2] & 0xC0) != 0x80)
+				return 0;
+			c = ((b & 0x0F) << 12) | (((unsigned char)w[i + 1] & 0x3F) << 6) |
+			    ((unsigned char)w[i + 2] & 0x3F);
+			if (c < 0x800 || !folds_to_itself(a, c))
+				return 0;
+			memcpy(a->norm + o, w + i, 3);
+			o += 3;
+			i += 3;
+			continue;
+		}
+		/* Two-byte sequences C2..DF are U+0080..U+07FF. */
+		if (b < 0xC2 || b > 0xDF || i + 1 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80)
 			return 0;
 		c = ((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F);
 		if (!a->simple[c - 0x80])
 			return 0;
 		c = a->simple[c - 0x80];
 		i += 2;
-		if (c < 0x80) {
+		if (c < 0x80) {  /* ſ -> s */
+			ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 			a->norm[o++] = (char)c;
 		} else {  /* still U+0080..U+07FF: two bytes */
 			a->norm[o++] = (char)(0xC0 | (c >> 6));
@@ -301,29 +330,61 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		o -= 2;
 	a->norm[o] = '\0';
 	*outlen = o;
+	/* only then can it mix Latin and Cyrillic */
+	*mixed = ascii_letter && other;
 	return 1;
 }
 
-/* The table of simple_fold: for U+0080..U+04FF, the character's
- * NFKC_Casefold when that is one character below U+0800 and the
- * character composes with nothing, else 0. */
+/* Can the BMP character c be case-folded on its own: does it compose with
+ * nothing before it, and is it no mark, no default-ignorable, no
+ * apostrophe (U+02BC, U+2019: normalize_word makes them ASCII)? */
+static int folds_alone(const nxt_analyzer *a, UChar32 c)
+{
+	return c != 0x02BC && c != 0x2019 && !U16_IS_SURROGATE(c) &&
+	       !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+	       u_getCombiningClass(c) == 0 && u_charType(c) != U_NON_SPACING_MARK &&
+	       u_charType(c) != U_ENCLOSING_MARK && u_charType(c) != U_COMBINING_SPACING_MARK &&
+	       unorm2_hasBoundaryBefore(a->nfkc_cf, c);
+}
+
+/* The table of simple_fold for U+0080..U+07FF: the character's
+ * NFKC_Casefold when it folds alone to one character below U+0800, else 0. */
 static void make_simple_table(nxt_analyzer *a)
 {
-	for (UChar32 c = 0x80; c < 0x500; c++) {
+	for (UChar32 c = 0x80; c < 0x800; c++) {
 		UErrorCode st = U_ZERO_ERROR;
 		UChar in[1] = { (UChar)c }, out[8];
 		int32_t len;
 
 		a->simple[c - 0x80] = 0;
-		if (c == 0x02BC || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
-		    u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK ||
-		    u_charType(c) == U_ENCLOSING_MARK || u_charType(c) == U_COMBINING_SPACING_MARK ||
-		    !unorm2_hasBoundaryBefore(a->nfkc_cf, c))
+		if (!folds_alone(a, c))
 			continue;
 		len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
 		if (U_SUCCESS(st) && len == 1 && out[0] != 0 && out[0] < 0x800 && !U16_IS_SURROGATE(out[0]))
 			a->simple[c - 0x80] = out[0];
 	}
+}
+
+/* Does the character c of U+0800..U+FFFF fold to itself and compose with
+ * nothing?  Its block of 64 is asked of ICU when first met. */
+static int folds_to_itself(nxt_analyzer *a, UChar32 c)
+{
+	unsigned blk = (unsigned)c >> 6;
+
+	if (!(a->same_known[blk >> 3] & (1u << (blk & 7)))) {
+		uint64_t bits = 0;
+		for (unsigned k = 0; k < 64; k++) {
+			UErrorCode st = U_ZERO_ERROR;
+			UChar32 ch = (UChar32)(blk << 6 | k);
+			UChar in[1] = { (UChar)ch };
+			if (folds_alone(a, ch) && unorm2_isNormalized(a->nfkc_cf, in, 1, &st) &&
+			    U_SUCCESS(st))
+				bits |= (uint64_t)1 << k;
+		}
+		a->same_bits[blk] = bits;
+		a->same_known[blk >> 3] |= (uint8_t)(1u << (blk & 7));
+	}
+	return (int)(a->same_bits[blk] >> (c & 63)) & 1;
 }
 
 /* Normalise w[0, n) into a->norm; *outlen is set to its length (possibly 0).
@@ -333,11 +394,19 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	UErrorCode st = U_ZERO_ERROR;
 	unsigned char any = 0;
 	int32_t ulen, nlen, blen;
-	int rc;
+	int rc, mixed = 0;
+
+	/* Most words, ASCII ones included: without ICU's normaliser. */
+	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
+		if (rc < 0)
+			return rc;
+		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
+			return rc;
+		return NX_OK;
+	}
 
 	for (int32_t i = 0; i < n; i++)
 		any |= (unsigned char)w[i];
-
 	if (any < 0x80) {
 		/* ASCII: NFKC_Casefold is plain lower-casing. */
 		size_t m = (size_t)n;
@@ -351,14 +420,6 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 			m -= 2;
 		a->norm[m] = '\0';
 		*outlen = m;
-		return NX_OK;
-	}
-
-	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen)) != 0) {
-		if (rc < 0)
-			return rc;
-		if ((rc = nxt_repair_mixed(a, outlen)) < 0)
-			return rc;
 		return NX_OK;
 	}
 
@@ -422,9 +483,10 @@ static int is_hyphen(const char *text, int32_t from, int32_t to)
 #define MAX_JOINED_PARTS 6
 
 /* Track chains of words joined by single hyphens: set tok->joined when the
- * word continues the chain of the previous word (ending at prev_end). */
-static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t prev_end,
-		      int prev_script)
+ * word continues the chain of the previous word (ending at prev_end).  A
+ * word starts a chain only when a hyphen follows it in text[0, len). */
+static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, size_t len,
+		      int32_t prev_end, int prev_script)
 {
 	int joins = prev_end >= 0 && a->chain_parts > 0 && a->chain_parts < MAX_JOINED_PARTS &&
 		    is_hyphen(text, prev_end, (int32_t)tok->start) &&
@@ -437,7 +499,8 @@ static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t
 	if (!joins) {
 		a->chain_len = 0;
 		a->chain_parts = 0;
-		if (tok->norm_len > MAX_JOINED_BYTES)
+		if (tok->norm_len > MAX_JOINED_BYTES ||
+		    !(tok->end < len && (text[tok->end] == '-' || (unsigned char)text[tok->end] == 0xE2)))
 			return NX_OK;
 	}
 	if ((rc = nxt_grow_bytes(&a->chain, &a->chain_cap, a->chain_len + tok->norm_len + 1)))
@@ -453,67 +516,118 @@ static int chain_word(nxt_analyzer *a, nxt_token *tok, const char *text, int32_t
 	return NX_OK;
 }
 
-/* ---- ASCII segmentation ---------------------------------------------------- */
+/* ---- segmentation without ICU ------------------------------------------- */
 
 /*
- * Word segments of pure-ASCII text without ICU: UAX #29 restricted to
- * ASCII is a handful of rules, and news in English is mostly ASCII, where
- * ICU's iterator was the largest single cost of analysis.  The classes
- * (UAX #29 Word_Break of ASCII, as ICU's root rules have them: the colon is
- * not MidLetter there):
- *   letter A-Z a-z; digit 0-9; '_' ExtendNumLet;
- *   '.' MidNumLet and '\'' Single_Quote: join letter.letter (WB6/7) and
- *   digit.digit (WB11/12); ',' ';' MidNum: join digit,digit only.
- * A run of letters, digits and '_' is one segment (WB5, 8-10, 13a/b), a
- * word unless it is one '_' alone (as ICU's rule statuses have it); ICU's
- * root rules make '@' a letter.  tests/test_conformance.c
- * checks this against ICU on WordBreakTest.txt and on random ASCII.
+ * Word segments of text in the alphabets of news (Latin, Cyrillic, Greek,
+ * Arabic ...) without ICU: UAX #29 without the rules for marks, joiners,
+ * Hebrew, kana, emoji and dictionaries is a handful of rules, and ICU's
+ * iterator was the largest single cost of analysis.  The classes are
+ * UAX #29 Word_Break as ICU's root rules have them (the colon is not
+ * MidLetter there; '@' is a letter):
+ *   letter (ALetter); digit (Numeric); '_' ‿ ⁀ ⁔ ExtendNumLet;
+ *   '.' '\'' ’ ‘ ․ MidNumLet / Single_Quote: join letter.letter (WB6/7)
+ *   and digit.digit (WB11/12); · ‧ MidLetter: letter·letter only; ',' ';'
+ *   ، ٬ MidNum: digit,digit only; anything else of ASCII, U+0080..U+07FF
+ *   and U+2000..U+207F (punctuation, super- and subscripts) that UAX #29
+ *   calls Other or WSegSpace separates words.
+ * A run of letters, digits and ExtendNumLet is one segment (WB5, 8-10,
+ * 13a/b), a word unless it is one ExtendNumLet alone (as ICU's rule
+ * statuses have it).  Any other character (Extend, Format, ZWJ, Hebrew,
+ * CJK, emoji, the rest of the BMP and beyond) is C_ICU: a piece holding
+ * one is segmented by ICU.  The table is made from ICU's own Word_Break
+ * property when the analyzer is; tests/test_conformance.c checks the
+ * scanner against ICU on WordBreakTest.txt, on random texts of these
+ * classes, Reuters and NTREX.
  */
-enum { C_OTHER, C_LETTER, C_DIGIT, C_EXT, C_MIDNUMLET, C_MIDNUM };
+enum { C_OTHER, C_LETTER, C_DIGIT, C_EXT, C_MIDNUMLET, C_MIDLETTER, C_MIDNUM, C_ICU };
 
-static int ascii_class(unsigned char c)
+/* The scanner's class of code point c (below U+0800, or U+2000..U+207F),
+ * from ICU's Word_Break property. */
+static uint8_t wb_class(UChar32 c)
 {
-	/* ICU's root rules count '@' among the letters (e-mail addresses). */
-	if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@')
-		return C_LETTER;
-	if (c >= '0' && c <= '9')
-		return C_DIGIT;
-	switch (c) {
-	case '_': return C_EXT;
-	case '.': case '\'': return C_MIDNUMLET;
-	case ',': case ';': return C_MIDNUM;
-	default: return C_OTHER;
+	if (c == '@')
+		return C_LETTER;  /* ICU's root rules: e-mail addresses */
+	if (c == ':')
+		return C_OTHER;   /* not MidLetter in ICU's root rules */
+	if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT ||
+	    u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC))
+		return C_ICU;     /* dictionary scripts */
+	switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+	case U_WB_OTHER:
+	case U_WB_WSEGSPACE:
+	case U_WB_DOUBLE_QUOTE:  /* joins Hebrew letters only */
+		return C_OTHER;
+	case U_WB_ALETTER: return C_LETTER;
+	case U_WB_NUMERIC: return C_DIGIT;
+	case U_WB_EXTENDNUMLET: return C_EXT;
+	case U_WB_MIDNUMLET:
+	case U_WB_SINGLE_QUOTE: return C_MIDNUMLET;
+	case U_WB_MIDLETTER: return C_MIDLETTER;
+	case U_WB_MIDNUM: return C_MIDNUM;
+	default: return C_ICU;   /* CR LF Newline Extend Format ZWJ Hebrew ... */
 	}
 }
 
-/* The end of the ASCII segment starting at i (a letter, digit or '_'), and
- * whether it holds a letter or digit. */
-static size_t ascii_segment(const char *t, size_t len, size_t i, int *word)
+static void make_class_tables(nxt_analyzer *a)
 {
-	size_t start = i;
-	int has = 0;
+	for (UChar32 c = 0; c < 0x800; c++)
+		a->wb_low[c] = wb_class(c);
+	for (UChar32 c = 0x2000; c < 0x2080; c++)
+		a->wb_punct[c - 0x2000] = wb_class(c);
+}
+
+/* The class of the character at t[i] (i < len); *next is where the next
+ * one starts.  Ill-formed bytes are C_ICU. */
+static inline int char_class(const nxt_analyzer *a, const char *t, size_t len, size_t i, size_t *next)
+{
+	const unsigned char *p = (const unsigned char *)t + i;
+
+	if (p[0] < 0x80) {
+		*next = i + 1;
+		return a->wb_low[p[0]];
+	}
+	if (p[0] >= 0xC2 && p[0] <= 0xDF && i + 1 < len && (p[1] & 0xC0) == 0x80) {
+		*next = i + 2;
+		return a->wb_low[((p[0] & 0x1F) << 6) | (p[1] & 0x3F)];
+	}
+	/* U+2000..U+207F: E2 80..81 xx */
+	if (p[0] == 0xE2 && i + 2 < len && (p[1] == 0x80 || p[1] == 0x81) && (p[2] & 0xC0) == 0x80) {
+		*next = i + 3;
+		return a->wb_punct[((p[1] & 0x01) << 6) | (p[2] & 0x3F)];
+	}
+	*next = i + 1;
+	return C_ICU;
+}
+
+/* The end of the segment starting at i (a letter, digit or ExtendNumLet),
+ * and whether it is a word. */
+static size_t fast_segment(const nxt_analyzer *a, const char *t, size_t len, size_t i, int *word)
+{
+	size_t start = i, next, after_next;
+	int has = 0, prev = C_OTHER;
 
 	while (i < len) {
-		int c = ascii_class((unsigned char)t[i]);
+		int c = char_class(a, t, len, i, &next);
 
 		if (c == C_LETTER || c == C_DIGIT) {
 			has = 1;
-			i++;
 		} else if (c == C_EXT) {
-			/* ICU: a run of two '_' or more is a word, one is not */
+			/* ICU: a run of two ExtendNumLet or more is a word, one is not */
 			has |= i > start;
-			i++;
-		} else if ((c == C_MIDNUMLET || c == C_MIDNUM) && i + 1 < len) {
-			int before = ascii_class((unsigned char)t[i - 1]);
-			int after = ascii_class((unsigned char)t[i + 1]);
-			if ((before == C_LETTER && after == C_LETTER && c == C_MIDNUMLET) ||
-			    (before == C_DIGIT && after == C_DIGIT))
-				i += 2;
-			else
-				break;
+		} else if ((c == C_MIDNUMLET || c == C_MIDLETTER || c == C_MIDNUM) && next < len) {
+			int after = char_class(a, t, len, next, &after_next);
+			if ((prev == C_LETTER && after == C_LETTER && c != C_MIDNUM) ||
+			    (prev == C_DIGIT && after == C_DIGIT && c != C_MIDLETTER)) {
+				i = after_next;
+				continue;  /* prev stays what it was: a letter or digit */
+			}
+			break;
 		} else {
 			break;
 		}
+		prev = c;
+		i = next;
 	}
 	*word = has;
 	return i;
@@ -524,13 +638,14 @@ static size_t ascii_segment(const char *t, size_t len, size_t i, int *word)
 /*
  * Where the next word segment comes from.  The text is cut into regions at
  * ASCII white space, where UAX #29 always breaks: a run of at least
- * ASCII_RUN white-space-separated pieces that are all ASCII (or a text that
- * is all ASCII) goes to the ASCII scanner; the rest to ICU's iterator, set
- * on that region alone.  English with typographic quotes, or German with
- * an umlaut a sentence, then stays mostly off ICU; Russian with a number
- * in it stays one ICU region.
+ * FAST_RUN white-space-separated pieces that the scanner above can segment
+ * (or a text made only of such pieces) goes to it; the rest to ICU's
+ * iterator, set on that region alone.  Text in Latin, Cyrillic or Arabic
+ * letters then stays off ICU, except around a piece with a combining mark
+ * or a format character; Chinese and Japanese (dictionary segmentation)
+ * stay with ICU.
  */
-#define ASCII_RUN 8
+#define FAST_RUN 8
 
 typedef struct seg_iter {
 	nxt_analyzer *a;
@@ -538,32 +653,42 @@ typedef struct seg_iter {
 	size_t len;
 	int fast;       /* fast paths allowed */
 	size_t next;    /* where the next region starts */
-	int ascii;      /* the current region's kind */
+	int scan;       /* the current region's kind: 1 for the scanner */
 	size_t rs, re;  /* the current region */
-	size_t pos;     /* ASCII: where to scan from */
+	size_t pos;     /* scanner: where to scan from */
 	int32_t prev;   /* ICU: the last boundary, relative to rs */
 } seg_iter;
 
-static int is_space(unsigned char c)
+/* ' ', '\t', '\n', '\v', '\f', '\r' (one test: this runs per byte). */
+static inline int is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return c <= ' ' && ((0x100003E00ull >> c) & 1);
 }
 
 /* The piece (run of non-space bytes) at or after p: [*ps, *pe); returns
- * whether it is all ASCII, or -1 when there is none. */
-static int piece(const char *t, size_t n, size_t p, size_t *ps, size_t *pe)
+ * whether the scanner can segment it (no C_ICU character), or -1 when
+ * there is none. */
+static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_t *ps,
+		 size_t *pe)
 {
-	unsigned char any = 0;
+	int fast = 1;
 
 	while (p < n && is_space((unsigned char)t[p]))
 		p++;
 	if (p >= n)
 		return -1;
 	*ps = p;
-	while (p < n && !is_space((unsigned char)t[p]))
-		any |= (unsigned char)t[p++];
+	while (p < n && !is_space((unsigned char)t[p])) {
+		size_t next;
+		if ((unsigned char)t[p] < 0x80 || !fast) {
+			p++;
+			continue;
+		}
+		fast = char_class(a, t, n, p, &next) != C_ICU;
+		p = next;
+	}
 	*pe = p;
-	return any < 0x80;
+	return fast;
 }
 
 /* Choose the next region, from it->next.  Returns 0 at the end of text. */
@@ -575,27 +700,27 @@ static int next_region(seg_iter *it)
 	if (p >= it->len)
 		return 0;
 	it->rs = p;
-	/* An ASCII region: ASCII_RUN ASCII pieces or more, or all the rest. */
-	for (k = piece(it->text, it->len, p, &ps, &pe); k == 1;
-	     k = piece(it->text, it->len, pe, &ps, &pe)) {
+	/* A scanner's region: FAST_RUN of its pieces or more, or all the rest. */
+	for (k = piece(it->a, it->text, it->len, p, &ps, &pe); k == 1;
+	     k = piece(it->a, it->text, it->len, pe, &ps, &pe)) {
 		nrun++;
 		p = pe;
 	}
-	if (nrun > 0 && (nrun >= ASCII_RUN || k < 0)) {
-		it->ascii = 1;
+	if (nrun > 0 && (nrun >= FAST_RUN || k < 0)) {
+		it->scan = 1;
 		it->re = k < 0 ? it->len : p;
 		return 1;
 	}
-	/* An ICU region: up to the next run of ASCII_RUN ASCII pieces, or to
-	 * the end (a trailing ASCII run of any length goes with it). */
-	it->ascii = 0;
+	/* An ICU region: up to the next run of FAST_RUN of the scanner's
+	 * pieces, or to the end (a trailing run of any length goes with it). */
+	it->scan = 0;
 	nrun = 0;
-	for (k = piece(it->text, it->len, it->rs, &ps, &pe); k >= 0;
-	     k = piece(it->text, it->len, pe, &ps, &pe)) {
+	for (k = piece(it->a, it->text, it->len, it->rs, &ps, &pe); k >= 0;
+	     k = piece(it->a, it->text, it->len, pe, &ps, &pe)) {
 		if (k == 1) {
 			if (nrun++ == 0)
 				run_start = ps;
-			if (nrun == ASCII_RUN) {
+			if (nrun == FAST_RUN) {
 				it->re = run_start;
 				return 1;
 			}
@@ -612,7 +737,7 @@ static int start_region(seg_iter *it)
 	int rc;
 
 	it->next = it->re;
-	if (it->ascii) {
+	if (it->scan) {
 		it->pos = it->rs;
 		return NX_OK;
 	}
@@ -629,16 +754,16 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 	int rc;
 
 	for (;;) {
-		if (it->ascii) {
+		if (it->scan) {
 			while (it->pos < it->re) {
 				size_t i = it->pos, e;
-				int c = ascii_class((unsigned char)it->text[i]), word;
+				int c = char_class(it->a, it->text, it->re, i, &e), word;
 
 				if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
-					it->pos++;
+					it->pos = e;
 					continue;
 				}
-				e = ascii_segment(it->text, it->re, i, &word);
+				e = fast_segment(it->a, it->text, it->re, i, &word);
 				it->pos = e;
 				if (word) {
 					*start = i;
@@ -665,7 +790,7 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 		if (!it->fast) {
 			if (it->next >= it->len)
 				return 0;
-			it->ascii = 0;
+			it->scan = 0;
 			it->rs = it->next;
 			it->re = it->len;
 		} else if (!next_region(it)) {
@@ -703,7 +828,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 	it.text = text;
 	it.len = len;
 	it.fast = !a->icu_only;
-	it.ascii = 1;  /* an empty first region: next_segment picks the first real one */
+	it.scan = 1;  /* an empty first region: next_segment picks the first real one */
 
 	a->in_words = 1;
 	a->chain_len = 0;
@@ -735,7 +860,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		 * may have changed it. */
 		tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX ? INT32_MAX
 									       : (int32_t)tok.norm_len);
-		if ((rc = chain_word(a, &tok, text, prev_end, prev_script)))
+		if ((rc = chain_word(a, &tok, text, len, prev_end, prev_script)))
 			break;
 		prev_end = (int32_t)end;
 		prev_script = tok.script;

@@ -4,10 +4,29 @@
  *
  * These languages add suffixes in a fixed order: stem + plural +
  * possessive + case ("Республика-лар-ы-ның").  The stripper removes, up to
- * three times, the longest suffix of the list below that leaves a stem of
- * at least three letters with a vowel in it: Тоқаевтың, Тоқаевқа -> тоқаев,
- * Назарбаевтың -> назарбаев, Қазақстандағы -> қазақстан, Республикасының ->
- * республика.
+ * three times, the longest suffix of the list below that could follow the
+ * stem left in front of it: Тоқаевтың, Тоқаевқа -> тоқаев, Назарбаевтың ->
+ * назарбаев, Президенті -> президент, Қазақстандағы -> қазақстан,
+ * Республикасының -> республика.
+ *
+ * "Could follow" is the languages' own sound rules, which pick each
+ * suffix's form by the end of the stem:
+ *  - consonants: a suffix starting with т қ к п (-тың, -тан, -та, -ты,
+ *    -тар, -қа, -ке, -пен) follows a voiceless consonant or б в г д
+ *    (Тоқаев-тың, Тоқаев-қа); one starting with д ғ г б (-дың, -дан, -да,
+ *    -ды, -дар, -ға, -бен) follows anything but a voiceless consonant; so
+ *    Президенті is президент + і, not президен + the accusative -ті, and
+ *    Нұрсұлтан keeps its -тан (after л the ablative is -дан);
+ *  - vowels: the possessive -сы/-сі and -ңыз follow a vowel; -ы, -і, -ым,
+ *    -ың, -ымыз follow a consonant;
+ *  - harmony: a suffix with back vowels (а о ұ ы, Kyrgyz у) needs a back
+ *    vowel in the stem, one with front vowels (ә е ө ү і, Kyrgyz и) a front
+ *    one (и and у count as both).  Loans and Russian names mix the two
+ *    (Тоқаев takes -тың), so any vowel of the suffix's kind will do.
+ * The rules for н and л (-ның, -нан, -лар) are left out: Tatar writes -ның
+ * and -лар after any consonant.  A stem keeps at least three letters and a
+ * vowel, and the country suffix -стан after two syllables is never taken
+ * for the ablative (Қазақстан, Өзбекстан stay whole).
  *
  * It is deliberately light.  Stems only have to agree between a query and
  * the text, not be dictionary forms, so a suffix is left out when it also
@@ -16,11 +35,6 @@
  * datives and Kyrgyz possessives, and the one-letter -м/-ң/-н.  Both
  * Астана and Астанада stem to астана; Алматы and Алматыда to алмат (the
  * possessive -ы is stripped from both alike).
- *
- * Known limits: the longest suffix wins, so where a possessive follows a
- * stem ending in т/д/н the accusative reading can win (президенті ->
- * президен, not президент); stems ending like an ablative (Қазақстан,
- * Нұрсұлтан: -тан) lose it, in every form alike.
  */
 #include "nx_text_int.h"
 
@@ -63,6 +77,8 @@ static const suffix suffixes[] = {
 #define MIN_STEM_LETTERS 3
 #define MAX_STRIPS 3
 
+/* ---- letters ---------------------------------------------------------------- */
+
 /* Letters (code points) in w[0, n): count of non-continuation bytes. */
 static size_t letters(const char *w, size_t n)
 {
@@ -73,17 +89,131 @@ static size_t letters(const char *w, size_t n)
 	return k;
 }
 
-static int has_vowel(const char *w, size_t n)
+/* The code point of the two-byte letter at w[i] (Cyrillic: D0..D3 xx), or
+ * 0 when it is none. */
+static unsigned letter_at(const char *w, size_t i)
 {
-	static const char *const vowels[] = { "а", "ә", "е", "ё", "и", "о", "ө", "у",
-					      "ұ", "ү", "ы", "і", "э", "ю", "я" };
+	unsigned char b = (unsigned char)w[i], c = (unsigned char)w[i + 1];
 
-	for (size_t i = 0; i + 1 < n; i++)
-		for (size_t v = 0; v < sizeof vowels / sizeof vowels[0]; v++)
-			if (w[i] == vowels[v][0] && w[i + 1] == vowels[v][1])
-				return 1;
+	if (b < 0xD0 || b > 0xD3 || (c & 0xC0) != 0x80)
+		return 0;
+	return ((unsigned)(b & 0x1F) << 6) | (c & 0x3F);
+}
+
+enum {
+	K_OTHER = 0,
+	K_BACK = 1,       /* back vowel: а о ұ ы */
+	K_FRONT = 2,      /* front vowel: ә е ө ү і э */
+	K_VOWEL = 3,      /* either: у и, and я ё ю of Russian loans */
+	K_VOICELESS = 4,  /* к қ п с т ф х ц ч ш щ */
+	K_BVGD = 8,       /* б в г д: take either form of a suffix */
+	K_CONSONANT = 16  /* any other consonant */
+};
+
+static int kind(unsigned c)
+{
+	switch (c) {
+	case 0x0430: case 0x043E: case 0x04B1: case 0x044B:
+		return K_BACK;    /* а о ұ ы */
+	case 0x0443: case 0x0438:
+		return K_VOWEL | K_CONSONANT;  /* у и: also the glides /w/ /j/ (болу-ы) */
+	case 0x044F: case 0x0451: case 0x044E:
+		return K_VOWEL;   /* я ё ю */
+	case 0x04D9: case 0x0435: case 0x04E9: case 0x04AF: case 0x0456: case 0x044D:
+		return K_FRONT;   /* ә е ө ү і э */
+	case 0x043A: case 0x049B: case 0x043F: case 0x0441: case 0x0442: case 0x0444: case 0x0445:
+	case 0x0446: case 0x0447: case 0x0448: case 0x0449:
+		return K_VOICELESS;
+	case 0x0431: case 0x0432: case 0x0433: case 0x0434:
+		return K_BVGD;
+	case 0x044A: case 0x044C:
+		return K_OTHER;   /* ъ ь */
+	default:
+		return c >= 0x0400 && c <= 0x04FF ? K_CONSONANT : K_OTHER;
+	}
+}
+
+/* The kinds of the vowels in w[0, n), or'ed. */
+static int vowels(const char *w, size_t n)
+{
+	int k = 0;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned c = letter_at(w, i);
+		if (c) {
+			k |= kind(c) & K_VOWEL;
+			i++;
+		}
+	}
+	return k;
+}
+
+static int is_instrumental(const char *s, size_t sl)
+{
+	return sl >= 6 && memcmp(s + 2, "ен", 4) == 0 &&
+	       (s[1] == "м"[1] || s[1] == "б"[1] || s[1] == "п"[1]) && s[0] == "м"[0];
+}
+
+/* May the suffix s[0, sl) follow the stem w[0, n)?  (The rules at the top.) */
+static int may_follow(const char *w, size_t n, const char *s, size_t sl)
+{
+	unsigned last = n >= 2 ? letter_at(w, n - 2) : 0;
+	int end = kind(last), ok, sv, wv;
+
+	if (!last)
+		return 0;
+	switch (letter_at(s, 0)) {
+	case 0x0442: case 0x049B: case 0x043A: case 0x043F:  /* т қ к п */
+		ok = (end & (K_VOICELESS | K_BVGD)) != 0;
+		break;
+	case 0x0434: case 0x0493: case 0x0433: case 0x0431:  /* д ғ г б */
+		ok = end != K_VOICELESS;
+		break;
+	case 0x0441: case 0x04A3:                            /* с ң */
+		ok = (end & K_VOWEL) != 0;
+		break;
+	case 0x044B: case 0x0456:                            /* ы і */
+		ok = (end & (K_VOICELESS | K_BVGD | K_CONSONANT)) != 0;
+		break;
+	default:
+		ok = 1;
+	}
+	if (!ok || letters(w, n) < MIN_STEM_LETTERS)
+		return 0;
+	/* A vowel in the stem; harmony: one of the suffix's kind (the
+	 * instrumental -мен/-бен/-пен has one form only). */
+	wv = vowels(w, n);
+	sv = vowels(s, sl);
+	return wv && (!sv || (wv & sv) || is_instrumental(s, sl));
+}
+
+/* How much of w[0, n) no suffix may cut into: up to the end of the
+ * country suffix -стан after two syllables or more (Қазақ-стан-дағы,
+ * Өзбек-стан; not дос-тан "from a friend"), else 0. */
+static size_t stan_end(const char *w, size_t n)
+{
+	static const char stan[] = "стан";
+	const size_t sl = sizeof stan - 1;
+
+	for (size_t p = n >= sl ? n - sl + 1 : 0; p-- > 0;) {
+		size_t syllables = 0;
+
+		/* стан starts with a lead byte: a match is on a letter */
+		if (memcmp(w + p, stan, sl) != 0)
+			continue;
+		for (size_t i = 0; i + 1 < p; i++) {
+			unsigned c = letter_at(w, i);
+			if (c) {
+				syllables += (kind(c) & K_VOWEL) != 0;
+				i++;
+			}
+		}
+		return syllables >= 2 ? p + sl : 0;
+	}
 	return 0;
 }
+
+/* ---- the stripper ------------------------------------------------------------ */
 
 /* The suffixes by the last byte of their last letter (0x80..0xBF), each
  * list ending in -1: a word is compared only with the suffixes that can end
@@ -106,11 +236,14 @@ static void make_buckets(void)
 
 size_t nxt_kk_stem_len(const char *w, size_t n)
 {
+	size_t keep;
+
 	pthread_once(&buckets_once, make_buckets);
 	/* Every suffix ends in a two-byte Cyrillic letter (D0..D3 xx): a word
 	 * not ending in one has none to strip. */
 	if (n < 2 || ((unsigned char)w[n - 2] & 0xFC) != 0xD0)
 		return n;
+	keep = stan_end(w, n);
 	for (int round = 0; round < MAX_STRIPS; round++) {
 		size_t best = 0;
 
@@ -120,10 +253,10 @@ size_t nxt_kk_stem_len(const char *w, size_t n)
 			size_t s = (size_t)*bs, sl = suffixes[s].len;
 
 			/* All suffixes are Cyrillic: compare the last byte first. */
-			if (sl > best && sl < n && w[n - 1] == suffixes[s].s[sl - 1] &&
+			if (sl > best && sl < n && n - sl >= keep && w[n - 1] == suffixes[s].s[sl - 1] &&
 			    w[n - 2] == suffixes[s].s[sl - 2] &&
 			    memcmp(w + n - sl, suffixes[s].s, sl) == 0 &&
-			    letters(w, n - sl) >= MIN_STEM_LETTERS && has_vowel(w, n - sl))
+			    may_follow(w, n - sl, suffixes[s].s, sl))
 				best = sl;
 		}
 		if (!best)

@@ -141,7 +141,10 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *word
  *    Kazakh-Latin/BGN (қ q, ғ gh, ң ng, ұ ү u, ө o, ә a, һ h, і i), the
  *    letters of Ukrainian, Belarusian, Serbian, Macedonian, Tatar by their
  *    BGN values.  A table does this (ICU's transforms are too slow per
- *    word); ICU's Any-Latin, cached, handles any other letter.
+ *    word); ICU's Any-Latin, cached, handles any other Cyrillic or Latin
+ *    letter.  Digits of any script are ASCII digits in keys.  A word with
+ *    a letter of another script (text glued across a missing space:
+ *    "westمن") has no key.
  *  - Variant rules, applied to Latin words too: kh = h, zh = dzh = j,
  *    gh before a vowel = g, q = k, x = ks, ss = s, y between vowels
  *    dropped (Tokayev = Tokaev), initial ye before a consonant = e

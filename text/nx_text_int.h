@@ -71,7 +71,15 @@ struct nxt_analyzer {
 	UText *sent_text;
 	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
 	const UNormalizer2 *nfd;      /* likewise */
-	uint16_t simple[0x500 - 0x80];  /* analyzer.c, simple_fold */
+	uint16_t simple[0x800 - 0x80];  /* analyzer.c, simple_fold */
+	/* analyzer.c, folds_to_itself: a bit per character of the BMP, in
+	 * blocks of 64 filled when first needed (same_known) */
+	uint64_t same_bits[1024];
+	uint8_t same_known[128];
+	/* analyzer.c: the word-break classes of the scanner, for U+0000..
+	 * U+07FF and U+2000..U+207F (char_class) */
+	uint8_t wb_low[0x800];
+	uint8_t wb_punct[0x80];
 
 	UChar *u16;          /* a word converted to UTF-16 */
 	int32_t u16_cap;

@@ -11,9 +11,9 @@
  * values (Russian, Kazakh, Kyrgyz, Tatar, Ukrainian, Belarusian, Serbian,
  * Macedonian letters).  ICU's rule-based transforms cost 1.4-4 us a word
  * here, more than the whole per-word budget of the analysis benchmark, so
- * ICU ("Any-Latin; Latin-ASCII", behind a cache) only handles letters the
- * table lacks.  tests/test_variants.c checks that the table and ICU's
- * Russian-Latin/BGN and Kazakh-Latin/BGN give the same keys.
+ * ICU ("Any-Latin; Latin-ASCII", behind a cache) only handles the Cyrillic
+ * and Latin letters the table lacks (opening it costs some 10 ms of CPU,
+ * once per process).  tests/test_text.c checks the keys.
  */
 #include "nx_text.h"
 #include "nx_text_int.h"
@@ -38,6 +38,12 @@ static void put_cp(char *out, size_t *o, UChar32 c)
 
 	U8_APPEND_UNSAFE(out, i, c);
 	*o = i;
+}
+
+static int is_cyrillic_cp(UChar32 c)
+{
+	return (c >= 0x0400 && c <= 0x052F) || (c >= 0x1C80 && c <= 0x1C8F) ||
+	       (c >= 0x2DE0 && c <= 0x2DFF) || (c >= 0xA640 && c <= 0xA69F);
 }
 
 static int is_latin_cp(UChar32 c)
@@ -84,6 +90,36 @@ static int latin_base(const nxt_analyzer *a, UChar32 c)
 	return c < 0x80 ? (int)c : 0;
 }
 
+/* (A byte loop: the strings are a letter or two, and this runs per letter.) */
+static void put_str(char *out, size_t *o, const char *s)
+{
+	size_t i = *o;
+
+	while (*s)
+		out[i++] = *s++;
+	*o = i;
+}
+
+/* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
+ * out at *o; 0 when c is no Latin letter with one. */
+static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+{
+	const char *sp;
+	int base;
+
+	if (!is_latin_cp(c))
+		return 0;
+	if ((sp = latin_special(c)) != NULL) {
+		put_str(out, o, sp);
+		return 1;
+	}
+	if ((base = latin_base(a, c)) != 0) {
+		out[(*o)++] = (char)base;
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- folding ------------------------------------------------------------- */
 
 /* A number without its thousands separators: a , . or ' followed by
@@ -117,6 +153,31 @@ static int fold_number(const char **out, size_t *outlen, nxt_analyzer *a, const 
 	return NX_OK;
 }
 
+/* Does folding leave w as it is, for a plain reason: it is made of ASCII
+ * letters and digits and of Cyrillic letters other than ё and the
+ * combining marks U+0483..U+0489?  (Most words of Cyrillic and English
+ * text: the loop below need not see them.) */
+static int fold_keeps(const char *w, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)w;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = p[i];
+
+		if (b < 0x80) {
+			if (b == '\'' || b == '.')
+				return 0;
+			continue;
+		}
+		if (b < 0xD0 || b > 0xD3 || i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
+			return 0;
+		i++;
+		if ((b == 0xD1 && p[i] == 0x91) || (b == 0xD2 && p[i] >= 0x83 && p[i] <= 0x89))
+			return 0;
+	}
+	return 1;
+}
+
 int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, size_t n,
 	     int script)
 {
@@ -131,6 +192,8 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
 	if (script == NXT_SCRIPT_HAN || n == 0)
 		return NX_OK;
 	if (n > INT32_MAX)
+		return NX_OK;
+	if (fold_keeps(w, n))
 		return NX_OK;
 	len = (int32_t)n;
 	/* Every rule maps a character to as many bytes or fewer. */
@@ -153,21 +216,9 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
 			put_cp(a->fold, &o, 0x0435);
 			continue;
 		}
-		if (is_latin_cp(c)) {
-			const char *sp = latin_special(c);
-			int base;
-
-			if (sp) {
-				size_t k = strlen(sp);
-				memcpy(a->fold + o, sp, k);
-				o += k;
-				continue;
-			}
-			if ((base = latin_base(a, c)) != 0) {
-				a->fold[o++] = (char)base;
-				continue;
-			}
-		} else if (u_charType(c) == U_NON_SPACING_MARK) {
+		if (latin_ascii(a, c, a->fold, &o))
+			continue;
+		if (!is_latin_cp(c) && u_charType(c) == U_NON_SPACING_MARK) {
 			/* Marks of no script of their own: accents left
 			 * uncomposed, Arabic harakat. */
 			UErrorCode st = U_ZERO_ERROR;
@@ -229,6 +280,8 @@ static const char *cyrillic_latin(UChar32 c)
 	case 0x04AF: return "u";    /* ү */
 	case 0x04B1: return "u";    /* ұ */
 	case 0x04B3: return "h";    /* ҳ (Uzbek, Tajik) */
+	case 0x04C8: return "ng";   /* ӈ and ӊ, typed for ң (Kyrgyz) */
+	case 0x04CA: return "ng";
 	case 0x04BB: return "h";    /* һ */
 	case 0x04D9: return "a";    /* ә */
 	case 0x04E9: return "o";    /* ө */
@@ -482,29 +535,22 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 		if (c < 0)
 			continue;
 		if ((t = cyrillic_latin(c)) != NULL) {
-			size_t k = strlen(t);
-			memcpy(a->tmp + o, t, k);
-			o += k;
+			put_str(a->tmp, &o, t);
 			continue;
 		}
-		if (is_latin_cp(c)) {
-			const char *sp = latin_special(c);
-			int base;
-
-			if (sp) {
-				size_t k = strlen(sp);
-				memcpy(a->tmp + o, sp, k);
-				o += k;
-				continue;
-			}
-			if ((base = latin_base(a, c)) != 0) {
-				a->tmp[o++] = (char)base;
-				continue;
-			}
-		}
+		if (latin_ascii(a, c, a->tmp, &o))
+			continue;
 		if (u_charType(c) == U_NON_SPACING_MARK || u_charType(c) == U_MODIFIER_LETTER ||
 		    !u_isalnum(c))
 			continue;  /* accents, ʹ ʺ, punctuation inside words */
+		if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER) {
+			a->tmp[o++] = (char)('0' + u_charDigitValue(c));
+			continue;
+		}
+		/* A letter of another script: a word glued to its neighbour
+		 * across a missing space (westمن) is no name to match. */
+		if (!is_latin_cp(c) && !is_cyrillic_cp(c))
+			return NX_OK;
 		unknown = 1;
 		break;
 	}
@@ -545,6 +591,12 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 		f->stem_key = a->stem_key;
 	}
 	f->stem_key_len = kl;
+	/* A word that is its own stem has the stem's key. */
+	if (f->stem_len == n && memcmp(f->stem, w, n) == 0) {
+		f->key = f->stem_key;
+		f->key_len = f->stem_key_len;
+		return NX_OK;
+	}
 	return nxt_key(&f->key, &f->key_len, a, w, n, script);
 }
 

@@ -210,7 +210,7 @@ extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
 	*out = NULL;
 	if (!path || !*path)
 		return nx_error_set(NX_EINVAL, "opening database: no path given");
-	if ((flags & ~(NXX_WRITE | NXX_CREATE | NXX_NO_SYNC)) || ((flags & NXX_WRITE) == 0 && flags != NXX_READ))
+	if ((flags & ~(NXX_WRITE | NXX_CREATE | NXX_NO_SYNC | NXX_OVERWRITE)) || ((flags & NXX_WRITE) == 0 && flags != NXX_READ))
 		return nx_error_set(NX_EINVAL, "opening database %s: bad flags %d", path, flags);
 	try {
 		db = new nxx_db;
@@ -239,7 +239,10 @@ extern "C" int nxx_db_open(nxx_db **out, const char *path, int flags)
 					throw;
 				create = 1;
 			}
-			db->rw = Xapian::WritableDatabase(path, (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) |
+			int action = create ? Xapian::DB_CREATE_OR_OPEN :
+				     flags & NXX_OVERWRITE ? Xapian::DB_CREATE_OR_OVERWRITE :
+							     Xapian::DB_OPEN;
+			db->rw = Xapian::WritableDatabase(path, action |
 								(flags & NXX_NO_SYNC ? Xapian::DB_NO_SYNC : 0));
 			db->rd = &db->rw;
 			db->writable = 1;
@@ -1081,8 +1084,23 @@ extern "C" void nxx_mset_free(nxx_mset *m)
 
 /* ---- expansion and per-document weights ----------------------------------- */
 
-extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
-			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
+/* Accepts the terms that start with a prefix and, with `words`, the
+ * unprefixed ones too (Xapian's convention: a prefix is capital ASCII). */
+class nxx_expand_decider : public Xapian::ExpandDecider {
+	std::string prefix;
+	bool words;
+public:
+	nxx_expand_decider(const char *p, bool w) : prefix(p ? p : ""), words(w) {}
+	bool operator()(const std::string &term) const override
+	{
+		if (term.compare(0, prefix.size(), prefix) == 0)
+			return true;
+		return words && !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+	}
+};
+
+static int expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, bool words,
+		  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
 {
 	if (!db || (ndocs && !docs) || !fn)
 		return nx_error_set(NX_EINVAL, "query expansion: NULL argument");
@@ -1096,7 +1114,7 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 			try {
 				Xapian::Enquire enq(*db->rd);
 				Xapian::RSet rs;
-				Xapian::ExpandDeciderFilterPrefix decider(prefix ? prefix : "");
+				nxx_expand_decider decider(prefix, words);
 
 				/* The query's own terms are left out of the ESet. */
 				if (exclude)
@@ -1129,6 +1147,19 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 	} catch (...) {
 		return nx_from_exception("expanding a query on %s", db->path.c_str());
 	}
+}
+
+extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
+{
+	return expand(db, docs, ndocs, prefix, false, exclude, max, fn, ctx);
+}
+
+extern "C" int nxx_expand_words(nxx_db *db, const nxx_docid *docs, size_t ndocs,
+				const char *prefix, const nxx_query *exclude, size_t max,
+				nxx_expand_fn fn, void *ctx)
+{
+	return expand(db, docs, ndocs, prefix, true, exclude, max, fn, ctx);
 }
 
 /* Accepts the documents of a sorted list only. */

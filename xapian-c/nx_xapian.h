@@ -43,8 +43,10 @@ enum nxx_open_flags {
 	NXX_READ = 0,        /* read-only; must exist */
 	NXX_WRITE = 1,       /* writable; must exist */
 	NXX_CREATE = 2,      /* with NXX_WRITE: create if missing */
-	NXX_NO_SYNC = 4      /* with NXX_WRITE: commits do not fsync (a scratch
+	NXX_NO_SYNC = 4,     /* with NXX_WRITE: commits do not fsync (a scratch
 				database that a crash may lose whole) */
+	NXX_OVERWRITE = 8    /* with NXX_WRITE: an existing database is emptied
+				(documents and metadata) */
 };
 
 /* Open a database.  *out must be freed with nxx_db_close (which commits a
@@ -218,6 +220,10 @@ void nxx_mset_free(nxx_mset *m);
 typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
 int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
 	       const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
+/* The same over the terms starting with `prefix` and the unprefixed ones
+ * (words: those that begin with no capital ASCII letter). */
+int nxx_expand_words(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+		     const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
 
 /* The weight of each of the documents `docs` for query q under the weighting
  * of opts (offset, limit and collapsing are ignored): out[i] for docs[i],
