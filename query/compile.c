@@ -512,6 +512,38 @@ static int compile_source(cctx *c, cq *out, const nxq_node *n)
 	return rc;
 }
 
+/* since:, until:, date:.  A dated passage has both a D term (YYYYMMDD) and
+ * a date value (YYYY-MM-DD).  A value range reads the value of passage
+ * after passage, so its cost grows with the index; a range of up to
+ * NX_DATE_TERMS days present in the index is matched by their D terms (the
+ * same passages; 2-3 times faster on Reuters x4). */
+#define NX_DATE_TERMS 366
+
+static void ymd(char out[9], const char *iso)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; iso[i] && j < 8; i++)
+		if (iso[i] != '-')
+			out[j++] = iso[i];
+	out[j] = '\0';
+}
+
+static int date_filter(cctx *c, nxx_query **out, const nxq_node *n)
+{
+	char lo[9], hi[9];
+	size_t ndays;
+	int rc;
+
+	ymd(lo, n->lo);
+	ymd(hi, n->hi);
+	rc = nxx_query_prefix_range(out, &ndays, c->db->x, NX_PREFIX_DATE, *lo ? lo : NULL,
+				    *hi ? hi : NULL, NX_DATE_TERMS);
+	if (rc || *out)
+		return rc;
+	return nxx_query_value_range(out, NX_SLOT_DATE, *n->lo ? n->lo : NULL, *n->hi ? n->hi : NULL);
+}
+
 /* person:NAME: a filter of the passages that name the person under any
  * spelling (store/people.c); its surname is remembered, as typed, for
  * "which form matched". */
@@ -796,8 +828,7 @@ static int compile_node(cctx *c, cq *out, const nxq_node *n, int title)
 		return compile_source(c, out, n);
 	case NXQ_DATE:
 		out->role = R_FILTER;
-		return nxx_query_value_range(&out->q, NX_SLOT_DATE, *n->lo ? n->lo : NULL,
-					     *n->hi ? n->hi : NULL);
+		return date_filter(c, &out->q, n);
 	}
 	return nx_error_set(NX_ERROR, "unknown query node %d", (int)n->kind);
 }

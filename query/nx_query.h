@@ -101,6 +101,23 @@ int nxq_is_stopword(const char *norm, size_t len);
 
 /* ---- highlights and snippets (snippet.c) ---------------------------------- */
 
+/*
+ * What nx_qterms_match() said of each distinct word (its form, script and
+ * the article's language) for one query: the passages of a page share most
+ * of their words, and matching a word (folding, keys, stem, name key) costs
+ * far more than looking it up.  Valid for one nx_qterms and analyzer only;
+ * start it zeroed (NX_HLCACHE_INIT), free it with nx_hlcache_free().
+ */
+typedef struct nx_hlcache {
+	struct nx_hlslot *slots;
+	size_t cap, n;
+	nx_buf keys;      /* the words' keys, one after the other */
+} nx_hlcache;
+
+#define NX_HLCACHE_INIT { NULL, 0, 0, NX_BUF_INIT }
+
+void nx_hlcache_free(nx_hlcache *c);
+
 /* Highlights of `passage` for q: *out malloc'd array of *n byte spans. */
 int nx_highlight(nx_span **out, size_t *n, nxt_analyzer *a, const nx_qterms *q,
 		 const char *lang, const char *passage, size_t len);
@@ -132,7 +149,25 @@ void nx_qforms_free(nx_qforms *qf);
 int nx_highlight_forms(nx_span **out, size_t *n, nx_span *win, nx_matched_form **matched,
 		       size_t *nmatched, nxt_analyzer *a, const nx_qterms *q, const nx_qforms *qf,
 		       const char *lang, const char *passage, size_t len, unsigned core,
-		       unsigned context);
+		       unsigned context, nx_hlcache *cache);
+
+/* ---- stored passage data (json.c) ------------------------------------------ */
+
+/* A passage's stored data (store/nx_store.h), decoded.  Every string is
+ * NUL-terminated and "" when absent or not a string; start and no are 0
+ * when absent or not a non-negative integer.  The strings live in `mem`. */
+typedef struct nx_stored {
+	const char *id, *title, *date, *source, *url, *lang, *text;
+	size_t text_len;
+	size_t start, no;
+	char *mem;
+} nx_stored;
+
+/* Decode `data`.  NX_ECORRUPT ("WHAT has unreadable stored data: ...")
+ * when it is not a JSON object, NX_ENOMEM; *out is then empty.  Free with
+ * nx_stored_free(). */
+int nx_stored_parse(nx_stored *out, const char *data, size_t len, const char *what);
+void nx_stored_free(nx_stored *sd);
 
 #ifdef __cplusplus
 }

@@ -19,7 +19,6 @@
  */
 #include "nx_query.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +51,7 @@ struct nx_results {
 	nx_hit *hits;
 	size_t n;
 	size_t estimate;
-	json_t **docs;    /* the stored JSON of each hit: owns its strings */
+	nx_stored *docs;  /* the stored data of each hit: owns its strings */
 	nx_span **spans;  /* highlights of each hit */
 	char **explains;  /* --explain text of each hit */
 	nx_matched_form **matched;  /* each hit's matched forms (one block) */
@@ -500,60 +499,41 @@ static int suggest(char **out, nx_db *db, nxt_analyzer *an, const char *query, c
 
 /* ---- hits ---------------------------------------------------------------------- */
 
-static const char *str_field(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static size_t int_field(json_t *o, const char *key)
-{
-	json_int_t v = json_integer_value(json_object_get(o, key));
-
-	return v > 0 ? (size_t)v : 0;
-}
-
 static int fill_hit(nx_results *r, size_t i, const cand *c, const nx_search_options *opts,
-		    nxt_analyzer *an, const nx_qterms *qt, const nx_qforms *qf)
+		    nxt_analyzer *an, const nx_qterms *qt, const nx_qforms *qf, nx_hlcache *hc)
 {
 	nx_hit *h = &r->hits[i];
-	json_t *doc, *text;
-	json_error_t jerr;
+	nx_stored *sd = &r->docs[i];
 	nx_span win = { 0, 0 };
-	char *data = NULL;
+	char *data = NULL, what[32];
 	size_t len = 0;
 	int rc;
 
 	if ((rc = nxx_mset_data(&data, &len, c->m, c->i)))
 		return rc;
-	doc = json_loadb(data, len, 0, &jerr);
+	snprintf(what, sizeof what, "document %u", (unsigned)c->docid);
+	rc = nx_stored_parse(sd, data, len, what);
 	free(data);
-	if (!doc || !json_is_object(doc)) {
-		json_decref(doc);
-		return nx_error_set(NX_ECORRUPT, "document %u has unreadable stored data: %s",
-				    (unsigned)c->docid, jerr.text);
-	}
-	r->docs[i] = doc;
-	text = json_object_get(doc, "text");
+	if (rc)
+		return rc;
 	h->rank = opts->offset + i + 1;
 	h->score = c->score;
-	h->id = str_field(doc, "id");
-	h->title = str_field(doc, "title");
-	h->date = str_field(doc, "date");
-	h->source = str_field(doc, "source");
-	h->url = str_field(doc, "url");
-	h->lang = str_field(doc, "lang");
-	h->passage = json_string_value(text) ? json_string_value(text) : "";
-	h->passage_len = json_string_value(text) ? json_string_length(text) : 0;
-	h->passage_start = int_field(doc, "start");
+	h->id = sd->id;
+	h->title = sd->title;
+	h->date = sd->date;
+	h->source = sd->source;
+	h->url = sd->url;
+	h->lang = sd->lang;
+	h->passage = sd->text;
+	h->passage_len = sd->text_len;
+	h->passage_start = sd->start;
 	h->passage_end = h->passage_start + h->passage_len;
-	h->passage_no = (unsigned)int_field(doc, "no");
+	h->passage_no = (unsigned)sd->no;
 	h->explain = "";
 	h->all_words = c->all;
 	rc = nx_highlight_forms(&r->spans[i], &h->nhighlights, &win, &r->matched[i], &h->nmatched,
 				an, qt, qf, h->lang, h->passage, h->passage_len, NX_SNIPPET_CORE,
-				opts->context);
+				opts->context, hc);
 	h->highlights = r->spans[i];
 	h->matched = r->matched[i];
 	h->snippet_start = win.start;
@@ -665,6 +645,7 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
 	nx_qterms qt;
 	nx_qforms qf = { NX_BUF_INIT, 0 };
+	nx_hlcache hc = NX_HLCACHE_INIT;
 	nxq_node *root = NULL;
 	nxq_compiled cc;
 	nxx_query *fb = NULL;
@@ -713,6 +694,7 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 	if (qt.nnames && (rc = nx_qforms_build(&qf, db, an, query, &cc)))
 		goto out;
 
+	eo.lazy = 1;   /* only the shown hits' documents are read */
 	eo.bm25_k1 = NX_BM25_K1;
 	eo.bm25_b = NX_BM25_B;
 	eo.collapse_slot = opts.all_passages ? -1 : NX_SLOT_ARTICLE;
@@ -770,7 +752,7 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 		}
 	}
 	for (size_t i = 0; i < r->n && !rc; i++)
-		rc = fill_hit(r, i, &cs.c[opts.offset + i], &opts, an, &qt, &qf);
+		rc = fill_hit(r, i, &cs.c[opts.offset + i], &opts, an, &qt, &qf, &hc);
 	if (!rc && opts.explain && r->n)
 		rc = explain_hits(r, cs.c + opts.offset, db, &cc, fb, &eo, cc.all != NULL);
 	if (!rc && cc.weighted && r->estimate < NX_SUGGEST_BELOW && opts.offset == 0)
@@ -782,6 +764,7 @@ out:
 	nxq_free(root);
 	nx_qterms_free(&qt);
 	nx_qforms_free(&qf);
+	nx_hlcache_free(&hc);
 	if (rc) {
 		nx_results_free(r);
 		return rc;
@@ -790,15 +773,21 @@ out:
 	return NX_OK;
 }
 
-int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *opts)
-{
-	int rc = search_once(out, db, query, opts);
+/* The index changed under us (an indexer committed), or a writer discarded
+ * the revision meanwhile (hits' documents are read after the queries ran,
+ * eo.lazy): the whole search again on the newest state, a few times. */
+#define NX_SEARCH_RETRIES 3
 
-	/* The index changed under us (an indexer committed): the whole search
-	 * again, once, on the newest state. */
-	if (rc == NX_EMODIFIED && !(rc = nx_db_reopen(db)))
-		rc = search_once(out, db, query, opts);
-	return rc;
+int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *user_opts)
+{
+	for (int attempt = 0;; attempt++) {
+		int rc = search_once(out, db, query, user_opts);
+
+		if (rc != NX_EMODIFIED || attempt == NX_SEARCH_RETRIES)
+			return rc;
+		if ((rc = nx_db_reopen(db)))
+			return rc;
+	}
 }
 
 size_t nx_results_count(const nx_results *r)
@@ -827,7 +816,7 @@ void nx_results_free(nx_results *r)
 		return;
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->docs)
-			json_decref(r->docs[i]);
+			nx_stored_free(&r->docs[i]);
 		if (r->spans)
 			free(r->spans[i]);
 		if (r->explains)

@@ -14,6 +14,7 @@
  */
 #include "nx_query.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ typedef struct hl_ctx {
 	const nx_qforms *qf;  /* NULL: forms not wanted */
 	other_form *forms;
 	size_t nforms, fcap;
+	nx_hlcache *cache;    /* NULL: match every word afresh */
 } hl_ctx;
 
 /* The query word a passage word matched as another spelling stands for:
@@ -81,12 +83,136 @@ static int note_form(hl_ctx *c, const nxt_token *t)
 	return NX_OK;
 }
 
+/* ---- the words' verdicts, per query ------------------------------------------------ */
+
+struct nx_hlslot {
+	uint64_t hash;
+	size_t off, len;   /* the key in the cache's keys; len 0: empty slot */
+	int hit;
+};
+
+/* Most distinct words a cache holds; the rest are matched every time. */
+#define NX_HLCACHE_MAX 65536
+
+/* A word's key: its script, the article's language, its form and its
+ * compound (all that nx_qterms_match() looks at besides the query).
+ * Returns its length, 0 when it does not fit (or there is no language). */
+static size_t hl_key(char *k, size_t size, const char *lang, const nxt_token *t)
+{
+	size_t llen, jlen = t->joined ? t->joined_len : 0, n;
+
+	if (!lang)
+		return 0;
+	llen = strlen(lang);
+	n = 1 + llen + 1 + t->norm_len + 1 + jlen;
+	if (n > size)
+		return 0;
+	k[0] = (char)t->script;
+	memcpy(k + 1, lang, llen + 1);
+	memcpy(k + 2 + llen, t->norm, t->norm_len);
+	k[2 + llen + t->norm_len] = '\0';
+	if (jlen)
+		memcpy(k + 3 + llen + t->norm_len, t->joined, jlen);
+	return n;
+}
+
+static uint64_t hl_hash(const char *k, size_t len)
+{
+	uint64_t h = 1469598103934665603ull;  /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of key k: its own, or the empty one where it would go. */
+static struct nx_hlslot *hl_slot(const nx_hlcache *c, const char *k, size_t len, uint64_t h)
+{
+	size_t mask = c->cap - 1, i = (size_t)h & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct nx_hlslot *sl = &c->slots[i];
+
+		if (!sl->len || (sl->hash == h && sl->len == len && !memcmp(c->keys.ptr + sl->off, k, len)))
+			return sl;
+	}
+}
+
+/* Remember a word's verdict; a cache that cannot grow just stays as it is. */
+static void hl_remember(nx_hlcache *c, const char *k, size_t len, uint64_t h, int hit)
+{
+	struct nx_hlslot *sl;
+
+	if (c->n >= NX_HLCACHE_MAX)
+		return;
+	if (2 * (c->n + 1) > c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct nx_hlslot *old = c->slots, *slots = calloc(cap, sizeof *slots);
+		size_t ocap = c->cap;
+
+		if (!slots)
+			return;
+		c->slots = slots;
+		c->cap = cap;
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].len)
+				*hl_slot(c, c->keys.ptr + old[i].off, old[i].len, old[i].hash) = old[i];
+		free(old);
+	}
+	sl = hl_slot(c, k, len, h);
+	if (sl->len)
+		return;
+	if (nx_buf_put(&c->keys, k, len)) {
+		c->keys.failed = 0;
+		return;
+	}
+	*sl = (struct nx_hlslot){ h, c->keys.len - len, len, hit };
+	c->n++;
+}
+
+void nx_hlcache_free(nx_hlcache *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	nx_buf_free(&c->keys);
+	memset(c, 0, sizeof *c);
+}
+
+/* nx_qterms_match(), through the cache when there is one. */
+static int match_word(int *hit, hl_ctx *c, const nxt_token *t)
+{
+	char k[512];
+	size_t len = c->cache ? hl_key(k, sizeof k, c->lang, t) : 0;
+	uint64_t h = 0;
+	int rc;
+
+	if (len) {
+		h = hl_hash(k, len);
+		if (c->cache->cap) {
+			const struct nx_hlslot *sl = hl_slot(c->cache, k, len, h);
+
+			if (sl->len) {
+				*hit = sl->hit;
+				return NX_OK;
+			}
+		}
+	}
+	if ((rc = nx_qterms_match(hit, c->q, c->an, c->lang, t)))
+		return rc;
+	if (len)
+		hl_remember(c->cache, k, len, h, *hit);
+	return NX_OK;
+}
+
+/* ---- highlights ----------------------------------------------------------------------- */
+
 static int on_passage_word(void *vc, const nxt_token *t)
 {
 	hl_ctx *c = vc;
 	int hit, rc;
 
-	if ((rc = nx_qterms_match(&hit, c->q, c->an, c->lang, t)))
+	if ((rc = match_word(&hit, c, t)))
 		return rc;
 	if (hit == 2 && c->qf && c->qf->n && (rc = note_form(c, t)))
 		return rc;
@@ -205,10 +331,10 @@ static int forms_block(nx_matched_form **out, const hl_ctx *c, const char *passa
 int nx_highlight_forms(nx_span **out, size_t *n, nx_span *win, nx_matched_form **matched,
 		       size_t *nmatched, nxt_analyzer *a, const nx_qterms *q, const nx_qforms *qf,
 		       const char *lang, const char *passage, size_t len, unsigned core,
-		       unsigned context)
+		       unsigned context, nx_hlcache *cache)
 {
-	hl_ctx c = { a, q, lang, NULL, 0, 0, NULL, 0, 0, win != NULL, matched ? qf : NULL, NULL, 0,
-		     0 };
+	hl_ctx c = { a, q, lang, NULL, 0, 0, NULL, 0, 0, win != NULL, matched ? qf : NULL,
+		     NULL, 0, 0, cache };
 	int rc = nxt_words(a, passage, len, on_passage_word, &c);
 
 	if (matched) {
@@ -236,7 +362,7 @@ int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
 			unsigned core, unsigned context)
 {
 	return nx_highlight_forms(out, n, win, NULL, NULL, a, q, NULL, lang, passage, len, core,
-				  context);
+				  context, NULL);
 }
 
 /* ---- the query's name words ------------------------------------------------------ */

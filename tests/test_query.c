@@ -3,12 +3,15 @@
  * parses to, every malformed query with its message and column, and the
  * elements at work in searches of a small index (phrases, NEAR, NOT,
  * prefixes, fields, dates, all-words-first, snippets, explanations,
- * "did you mean").
+ * "did you mean"); and the query path's internals against what they
+ * replace (the stored-data reader against jansson, highlights with and
+ * without their cache, lazy against copied-out hits).
  */
 #include "nx_query.h"
 #include "nx_test.h"
 
 #include <math.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -845,6 +848,271 @@ static void test_people(nx_db *db)
 	test_people_list(db);
 }
 
+/* ---- query path internals: stored data, highlight cache, lazy hits ------------- */
+
+/* nx_stored_parse() against jansson, which read the stored data before:
+ * the same fields, and an error exactly when jansson had one. */
+static void check_stored_like_jansson(const char *data, size_t len)
+{
+	nx_stored sd;
+	json_error_t jerr;
+	json_t *o = json_loadb(data, len, 0, &jerr);
+	int rc = nx_stored_parse(&sd, data, len, "doc");
+	int ok = o && json_is_object(o);
+
+	CHECK_MSG((rc == NX_OK) == ok, "'%.*s': ours %d, jansson %s", (int)len, data, rc,
+		  ok ? "ok" : jerr.text);
+	if (rc == NX_OK && ok) {
+		static const char *const keys[] = { "id", "title", "date", "source", "url", "lang" };
+		const char *got[] = { sd.id, sd.title, sd.date, sd.source, sd.url, sd.lang };
+		json_t *text = json_object_get(o, "text");
+		json_int_t start = json_integer_value(json_object_get(o, "start"));
+		json_int_t no = json_integer_value(json_object_get(o, "no"));
+
+		for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+			const char *want = json_string_value(json_object_get(o, keys[i]));
+
+			CHECK_MSG(!strcmp(got[i], want ? want : ""), "'%.*s': %s is '%s'", (int)len,
+				  data, keys[i], got[i]);
+		}
+		CHECK_MSG(sd.text_len == (json_is_string(text) ? json_string_length(text) : 0) &&
+			  !memcmp(sd.text, json_is_string(text) ? json_string_value(text) : "",
+				  sd.text_len), "'%.*s': text differs", (int)len, data);
+		CHECK_MSG(sd.start == (size_t)(start > 0 ? start : 0) && sd.no == (size_t)(no > 0 ? no : 0),
+			  "'%.*s': start %zu no %zu", (int)len, data, sd.start, sd.no);
+	} else if (rc != NX_OK) {
+		CHECK_INT(rc, NX_ECORRUPT);
+		CHECK_MSG(strstr(nx_error_message(), "doc has unreadable stored data"), "message: %s",
+			  nx_error_message());
+	}
+	nx_stored_free(&sd);
+	json_decref(o);
+}
+
+static void test_stored_data(void)
+{
+	static const char *const cases[] = {
+		"{\"id\":\"a1\",\"title\":\"T\",\"date\":\"2022-01-05\",\"source\":\"/s.jsonl\","
+		"\"url\":\"\",\"lang\":\"en\",\"no\":3,\"start\":120,\"end\":130,\"text\":\"hello\"}",
+		"{\"text\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\u0416\\u20ac\\ud83d\\ude00\"}",
+		"{\"text\":\"\xd0\x96\xe2\x82\xac\xf0\x9f\x98\x80 raw\"}",
+		" { \"id\" : \"x\" , \"extra\" : [1, {\"a\": [true, false, null]}, \"s\"], \"n\": -1.5e3 } ",
+		"{\"id\":\"first\",\"id\":\"last\"}",
+		"{\"title\":5,\"start\":\"7\",\"no\":-2,\"text\":null}",
+		"{\"start\":2.0,\"no\":1e2}",
+		"{\"\\u0069d\":\"escaped key\"}",
+		"{}",
+		"{\"start\":9223372036854775807}",
+		/* not JSON, or not what jansson accepts */
+		"", "[]", "\"text\"", "{", "{\"id\"}", "{\"id\":}", "{\"id\":\"x\",}", "{\"id\":\"x\"} x",
+		"{\"id\":\"x\"}{}", "{\"text\":\"\\u0000\"}", "{\"text\":\"\\ud83d\"}",
+		"{\"text\":\"\\ude00\"}", "{\"text\":\"\\ud83dx\"}", "{\"text\":\"\\x\"}",
+		"{\"text\":\"\\u12\"}", "{\"text\":\"a\nb\"}", "{\"text\":\"\xff\"}", "{\"text\":\"abc",
+		"{\"no\":01}", "{\"no\":1.}", "{\"no\":-}", "{\"no\":9223372036854775808}",
+		"{\"x\":tru}", "{\"x\":[1,]}", "{\"x\":[1 2]}", "{'id':'x'}",
+	};
+	const char *seed = cases[0];
+	size_t slen = strlen(seed);
+	char buf[512];
+	unsigned r = 12345;
+	nx_stored sd;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		check_stored_like_jansson(cases[i], strlen(cases[i]));
+	CHECK_INT(nx_stored_parse(&sd, "{\"no\":1\0}", 9, "doc"), NX_ECORRUPT);
+	CHECK_INT(nx_stored_parse(&sd, "{\"id\":\"a\0b\"}", 12, "doc"), NX_ECORRUPT);
+	/* Every byte of a record changed (to a byte that matters to JSON, or
+	 * any), dropped, or the record cut short there. */
+	for (size_t at = 0; at < slen; at++) {
+		static const char special[] = "{}[]\":,\\ u0e-.9";
+
+		for (size_t k = 0; k < sizeof special; k++) {
+			memcpy(buf, seed, slen);
+			/* Not a NUL byte: jansson's reader skips those
+			 * outside strings; ours refuses them (below). */
+			r = r * 1103515245 + 12345;
+			buf[at] = k < sizeof special - 1 ? special[k] : (char)(1 + (r >> 16) % 255);
+			check_stored_like_jansson(buf, slen);
+		}
+		memcpy(buf, seed, at);
+		memcpy(buf + at, seed + at + 1, slen - at - 1);
+		check_stored_like_jansson(buf, slen - 1);
+		check_stored_like_jansson(seed, at);
+	}
+}
+
+/* Highlights through the per-query cache are the ones without it, on every
+ * passage of the index, with the cache cold and warm. */
+static void test_highlight_cache(nx_db *db)
+{
+	static const char *const queries[] = { "tokayev shooting order", "\"security forces\" almaty",
+					       "protest*", "fuel prices -police" };
+	nxt_analyzer *an = NULL;
+
+	CHECK_INT(nx_db_analyzer(&an, db), NX_OK);
+	for (size_t qi = 0; an && qi < sizeof queries / sizeof *queries; qi++) {
+		nx_hlcache hc = NX_HLCACHE_INIT;
+		nx_search_options o = NX_SEARCH_OPTIONS_INIT;
+		nx_results *r = NULL;
+		nxq_node *root = NULL;
+		nxq_compiled cc;
+		nx_qterms qt;
+
+		memset(&cc, 0, sizeof cc);
+		memset(&qt, 0, sizeof qt);
+		qt.db = db;
+		o.all_passages = 1;
+		o.limit = 100;
+		CHECK_INT(nx_search(&r, db, queries[qi], &o), NX_OK);
+		CHECK_INT(nxq_parse(&root, NULL, queries[qi], NOW), NX_OK);
+		CHECK_INT(nxq_compile(&cc, root, queries[qi], db, an, &qt), NX_OK);
+		CHECK(nx_results_count(r) > 0);
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < nx_results_count(r); i++) {
+				const nx_hit *h = nx_results_get(r, i);
+				nx_span *a = NULL, *b = NULL, wa, wb;
+				size_t na = 0, nb = 0;
+
+				CHECK_INT(nx_highlight_forms(&a, &na, &wa, NULL, NULL, an, &qt, NULL, h->lang,
+							     h->passage, h->passage_len, 16, 4, NULL), NX_OK);
+				CHECK_INT(nx_highlight_forms(&b, &nb, &wb, NULL, NULL, an, &qt, NULL, h->lang,
+							     h->passage, h->passage_len, 16, 4, &hc), NX_OK);
+				CHECK_MSG(na == nb && (!na || !memcmp(a, b, na * sizeof *a)) &&
+					  wa.start == wb.start && wa.end == wb.end,
+					  "'%s', hit %zu: %zu highlights, %zu through the cache",
+					  queries[qi], i, na, nb);
+				free(a);
+				free(b);
+			}
+		}
+		CHECK(hc.n > 0);
+		nx_hlcache_free(&hc);
+		nxq_compiled_free(&cc);
+		nxq_free(root);
+		nx_qterms_free(&qt);
+		nx_results_free(r);
+	}
+}
+
+/* A lazy result set reads the same data and values as one copied out. */
+static void test_lazy_hits(nx_db *db)
+{
+	nxx_enquire_opts eager = NXX_ENQUIRE_OPTS_INIT, lazy = NXX_ENQUIRE_OPTS_INIT;
+	nxx_mset *me = NULL, *ml = NULL;
+	nxx_query *q = NULL;
+
+	eager.limit = lazy.limit = 50;
+	eager.collapse_slot = lazy.collapse_slot = NX_SLOT_ARTICLE;
+	lazy.lazy = 1;
+	CHECK_INT(nxx_query_match_all(&q), NX_OK);
+	CHECK_INT(nxx_enquire(&me, db->x, q, &eager), NX_OK);
+	CHECK_INT(nxx_enquire(&ml, db->x, q, &lazy), NX_OK);
+	CHECK(nxx_mset_size(me) > 1);
+	CHECK_INT(nxx_mset_size(ml), nxx_mset_size(me));
+	for (size_t i = nxx_mset_size(me); i-- > 0;) {   /* backwards: out of order */
+		for (unsigned slot = 0; slot <= NX_SLOT_PASSAGE + 1; slot++) {
+			char *a = NULL, *b = NULL;
+
+			CHECK_INT(nxx_mset_value(&a, NULL, me, i, slot), NX_OK);
+			CHECK_INT(nxx_mset_value(&b, NULL, ml, i, slot), NX_OK);
+			CHECK_MSG(a && b && !strcmp(a, b), "hit %zu slot %u: '%s' vs '%s'", i, slot, a, b);
+			free(a);
+			free(b);
+		}
+		for (int twice = 0; twice < 2; twice++) {
+			char *a = NULL, *b = NULL;
+			size_t al = 0, bl = 0;
+
+			CHECK_INT(nxx_mset_data(&a, &al, me, i), NX_OK);
+			CHECK_INT(nxx_mset_data(&b, &bl, ml, i), NX_OK);
+			CHECK(a && b && al == bl && al > 0 && !memcmp(a, b, al));
+			free(a);
+			free(b);
+		}
+	}
+	nxx_mset_free(me);
+	nxx_mset_free(ml);
+	nxx_query_free(q);
+}
+
+/* The docids a query matches, ascending, as text. */
+static void docids(char *buf, size_t size, nx_db *db, const nxx_query *q)
+{
+	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
+	nxx_mset *m = NULL;
+	unsigned ids[64];
+	size_t n = 0, at = 0;
+
+	eo.limit = 64;
+	eo.ids_only = 1;
+	*buf = '\0';
+	CHECK_INT(nxx_enquire(&m, db->x, q, &eo), NX_OK);
+	for (size_t i = 0; i < nxx_mset_size(m) && n < 64; i++) {
+		nxx_hit h;
+
+		if (nxx_mset_hit(&h, m, i) == NX_OK)
+			ids[n++] = (unsigned)h.docid;
+	}
+	nxx_mset_free(m);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+			unsigned t = ids[j];
+
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	for (size_t i = 0; i < n && at + 12 < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%u ", ids[i]);
+}
+
+/* Date filters by D terms match what the date values do, for ranges with
+ * and without indexed days at either end; over the limit, no query. */
+static void test_date_terms(nx_db *db)
+{
+	static const char *const days[] = { NULL, "1999-01-01", "2020-03-01", "2021-06-01",
+					     "2022-01-05", "2022-01-06", "2022-01-08", "2022-01-09",
+					     "2030-01-01" };
+	size_t nd = sizeof days / sizeof *days;
+
+	for (size_t i = 0; i < nd; i++) {
+		for (size_t j = 0; j < nd; j++) {
+			const char *lo = days[i], *hi = days[j];
+			char tlo[9] = "", thi[9] = "", a[800], b[800];
+			nxx_query *vq = NULL, *tq = NULL;
+			size_t count = 0;
+
+			if (lo && hi && strcmp(lo, hi) > 0)
+				continue;
+			for (size_t k = 0, n = 0; lo && lo[k]; k++)
+				if (lo[k] != '-')
+					tlo[n++] = lo[k];
+			for (size_t k = 0, n = 0; hi && hi[k]; k++)
+				if (hi[k] != '-')
+					thi[n++] = hi[k];
+			CHECK_INT(nxx_query_value_range(&vq, NX_SLOT_DATE, lo, hi), NX_OK);
+			CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE,
+							 lo ? tlo : NULL, hi ? thi : NULL, 100), NX_OK);
+			CHECK(tq != NULL && count <= 5);
+			if (vq && tq) {
+				docids(a, sizeof a, db, vq);
+				docids(b, sizeof b, db, tq);
+				CHECK_MSG(!strcmp(a, b), "%s..%s: values [%s], terms [%s]",
+					  lo ? lo : "", hi ? hi : "", a, b);
+			}
+			nxx_query_free(vq);
+			nxx_query_free(tq);
+		}
+	}
+	{
+		nxx_query *tq = NULL;
+		size_t count = 0;
+
+		CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE, NULL, NULL, 2),
+			  NX_OK);
+		CHECK(tq == NULL && count == 3);
+	}
+}
+
 /* Chinese and Japanese are written without spaces: a run of their words
  * typed as one token is several words (all of them first), and only in
  * quotes a phrase. */
@@ -917,6 +1185,9 @@ static void test_news(nx_db *db)
 	test_searches(db);
 	test_ranking(db);
 	test_lang(db);
+	test_highlight_cache(db);
+	test_lazy_hits(db);
+	test_date_terms(db);
 }
 
 int main(void)
@@ -925,6 +1196,7 @@ int main(void)
 
 	test_parses();
 	test_errors();
+	test_stored_data();
 
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");

@@ -771,6 +771,41 @@ extern "C" int nxx_query_value_range(nxx_query **out, unsigned slot, const char 
 	}
 }
 
+extern "C" int nxx_query_prefix_range(nxx_query **out, size_t *count, nxx_db *db, const char *prefix,
+				      const char *lo, const char *hi, size_t max)
+{
+	*out = NULL;
+	*count = 0;
+	if (!db || !prefix)
+		return nx_error_set(NX_EINVAL, "term range: NULL argument");
+	try {
+		std::string pfx(prefix), first = pfx + (lo ? lo : ""), last = pfx + (hi ? hi : "");
+		std::vector<Xapian::Query> terms;
+		Xapian::TermIterator end = db->rd->allterms_end(pfx);
+		Xapian::TermIterator it = db->rd->allterms_begin(pfx);
+
+		it.skip_to(first);
+		for (; it != end; ++it) {
+			const std::string &term = *it;
+
+			if (hi && term.compare(0, last.size(), last) > 0)
+				break;
+			if (++*count > max)
+				return NX_OK;
+			terms.push_back(Xapian::Query(term));
+		}
+		/* Weightless, like a value range: only a filter. */
+		*out = query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+					       Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
+							     terms.end()), 0.0));
+		return NX_OK;
+	} catch (...) {
+		*count = 0;
+		return nx_from_exception("building the range of terms \"%s*\" of %s", prefix,
+					 db->path.c_str());
+	}
+}
+
 extern "C" int nxx_query_match_all(nxx_query **out)
 {
 	*out = NULL;
@@ -820,8 +855,18 @@ extern "C" void nxx_query_free(nxx_query *q)
 /*
  * An MSet only fetches documents lazily, from the database revision it was
  * run against; once the caller reopens or closes the handle that would fail.
- * So each hit is copied out in full (data and all values) while the
- * revision is still readable, and the C side never touches Xapian again.
+ * So by default each hit is copied out in full (data and all values) while
+ * the revision is still readable, within the query's retries, and the C
+ * side never touches Xapian again.
+ *
+ * With opts.lazy, a hit's document is read only when the caller asks for
+ * it, through the MSet kept here: a page shows 10 hits, but the tiers and
+ * the recency window run queries for more, and reading a document
+ * (decompressing its data, seeking each value slot's stream) costs more
+ * than the rest of the C side together.  The collapse key comes with the
+ * match, so de-duplicating by article reads no document at all.  A writer
+ * that discarded the revision meanwhile gives NX_EMODIFIED then: the caller
+ * reopens and runs its queries again.
  */
 struct nxx_slot_value {
 	unsigned slot;
@@ -830,13 +875,17 @@ struct nxx_slot_value {
 
 struct nxx_mset_item {
 	nxx_hit hit;
+	bool have_data;
 	std::string data;
-	std::vector<nxx_slot_value> values;  /* ascending slot order */
+	std::vector<nxx_slot_value> values;  /* all slots, or (lazy) those read so far */
 };
 
 struct nxx_mset {
+	Xapian::MSet ms;
 	std::vector<nxx_mset_item> items;
 	size_t estimate;
+	int ids_only;
+	int lazy;            /* documents read on demand (opts.lazy) */
 };
 
 /* One attempt at running the query; throws (DatabaseModifiedError among
@@ -857,24 +906,38 @@ static void run_enquire(nxx_mset *m, Xapian::Database &xdb, const Xapian::Query 
 	 * 2^32 must not become 0). */
 	Xapian::doccount offset = o->offset > UINT32_MAX ? UINT32_MAX : (Xapian::doccount)o->offset;
 	Xapian::doccount limit = o->limit > UINT32_MAX ? UINT32_MAX : (Xapian::doccount)o->limit;
-	Xapian::MSet ms = enq.get_mset(offset, limit);
+	m->ms = enq.get_mset(offset, limit);
 	/* No ms.fetch() prefetch hint: in 1.4.22 it crashes (SIGSEGV in
 	 * Enquire::Internal::request_doc) on an MSet with a non-zero first
 	 * item, and for a local database it is only a hint anyway. */
-	m->estimate = ms.get_matches_estimated();
+	m->estimate = m->ms.get_matches_estimated();
+	m->ids_only = o->ids_only;
+	m->lazy = o->lazy;
 	m->items.clear();
-	m->items.reserve(ms.size());
-	for (Xapian::MSetIterator it = ms.begin(); it != ms.end(); ++it) {
+	m->items.reserve(m->ms.size());
+	for (Xapian::MSetIterator it = m->ms.begin(); it != m->ms.end(); ++it) {
 		m->items.push_back(nxx_mset_item());
 		nxx_mset_item &item = m->items.back();
 		item.hit.docid = *it;
 		item.hit.weight = it.get_weight();
 		item.hit.percent = it.get_percent();
 		item.hit.collapse_count = it.get_collapse_count();
+		item.have_data = false;
 		if (o->ids_only)
 			continue;
+		if (o->lazy) {
+			if (o->collapse_slot >= 0) {
+				nxx_slot_value v;
+
+				v.slot = (unsigned)o->collapse_slot;
+				v.val = it.get_collapse_key();
+				item.values.push_back(v);
+			}
+			continue;
+		}
 		Xapian::Document doc = it.get_document();
 		item.data = doc.get_data();
+		item.have_data = true;
 		Xapian::ValueIterator vend = doc.values_end();
 		for (Xapian::ValueIterator v = doc.values_begin(); v != vend; ++v) {
 			nxx_slot_value mv;
@@ -961,12 +1024,25 @@ extern "C" int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i)
 
 extern "C" int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i)
 {
+	static const std::string none;
 	int rc;
 
 	clear_out_string(out, outlen);
 	if ((rc = check_index(m, i, "result data")) != NX_OK)
 		return rc;
-	return out_string(out, outlen, m->items[i].data, "result data");
+	if (m->ids_only)
+		return out_string(out, outlen, none, "result data");
+	try {
+		nxx_mset_item &item = const_cast<nxx_mset *>(m)->items[i];
+
+		if (!item.have_data) {
+			item.data = m->ms[(Xapian::doccount)i].get_document().get_data();
+			item.have_data = true;
+		}
+		return out_string(out, outlen, item.data, "result data");
+	} catch (...) {
+		return nx_from_exception("reading document %u", (unsigned)m->items[i].hit.docid);
+	}
 }
 
 extern "C" int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot)
@@ -977,13 +1053,28 @@ extern "C" int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, siz
 	clear_out_string(out, outlen);
 	if ((rc = check_index(m, i, "result value")) != NX_OK)
 		return rc;
-	/* Like Xapian's get_value(): an unset slot reads as "". */
-	const std::vector<nxx_slot_value> &vals = m->items[i].values;
-	for (size_t k = 0; k < vals.size(); k++) {
-		if (vals[k].slot == slot)
-			return out_string(out, outlen, vals[k].val, "result value");
+	if (m->ids_only)
+		return out_string(out, outlen, none, "result value");
+	try {
+		nxx_mset_item &item = const_cast<nxx_mset *>(m)->items[i];
+
+		for (size_t k = 0; k < item.values.size(); k++) {
+			if (item.values[k].slot == slot)
+				return out_string(out, outlen, item.values[k].val, "result value");
+		}
+		/* Like Xapian's get_value(): an unset slot reads as "". */
+		if (!m->lazy)
+			return out_string(out, outlen, none, "result value");
+		nxx_slot_value v;
+
+		v.slot = slot;
+		v.val = m->ms[(Xapian::doccount)i].get_document().get_value(slot);
+		item.values.push_back(v);
+		return out_string(out, outlen, item.values.back().val, "result value");
+	} catch (...) {
+		return nx_from_exception("reading value %u of document %u", slot,
+					 (unsigned)m->items[i].hit.docid);
 	}
-	return out_string(out, outlen, none, "result value");
 }
 
 extern "C" void nxx_mset_free(nxx_mset *m)

@@ -153,6 +153,13 @@ int nxx_query_combine(nxx_query **out, enum nxx_query_op op, nxx_query *const *s
 int nxx_query_scale(nxx_query **out, const nxx_query *q, double factor);
 /* Documents whose value in `slot` sorts in [lo, hi] (NULL = open end). */
 int nxx_query_value_range(nxx_query **out, unsigned slot, const char *lo, const char *hi);
+/* The terms prefix + X with lo <= X <= hi (NULL: an open end; hi also
+ * takes the terms it is a prefix of) in db, as one weightless OR: a filter
+ * that, unlike a value range, never reads a value stream.  *count is how
+ * many; when there are more than max, *out is NULL, *count max + 1, and
+ * the caller filters another way.  No term: a query that matches nothing. */
+int nxx_query_prefix_range(nxx_query **out, size_t *count, nxx_db *db, const char *prefix,
+			   const char *lo, const char *hi, size_t max);
 int nxx_query_match_all(nxx_query **out);
 int nxx_query_match_nothing(nxx_query **out);
 int nxx_query_is_empty(const nxx_query *q);
@@ -170,9 +177,11 @@ typedef struct nxx_enquire_opts {
 	int sort_by_value;   /* -1: by relevance; else slot to sort by (desc) */
 	int ids_only;        /* 1: hits without their data and values (read
 				neither: nxx_mset_data and _value give "") */
+	int lazy;            /* 1: read a hit's data and values only when
+				asked for (see nxx_mset_data) */
 } nxx_enquire_opts;
 
-#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0 }
+#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0, 0 }
 
 typedef struct nxx_mset nxx_mset;
 
@@ -191,6 +200,11 @@ typedef struct nxx_hit {
 } nxx_hit;
 
 int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i);
+/* A hit's document data and values.  Copied out by nxx_enquire, or with
+ * opts.lazy read when first asked for (the collapse slot's value comes
+ * with the match) from the handle the query ran on: then NX_EMODIFIED when
+ * a writer has discarded that revision since (reopen, run the query
+ * again), and they must be called before the handle is closed. */
 int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i);
 int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, size_t i, unsigned slot);
 void nxx_mset_free(nxx_mset *m);
