@@ -1015,6 +1015,119 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
 	return NX_OK;
 }
 
+/* ---- other readings of a key --------------------------------------------- */
+
+/*
+ * A few letters of a Latin spelling sound differently in different
+ * languages, and one key cannot hold both sounds.  A key is therefore also
+ * read the other way (from the key alone, so the index and the query agree):
+ *
+ *   j -> y   Latin j is y in German, the Slavic languages, Scandinavian and
+ *            Dutch (Juríková Юрикова, Ljuboja Любоя); as a key's j also
+ *            stands for ж and дж, the key keeps it and the reading adds y.
+ *   q -> h   ch is kh in German, Polish, Czech, Dutch and Greek names
+ *            (Reichenbach Райхенбах, Chremonides Хремонид).
+ *   q -> k   ch is k in Italian and in Greek names (Chigi Киджи).
+ *   g -> j   g before e, i (and gi before a vowel) is dzh in Italian and
+ *            English (Loggia Лоджа, Eldredge Элдридж).
+ *   -us -os -as -is -es -um dropped: the Latin and Greek endings that
+ *            Russian leaves out (Spartacus Спартак, Laonikos Лаоник).
+ *
+ * and all of them at once (Jachmann Яхман).  A reading files the key under
+ * its own probes too (nxt_name_probes), so a spelling that differs from
+ * another by such a letter in several places still shares a probe with it;
+ * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
+ * instead of as edits.
+ */
+enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_ALL, NREADINGS };
+
+/* What reading a key another way costs, in hundredths of an edit. */
+static const unsigned reading_cost[READ_ALL] = { 30, 30, 40, 40, 50 };
+
+static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
+
+/* Rule `rule` applied to s[0, len) in place; returns the new length, or 0
+ * when the rule does not apply. */
+static size_t read_as(char *s, size_t len, int rule)
+{
+	size_t i, m = 0, changed = 0;
+
+	if (rule == READ_END) {
+		if (len < 6)
+			return 0;
+		for (i = 0; i < sizeof dropped_endings / sizeof *dropped_endings; i++)
+			if (!memcmp(s + len - 2, dropped_endings[i], 2)) {
+				s[len - 2] = '\0';
+				return len - 2;
+			}
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (rule == READ_JY && c == 'j')
+			c = 'y';
+		else if ((rule == READ_QH || rule == READ_QK) && c == 'q')
+			c = rule == READ_QH ? 'h' : 'k';
+		else if (rule == READ_GJ && c == 'g' && i + 1 < len &&
+			 (s[i + 1] == 'e' || (s[i + 1] == 'i' && i + 2 < len))) {
+			c = 'j';
+			/* gia, gio, giu: the i only softens the g */
+			if (s[i + 1] == 'i' && (s[i + 2] == 'a' || s[i + 2] == 'o' || s[i + 2] == 'u'))
+				i++;
+			/* dg(e): one sound */
+			if (m && s[m - 1] == 'd')
+				m--;
+		}
+		changed += c != s[i];
+		s[m++] = c;
+	}
+	if (!changed && m == len)
+		return 0;
+	s[m] = '\0';
+	/* a y the reading made follows the key's y rules (Ljuboja: y between
+	 * vowels dropped, else i), and doubled letters are single again */
+	return rules_y_and_doubles(s, m);
+}
+
+typedef struct reading {
+	char s[64];
+	size_t len;
+	unsigned cost;
+} reading;
+
+/* The other readings of key[0, len) (len < 64) into r; returns how many. */
+static size_t readings(reading *r, const char *key, size_t len)
+{
+	size_t n = 0, applied = 0;
+	reading all;
+
+	memcpy(all.s, key, len);
+	all.s[len] = '\0';
+	all.len = len;
+	all.cost = 0;
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		size_t l;
+
+		memcpy(r[n].s, key, len);
+		r[n].s[len] = '\0';
+		if (!(l = read_as(r[n].s, len, rule)) || (l == len && !memcmp(r[n].s, key, len)))
+			continue;
+		r[n].len = l;
+		r[n].cost = reading_cost[rule];
+		n++;
+		/* all at once: q as h rather than k */
+		if (rule != READ_QK && (l = read_as(all.s, all.len, rule))) {
+			all.len = l;
+			all.cost += reading_cost[rule];
+			applied++;
+		}
+	}
+	if (applied >= 2)
+		r[n++] = all;
+	return n;
+}
+
 /* ---- comparing keys ------------------------------------------------------- */
 
 unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
@@ -1106,11 +1219,11 @@ static unsigned subcost(char a, char b)
 	return sub_table[a - 'a'][b - 'a'];
 }
 
-unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+/* The weighted edit distance itself. */
+static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
 	unsigned row[64];
 
-	pthread_once(&sub_once, init_sub_table);
 	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
 	/* every length difference costs at least the cheapest insertion */
@@ -1141,6 +1254,40 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 			return max + 1;
 	}
 	return row[blen] > max ? max + 1 : row[blen];
+}
+
+/* The cost of a and b when one of them is read another way (readings):
+ * the reading's cost plus the distance of that reading to the other key. */
+static unsigned by_readings(const char *a, size_t alen, const char *b, size_t blen, unsigned best)
+{
+	reading r[NREADINGS];
+	size_t nr = readings(r, a, alen);
+
+	for (size_t i = 0; i < nr; i++) {
+		unsigned c;
+
+		if (r[i].cost >= best)
+			continue;
+		c = r[i].cost + weighted(r[i].s, r[i].len, b, blen, best - r[i].cost - 1);
+		if (c < best)
+			best = c;
+	}
+	return best;
+}
+
+unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+{
+	unsigned best;
+
+	pthread_once(&sub_once, init_sub_table);
+	if (blen >= 64 || alen >= 64)
+		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
+	best = weighted(a, alen, b, blen, max);
+	if (best == 0)
+		return 0;
+	best = by_readings(a, alen, b, blen, best > max ? max + 1 : best);
+	best = by_readings(b, blen, a, alen, best);
+	return best > max ? max + 1 : best;
 }
 
 unsigned nxt_name_tolerance(size_t keylen, int known)
@@ -1226,18 +1373,31 @@ static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_
 	return rc;
 }
 
-int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
+/* The probes of one reading of a key: its reduced form and the reading
+ * itself, each with its deletions. */
+static int add_reading_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 {
 	char red[64];
-	size_t rlen;
+	size_t rlen = reduce(red, key, len);
+	int rc = add_deletions(out, n, 'r', red, rlen, 5, 1);
+
+	return rc ? rc : add_deletions(out, n, 'k', key, len, 4, 0);
+}
+
+int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
+{
+	reading r[NREADINGS];
+	size_t nr;
 	int rc;
 
 	nx_buf_clear(out);
 	*n = 0;
-	if (len < 2 || len >= sizeof red)
+	if (len < 2 || len >= sizeof r->s)
 		return NX_OK;
-	rlen = reduce(red, key, len);
-	if ((rc = add_deletions(out, n, 'r', red, rlen, 5, 1)))
+	if ((rc = add_reading_probes(out, n, key, len)))
 		return rc;
-	return add_deletions(out, n, 'k', key, len, 4, 0);
+	nr = readings(r, key, len);
+	for (size_t i = 0; i < nr && !rc; i++)
+		rc = add_reading_probes(out, n, r[i].s, r[i].len);
+	return rc;
 }
