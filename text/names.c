@@ -263,6 +263,25 @@ static int base_shaped(const char *w, size_t len)
 	return 0;
 }
 
+/*
+ * Can a Kazakh suffix starting with the letter `suffix` follow w[0, len)?
+ * Its first consonant takes after the last sound of the stem: after в
+ * (Тоқаев) the voiceless т, қ, к, п (Тоқаевтың, Тоқаевқа, Тоқаевпен);
+ * after н, р and vowels н, ғ, г, д, м, л (Путиннің, Путинге,
+ * Таукеновтердің, Толыбаеваға).  So Васильевна, Этелинда, Юрьевна are no
+ * case forms.
+ */
+static int suffix_fits(const char *w, size_t len, const char *suffix)
+{
+	static const char *const after_v = "тқкпб";
+	static const char *const after_other = "нғгдмл";
+	char first[3] = { suffix[0], suffix[1], 0 };
+
+	if (len < 2)
+		return 0;
+	return strstr(!memcmp(w + len - 2, "в", 2) ? after_v : after_other, first) != NULL;
+}
+
 /* The length of w[0, len) without a plural suffix that leaves a surname's
  * base, or 0. */
 static size_t without_plural(const char *w, size_t len)
@@ -270,7 +289,8 @@ static size_t without_plural(const char *w, size_t len)
 	for (size_t i = 0; i < sizeof kk_plurals / sizeof *kk_plurals; i++) {
 		size_t pl = strlen(kk_plurals[i]);
 
-		if (ends_with(w, len, kk_plurals[i]) && base_shaped(w, len - pl))
+		if (ends_with(w, len, kk_plurals[i]) && base_shaped(w, len - pl) &&
+		    suffix_fits(w, len - pl, kk_plurals[i]))
 			return len - pl;
 	}
 	return 0;
@@ -287,11 +307,17 @@ size_t nxt_surname_base(char *w, size_t len)
 		w[--len] = '\0';
 		return len;
 	}
+	/* Czech and Slovak: Juríková ~ Юрикова. */
+	if (ends_with(w, len, "ov\xc3\xa1") && len >= 7 && (unsigned char)w[0] < 0x80) {
+		len -= 2;
+		w[len] = '\0';
+		return len;
+	}
 	/* Kazakh: a case suffix, after a plural one or not, or a plural alone. */
 	for (i = 0; i < sizeof kk_endings / sizeof *kk_endings; i++) {
 		size_t el = strlen(kk_endings[i]);
 
-		if (!ends_with(w, len, kk_endings[i]))
+		if (!ends_with(w, len, kk_endings[i]) || !suffix_fits(w, len - el, kk_endings[i]))
 			continue;
 		if (base_shaped(w, len - el))
 			b = len - el;
