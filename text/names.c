@@ -1316,13 +1316,20 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 	return best > max ? max + 1 : best;
 }
 
+/* A known key of up to five letters still takes a spelling one cheap
+ * edit away (a vowel, an h, a doubled or final letter: Bar ~ Bahr, Klet ~
+ * Clete), which 12 per letter would refuse. */
+#define KNOWN_FLOOR 60
+
 unsigned nxt_name_tolerance(size_t keylen, int known)
 {
 	if (keylen < 3)
 		return 0;
 	if (keylen > 10)
 		keylen = 10;
-	return (unsigned)keylen * (known ? 12 : 30);
+	if (known)
+		return keylen * 12 > KNOWN_FLOOR ? (unsigned)keylen * 12 : KNOWN_FLOOR;
+	return (unsigned)keylen * 30;
 }
 
 /* ---- finding near keys ------------------------------------------------------ */
