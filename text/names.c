@@ -986,9 +986,9 @@ static size_t rules_y_and_doubles(char *s, size_t n)
 		if (!m || s[m - 1] != s[i])
 			s[m++] = s[i];
 	n = m;
-	/* -ii, -iy, -yi, -ij -> -i */
+	/* -ii, -iy, -yi -> -i */
 	if (n >= 4 && (!memcmp(s + n - 2, "ii", 2) || !memcmp(s + n - 2, "iy", 2) ||
-		       !memcmp(s + n - 2, "yi", 2) || !memcmp(s + n - 2, "ij", 2))) {
+		       !memcmp(s + n - 2, "yi", 2))) {
 		s[n - 2] = 'i';
 		n--;
 	}
@@ -1019,6 +1019,9 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
 		return NX_OK;
 	if ((rc = translit(k, word, len, &cyrillic)))
 		return rc;
+	/* -ij is -ий (Dmitrij); read before дж becomes j (Колледж, Элдридж) */
+	if (k->a.len >= 4 && !memcmp(k->a.ptr + k->a.len - 2, "ij", 2))
+		k->a.ptr[--k->a.len] = '\0';
 	for (i = 0; !cyrillic && i < sizeof latin / sizeof *latin && !rc; i++) {
 		if (latin[i][0])
 			rc = subst(k, latin[i][0], latin[i][1]);
@@ -1058,62 +1061,108 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            English (Loggia Лоджа, Eldredge Элдридж).
  *   -us -os -as -is -es -um dropped: the Latin and Greek endings that
  *            Russian leaves out (Spartacus Спартак, Laonikos Лаоник).
+ *   Japanese (Hepburn, which Russian writes after Polivanov): sh s, ch t,
+ *            j z (Shunji Сюндзи, Chūkichi Тюкити).
+ *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
+ *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
+ *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн).
  *
- * and all of them at once (Jachmann Яхман).  A reading files the key under
+ * and the first five at once (Jachmann Яхман).  A reading files the key under
  * its own probes too (nxt_name_probes), so a spelling that differs from
  * another by such a letter in several places still shares a probe with it;
  * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
  * instead of as edits.
  */
-enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_ALL, NREADINGS };
+enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_ALL,
+       NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 30, 30, 40, 40, 50 };
+static const unsigned reading_cost[READ_ALL] = { 30, 30, 40, 40, 50, 40, 50, 40 };
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
-/* Rule `rule` applied to s[0, len) in place; returns the new length, or 0
- * when the rule does not apply. */
-static size_t read_as(char *s, size_t len, int rule)
+/* The French reading of s[0, len) into d (see above); its length. */
+static size_t read_french(char *d, const char *s, size_t len)
 {
-	size_t i, m = 0, changed = 0;
+	size_t i, m = 0, au = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == 'e' && i + 2 < len && s[i + 1] == 'a' && s[i + 2] == 'u')
+			continue;  /* eau: the e goes, au becomes o */
+		if (s[i] == 'a' && i + 1 < len && s[i + 1] == 'u') {
+			d[m++] = 'o';
+			i++;
+			au = i + 1;
+			continue;
+		}
+		d[m++] = s[i];
+	}
+	if (m >= 5 && d[m - 2] == 'k' && d[m - 1] == 's' && is_vowel(d[m - 3]))
+		m -= 2;  /* x, keyed ks */
+	else if (m >= 4 && is_vowel(d[m - 2]) && strchr("tdsz", d[m - 1]))
+		m--;
+	else if (au && au + 2 == len && s[au] == 'l' && strchr("tdsz", s[au + 1]))
+		m -= 2;  /* -ault, -auld */
+	return m;
+}
+
+/* Rule `rule` applied to s[0, len) into d (64 bytes); returns the length
+ * of the reading, or 0 when the rule does not apply or the reading does
+ * not fit. */
+static size_t read_as(char *d, const char *s, size_t len, int rule)
+{
+	size_t i = 0, m = 0;
 
 	if (rule == READ_END) {
 		if (len < 6)
 			return 0;
 		for (i = 0; i < sizeof dropped_endings / sizeof *dropped_endings; i++)
 			if (!memcmp(s + len - 2, dropped_endings[i], 2)) {
-				s[len - 2] = '\0';
+				memcpy(d, s, len - 2);
+				d[len - 2] = '\0';
 				return len - 2;
 			}
 		return 0;
 	}
-	for (i = 0; i < len; i++) {
+	if (rule == READ_FR) {
+		m = read_french(d, s, len);
+		i = len;
+	}
+	for (; i < len && m + 2 < 64; i++) {
 		char c = s[i];
 
-		if (rule == READ_JY && c == 'j')
+		if (rule == READ_JA && (c == 'x' || c == 'q' || c == 'j')) {
+			/* sha, chu, jo: ся, тю, дзё */
+			d[m++] = c == 'x' ? 's' : c == 'q' ? 't' : 'z';
+			if (i + 1 < len && (s[i + 1] == 'a' || s[i + 1] == 'u' || s[i + 1] == 'o'))
+				c = 'i';
+			else
+				continue;
+		} else if (rule == READ_W && c == 'v' && i + 1 < len && is_vowel(s[i + 1]) &&
+			   (i == 0 || !is_vowel(s[i - 1]))) {
+			c = 'u';
+		} else if (rule == READ_JY && c == 'j') {
 			c = 'y';
-		else if ((rule == READ_QH || rule == READ_QK) && c == 'q')
+		} else if ((rule == READ_QH || rule == READ_QK) && c == 'q') {
 			c = rule == READ_QH ? 'h' : 'k';
-		else if (rule == READ_GJ && c == 'g' && i + 1 < len &&
-			 (s[i + 1] == 'e' || (s[i + 1] == 'i' && i + 2 < len))) {
+		} else if (rule == READ_GJ && c == 'g' && i + 1 < len &&
+			   (s[i + 1] == 'e' || (s[i + 1] == 'i' && i + 2 < len))) {
 			c = 'j';
 			/* gia, gio, giu: the i only softens the g */
 			if (s[i + 1] == 'i' && (s[i + 2] == 'a' || s[i + 2] == 'o' || s[i + 2] == 'u'))
 				i++;
 			/* dg(e): one sound */
-			if (m && s[m - 1] == 'd')
+			if (m && d[m - 1] == 'd')
 				m--;
 		}
-		changed += c != s[i];
-		s[m++] = c;
+		d[m++] = c;
 	}
-	if (!changed && m == len)
+	if (i < len || (m == len && !memcmp(d, s, len)))
 		return 0;
-	s[m] = '\0';
+	d[m] = '\0';
 	/* a y the reading made follows the key's y rules (Ljuboja: y between
 	 * vowels dropped, else i), and doubled letters are single again */
-	return rules_y_and_doubles(s, m);
+	return rules_y_and_doubles(d, m);
 }
 
 typedef struct reading {
@@ -1133,17 +1182,17 @@ static size_t readings(reading *r, const char *key, size_t len)
 	all.len = len;
 	all.cost = 0;
 	for (int rule = 0; rule < READ_ALL; rule++) {
+		char tmp[64];
 		size_t l;
 
-		memcpy(r[n].s, key, len);
-		r[n].s[len] = '\0';
-		if (!(l = read_as(r[n].s, len, rule)) || (l == len && !memcmp(r[n].s, key, len)))
+		if (!(l = read_as(r[n].s, key, len, rule)) || (l == len && !memcmp(r[n].s, key, len)))
 			continue;
 		r[n].len = l;
 		r[n].cost = reading_cost[rule];
 		n++;
-		/* all at once: q as h rather than k */
-		if (rule != READ_QK && (l = read_as(all.s, all.len, rule))) {
+		/* the first five at once: q as h rather than k */
+		if (rule != READ_QK && rule < READ_JA && (l = read_as(tmp, all.s, all.len, rule))) {
+			memcpy(all.s, tmp, l + 1);
 			all.len = l;
 			all.cost += reading_cost[rule];
 			applied++;
