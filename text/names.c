@@ -1078,6 +1078,7 @@ enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, R
 
 /* What reading a key another way costs, in hundredths of an edit. */
 static const unsigned reading_cost[READ_ALL] = { 30, 30, 40, 40, 50, 40, 50, 40 };
+#define READING_MIN 30
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1169,37 +1170,129 @@ typedef struct reading {
 	char s[64];
 	size_t len;
 	unsigned cost;
+	int rule;
 } reading;
 
-/* The other readings of key[0, len) (len < 64) into r; returns how many. */
-static size_t readings(reading *r, const char *key, size_t len)
-{
-	size_t n = 0, applied = 0;
-	reading all;
 
-	memcpy(all.s, key, len);
-	all.s[len] = '\0';
-	all.len = len;
-	all.cost = 0;
+/* a-z as 0-25, anything else 26. */
+static unsigned char letter_index(char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a') : 26;
+}
+
+/* Letter counts of a key, for may_help. */
+typedef struct hist {
+	unsigned char n[27];
+	size_t len;
+} hist;
+
+static void count_letters(hist *h, const char *key, size_t len)
+{
+	memset(h, 0, sizeof *h);
+	h->len = len;
+	for (size_t i = 0; i < len; i++)
+		h->n[letter_index(key[i])]++;
+}
+
+#define N(h, c) ((h)->n[(c) - 'a'])
+
+/* Can reading key (letters k) by rule bring it nearer to another key
+ * (letters o)?  Only when the other key has fewer of the letters the rule
+ * replaces and has a letter it makes (or, for the rules that shorten a
+ * key, is shorter).  This spares most comparisons: most keys have nothing
+ * a reading could change. */
+static int may_help(int rule, const hist *k, const hist *o)
+{
+	switch (rule) {
+	case READ_JY:
+		return N(o, 'j') < N(k, 'j') && (N(o, 'y') || N(o, 'i'));
+	case READ_QH:
+		return N(o, 'q') < N(k, 'q') && N(o, 'h');
+	case READ_QK:
+		return N(o, 'q') < N(k, 'q') && N(o, 'k');
+	case READ_GJ:
+		return N(o, 'g') < N(k, 'g') && N(o, 'j');
+	case READ_JA:
+		return N(o, 'x') + N(o, 'q') + N(o, 'j') < N(k, 'x') + N(k, 'q') + N(k, 'j') &&
+		       (N(o, 's') || N(o, 't') || N(o, 'z'));
+	case READ_W:
+		return N(o, 'v') < N(k, 'v') && N(o, 'u');
+	case READ_END:
+	case READ_FR:
+		return o->len < k->len || N(k, 'a') > N(o, 'a');
+	default:
+		return 1;
+	}
+}
+
+/* May rule change a key with letters k at all?  (Most keys have none of
+ * the letters.) */
+static int may_apply(int rule, const hist *k, const char *key)
+{
+	size_t len = k->len;
+
+	switch (rule) {
+	case READ_JY:
+		return N(k, 'j');
+	case READ_QH:
+	case READ_QK:
+		return N(k, 'q');
+	case READ_GJ:
+		return N(k, 'g');
+	case READ_JA:
+		return N(k, 'x') + N(k, 'q') + N(k, 'j');
+	case READ_W:
+		return N(k, 'v');
+	case READ_END:
+		return len >= 6 && is_vowel(key[len - 2]) && (key[len - 1] == 's' || key[len - 1] == 'm');
+	case READ_FR:
+		for (size_t i = 0; i + 1 < len; i++)
+			if (key[i] == 'a' && key[i + 1] == 'u')
+				return 1;
+		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
+		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
+	default:
+		return 1;
+	}
+}
+
+/* The other readings of key[0, len) (len < 64) into r; returns how many.
+ * With other (the letters of another key), only those that may bring it
+ * nearer to that key. */
+static size_t readings(reading *r, const char *key, size_t len, const hist *other)
+{
+	hist self;
+	size_t n = 0, combined = 0;
+	int use[READ_ALL];
+
+	count_letters(&self, key, len);
 	for (int rule = 0; rule < READ_ALL; rule++) {
+		use[rule] = may_apply(rule, &self, key) && (!other || may_help(rule, &self, other));
+		if (use[rule] && (r[n].len = read_as(r[n].s, key, len, rule))) {
+			r[n].cost = reading_cost[rule];
+			r[n].rule = rule;
+			combined += rule < READ_JA && rule != READ_QK;
+			n++;
+		}
+	}
+	/* the first five at once (q as h rather than k) */
+	if (combined >= 2) {
+		reading *all = &r[n];
 		char tmp[64];
 		size_t l;
 
-		if (!(l = read_as(r[n].s, key, len, rule)) || (l == len && !memcmp(r[n].s, key, len)))
-			continue;
-		r[n].len = l;
-		r[n].cost = reading_cost[rule];
+		memcpy(all->s, key, len + 1);
+		all->len = len;
+		all->cost = 0;
+		all->rule = READ_ALL;
+		for (int rule = 0; rule < READ_JA; rule++)
+			if (use[rule] && rule != READ_QK && (l = read_as(tmp, all->s, all->len, rule))) {
+				memcpy(all->s, tmp, l + 1);
+				all->len = l;
+				all->cost += reading_cost[rule];
+			}
 		n++;
-		/* the first five at once: q as h rather than k */
-		if (rule != READ_QK && rule < READ_JA && (l = read_as(tmp, all.s, all.len, rule))) {
-			memcpy(all.s, tmp, l + 1);
-			all.len = l;
-			all.cost += reading_cost[rule];
-			applied++;
-		}
 	}
-	if (applied >= 2)
-		r[n++] = all;
 	return n;
 }
 
@@ -1265,14 +1358,16 @@ static const unsigned char indel_costs[26] = {
 	80, 75, 90, 65, 75, 55, 60, 55, 70, 100, 85, 55, 80,
 };
 
-static unsigned char sub_table[26][26];
+/* Substitution costs by letter index (letter_index); index 26 stands for
+ * anything but a-z, which costs a whole edit against every letter. */
+static unsigned char sub_table[27][27];
 static pthread_once_t sub_once = PTHREAD_ONCE_INIT;
 
 static void init_sub_table(void)
 {
-	for (int i = 0; i < 26; i++)
-		for (int j = 0; j < 26; j++)
-			sub_table[i][j] = i == j ? 0 : 100;
+	for (int i = 0; i < 27; i++)
+		for (int j = 0; j < 27; j++)
+			sub_table[i][j] = i == j && i < 26 ? 0 : 100;
 	for (size_t i = 0; i < sizeof sub_costs / sizeof *sub_costs; i++) {
 		int a = sub_costs[i].pair[0] - 'a', b = sub_costs[i].pair[1] - 'a';
 
@@ -1285,19 +1380,11 @@ static unsigned indel(char c)
 	return c >= 'a' && c <= 'z' ? indel_costs[c - 'a'] : 100;
 }
 
-static unsigned subcost(char a, char b)
-{
-	if (a == b)
-		return 0;
-	if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
-		return 100;
-	return sub_table[a - 'a'][b - 'a'];
-}
-
 /* The weighted edit distance itself. */
 static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
-	unsigned row[64];
+	unsigned row[64], ib[64];
+	unsigned char bi[64];
 
 	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
@@ -1305,21 +1392,25 @@ static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen,
 	if ((alen > blen ? alen - blen : blen - alen) * 45 > max)
 		return max + 1;
 	row[0] = 0;
-	for (size_t j = 1; j <= blen; j++)
-		row[j] = row[j - 1] + indel(b[j - 1]);
+	for (size_t j = 1; j <= blen; j++) {
+		bi[j] = letter_index(b[j - 1]);
+		ib[j] = indel(b[j - 1]);
+		row[j] = row[j - 1] + ib[j];
+	}
 	for (size_t i = 1; i <= alen; i++) {
-		unsigned diag = row[0], best;
+		const unsigned char *sub = sub_table[letter_index(a[i - 1])];
+		unsigned ia = indel(a[i - 1]), diag = row[0], best;
 
-		row[0] += indel(a[i - 1]);
+		row[0] += ia;
 		best = row[0];
 		for (size_t j = 1; j <= blen; j++) {
 			unsigned up = row[j];
-			unsigned v = diag + subcost(a[i - 1], b[j - 1]);
+			unsigned v = diag + sub[bi[j]];
 
-			if (up + indel(a[i - 1]) < v)
-				v = up + indel(a[i - 1]);
-			if (row[j - 1] + indel(b[j - 1]) < v)
-				v = row[j - 1] + indel(b[j - 1]);
+			if (up + ia < v)
+				v = up + ia;
+			if (row[j - 1] + ib[j] < v)
+				v = row[j - 1] + ib[j];
 			row[j] = v;
 			diag = up;
 			if (v < best)
@@ -1331,17 +1422,15 @@ static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen,
 	return row[blen] > max ? max + 1 : row[blen];
 }
 
-/* The cost of a and b when one of them is read another way (readings):
- * the reading's cost plus the distance of that reading to the other key. */
-static unsigned by_readings(const char *a, size_t alen, const char *b, size_t blen, unsigned best)
+/* The cost of a and b when a is read another way (its nr readings r):
+ * the reading's cost plus the distance of that reading to b. */
+static unsigned by_readings(const reading *r, size_t nr, const char *b, size_t blen, unsigned best)
 {
-	reading r[NREADINGS];
-	size_t nr = readings(r, a, alen);
-
 	for (size_t i = 0; i < nr; i++) {
+		size_t d = r[i].len > blen ? r[i].len - blen : blen - r[i].len;
 		unsigned c;
 
-		if (r[i].cost >= best)
+		if (r[i].cost + d * 40 >= best)
 			continue;
 		c = r[i].cost + weighted(r[i].s, r[i].len, b, blen, best - r[i].cost - 1);
 		if (c < best)
@@ -1352,16 +1441,23 @@ static unsigned by_readings(const char *a, size_t alen, const char *b, size_t bl
 
 unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
+	reading r[NREADINGS];
+	hist ha, hb;
 	unsigned best;
 
 	pthread_once(&sub_once, init_sub_table);
 	if (blen >= 64 || alen >= 64)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
 	best = weighted(a, alen, b, blen, max);
-	if (best == 0)
-		return 0;
-	best = by_readings(a, alen, b, blen, best > max ? max + 1 : best);
-	best = by_readings(b, blen, a, alen, best);
+	/* no reading costs less than READING_MIN */
+	if (best <= READING_MIN)
+		return best;
+	if (best > max)
+		best = max + 1;
+	count_letters(&ha, a, alen);
+	count_letters(&hb, b, blen);
+	best = by_readings(r, readings(r, a, alen, &hb), b, blen, best);
+	best = by_readings(r, readings(r, b, blen, &ha), a, alen, best);
 	return best > max ? max + 1 : best;
 }
 
@@ -1478,8 +1574,8 @@ int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 		return NX_OK;
 	if ((rc = add_reading_probes(out, n, key, len)))
 		return rc;
-	nr = readings(r, key, len);
+	nr = readings(r, key, len, NULL);
 	for (size_t i = 0; i < nr && !rc; i++)
-		rc = add_reading_probes(out, n, r[i].s, r[i].len);
+		rc = add_deletions(out, n, 'k', r[i].s, r[i].len, 4, 0);
 	return rc;
 }
