@@ -1551,31 +1551,25 @@ static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_
 	return rc;
 }
 
-/* The probes of one reading of a key: its reduced form and the reading
- * itself, each with its deletions. */
-static int add_reading_probes(nx_buf *out, size_t *n, const char *key, size_t len)
-{
-	char red[64];
-	size_t rlen = reduce(red, key, len);
-	int rc = add_deletions(out, n, 'r', red, rlen, 5, 1);
-
-	return rc ? rc : add_deletions(out, n, 'k', key, len, 4, 0);
-}
-
+/* Probes go from the nearest keys to the farthest: a query stops taking
+ * keys after the first few hundred (store/people.c), which must not all be
+ * the far ones the reduced probes bring. */
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 {
 	reading r[NREADINGS];
-	size_t nr;
+	char red[64];
+	size_t nr, rlen;
 	int rc;
 
 	nx_buf_clear(out);
 	*n = 0;
-	if (len < 2 || len >= sizeof r->s)
+	if (len < 2 || len >= sizeof red)
 		return NX_OK;
-	if ((rc = add_reading_probes(out, n, key, len)))
+	if ((rc = add_deletions(out, n, 'k', key, len, 4, 0)))
 		return rc;
 	nr = readings(r, key, len, NULL);
 	for (size_t i = 0; i < nr && !rc; i++)
 		rc = add_deletions(out, n, 'k', r[i].s, r[i].len, 4, 0);
-	return rc;
+	rlen = reduce(red, key, len);
+	return rc ? rc : add_deletions(out, n, 'r', red, rlen, 5, 1);
 }
