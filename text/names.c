@@ -1077,8 +1077,8 @@ enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, R
        NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 30, 30, 40, 40, 50, 40, 50, 40 };
-#define READING_MIN 30
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30 };
+#define READING_MIN 20
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
