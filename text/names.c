@@ -1065,7 +1065,9 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            j z (Shunji Сюндзи, Chūkichi Тюкити).
  *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
  *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
- *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн).
+ *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн); and its
+ *            vowels: ea, ie i, a final e after a consonant silent, a before
+ *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
  *
  * and the first five at once (Jachmann Яхман).  A reading files the key under
  * its own probes too (nxt_name_probes), so a spelling that differs from
@@ -1073,11 +1075,11 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
  * instead of as edits.
  */
-enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_ALL,
-       NREADINGS };
+enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
+       READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30 };
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30 };
 #define READING_MIN 20
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
@@ -1107,6 +1109,32 @@ static size_t read_french(char *d, const char *s, size_t len)
 	return m;
 }
 
+/* The English reading of vowels of s[0, len) into d (see above); its
+ * length. */
+static size_t read_english(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		if ((s[i] == 'e' && i + 1 < len && s[i + 1] == 'a') ||
+		    (s[i] == 'i' && i + 1 < len && s[i + 1] == 'e')) {
+			d[m++] = 'i';
+			i++;
+			continue;
+		}
+		/* -ade, -ane: a silent e lengthens the a */
+		if (s[i] == 'a' && i + 3 == len && !is_vowel(s[i + 1]) && s[i + 2] == 'e') {
+			d[m++] = 'e';
+			d[m++] = 'i';
+			continue;
+		}
+		if (s[i] == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
+			continue;
+		d[m++] = s[i];
+	}
+	return i < len ? 0 : m;
+}
+
 /* Rule `rule` applied to s[0, len) into d (64 bytes); returns the length
  * of the reading, or 0 when the rule does not apply or the reading does
  * not fit. */
@@ -1125,8 +1153,8 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 			}
 		return 0;
 	}
-	if (rule == READ_FR) {
-		m = read_french(d, s, len);
+	if (rule == READ_FR || rule == READ_EN) {
+		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
 	}
 	for (; i < len && m + 2 < 64; i++) {
@@ -1220,6 +1248,8 @@ static int may_help(int rule, const hist *k, const hist *o)
 	case READ_END:
 	case READ_FR:
 		return o->len < k->len || N(k, 'a') > N(o, 'a');
+	case READ_EN:
+		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
 	default:
 		return 1;
 	}
@@ -1245,6 +1275,11 @@ static int may_apply(int rule, const hist *k, const char *key)
 		return N(k, 'v');
 	case READ_END:
 		return len >= 6 && is_vowel(key[len - 2]) && (key[len - 1] == 's' || key[len - 1] == 'm');
+	case READ_EN:
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
+				return 1;
+		return len >= 4 && key[len - 1] == 'e' && !is_vowel(key[len - 2]);
 	case READ_FR:
 		for (size_t i = 0; i + 1 < len; i++)
 			if (key[i] == 'a' && key[i + 1] == 'u')
