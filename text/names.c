@@ -362,6 +362,8 @@ typedef struct scan {
 	nx_buf norms;
 	nx_buf seen;         /* NUL-separated surnames of multi-word names */
 	size_t nseen;
+	nx_buf orgs;         /* NUL-separated words of companies' names */
+	size_t norgs;
 } scan;
 
 /* Capitalisation of text[start, end): 1 when the first letter is upper or
@@ -477,18 +479,24 @@ static int inflected_surname(const scan *s, size_t i)
 	return n < t->norm_len && shape_of_base(buf, n, t->script);
 }
 
-static int seen_surname(const scan *s, const char *w, size_t len)
+/* Is w one of the n NUL-separated words of list? */
+static int listed(const nx_buf *list, size_t n, const char *w, size_t len)
 {
-	const char *p = s->seen.ptr;
+	const char *p = list->ptr;
 
-	for (size_t i = 0; i < s->nseen; i++) {
-		size_t n = strlen(p);
+	for (size_t i = 0; i < n; i++) {
+		size_t pl = strlen(p);
 
-		if (n == len && !memcmp(p, w, len))
+		if (pl == len && !memcmp(p, w, len))
 			return 1;
-		p += n + 1;
+		p += pl + 1;
 	}
 	return 0;
+}
+
+static int seen_surname(const scan *s, const char *w, size_t len)
+{
+	return listed(&s->seen, s->nseen, w, len);
 }
 
 /* Words that, after a capitalised run, make it a company's or an
@@ -543,6 +551,34 @@ static int org_follows(const scan *s, size_t last)
 	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
 }
 
+/*
+ * The words of every Latin run that a company suffix follows ("Texaco Inc",
+ * "Chevron Corp"), into s->orgs: the same text names the company without
+ * its suffix too ("Texaco Canada said", "Chevron's"), which is no person
+ * either.
+ */
+static int find_orgs(scan *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap || !org_follows(s, i))
+			continue;
+		for (size_t j = i + 1; j-- > 0;) {
+			const ntok *t = &s->toks[j];
+
+			if (!t->cap || t->title || t->breaker || t->script != NXT_SCRIPT_LATIN)
+				break;
+			if (!listed(&s->orgs, s->norgs, norm_of(s, j), t->norm_len)) {
+				nx_buf_put(&s->orgs, norm_of(s, j), t->norm_len);
+				nx_buf_putc(&s->orgs, '\0');
+				s->norgs++;
+			}
+			if (j == 0 || gap_between(s, j - 1) == GAP_BREAK)
+				break;
+		}
+	}
+	return s->orgs.failed ? NX_ENOMEM : NX_OK;
+}
+
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
 {
 	const ntok *l = &s->toks[last];
@@ -573,7 +609,7 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 
 	memset(&s, 0, sizeof s);
 	s.text = text;
-	if ((rc = nxt_words(a, text, len, on_token, &s)))
+	if ((rc = nxt_words(a, text, len, on_token, &s)) || (rc = find_orgs(&s)))
 		goto out;
 
 	for (size_t i = 0; i < s.n && !rc;) {
@@ -682,7 +718,9 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 				 (shape == 2 && (last + 1 >= s.n || !s.toks[last + 1].cap));
 		else
 			accept = !sentence_start(&s, first) && seen_surname(&s, w, sn->norm_len);
-		if (accept && sn->script == NXT_SCRIPT_LATIN && !titled && org_follows(&s, last))
+		if (accept && sn->script == NXT_SCRIPT_LATIN && !titled &&
+		    (org_follows(&s, last) || listed(&s.orgs, s.norgs, w, sn->norm_len) ||
+		     listed(&s.orgs, s.norgs, norm_of(&s, first), s.toks[first].norm_len)))
 			accept = 0;
 		if (!accept || sn->norm_len < 2)
 			continue;
@@ -697,6 +735,7 @@ out:
 	free(s.toks);
 	nx_buf_free(&s.norms);
 	nx_buf_free(&s.seen);
+	nx_buf_free(&s.orgs);
 	nx_buf_free(&sur);
 	return rc;
 }
