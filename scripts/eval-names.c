@@ -153,6 +153,61 @@ static row *read_tsv(const char *path, size_t *n)
 	return rows;
 }
 
+static void free_rows(row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].latin);
+		free(rows[i].cyr);
+	}
+	free(rows);
+}
+
+/* Each record of a (possibly gzipped) JSON Lines file, parsed (NULL when
+ * it is no JSON), handed to fn with an analyzer. */
+static void each_record(const char *path, void (*fn)(nxt_analyzer *an, json_t *o, void *ctx),
+			void *ctx)
+{
+	size_t nl;
+	char **lines = read_lines(path, &nl);
+	nxt_analyzer *an;
+
+	if (nxt_analyzer_new(&an))
+		die("cannot create an analyzer%s", "");
+	for (size_t i = 0; i < nl; i++) {
+		json_t *o = json_loads(lines[i], 0, NULL);
+
+		fn(an, o, ctx);
+		json_decref(o);
+		free(lines[i]);
+	}
+	free(lines);
+	nxt_analyzer_free(an);
+}
+
+static nxt_namekey *new_namekey(void)
+{
+	nxt_namekey *k;
+
+	if (nxt_namekey_new(&k))
+		die("cannot create a name keyer%s", "");
+	return k;
+}
+
+/* The key of a word after its case endings are removed (w is changed),
+ * into out (cap bytes); 0 when it has none or it does not fit. */
+static size_t word_key(nxt_namekey *k, char *w, char *out, size_t cap)
+{
+	const char *key;
+	size_t klen, n = nxt_surname_base(w, strlen(w));
+
+	if (nxt_name_key(&key, &klen, k, w, n))
+		die_rc(nx_error_code(), w);
+	if (klen >= cap)
+		return 0;
+	memcpy(out, key, klen + 1);
+	return klen;
+}
+
 /* ---- the query path ---------------------------------------------------------- */
 
 typedef struct searcher {
@@ -193,22 +248,37 @@ static void searcher_close(searcher *s)
 	nx_db_close(s->db);
 }
 
-typedef struct count_ctx {
+typedef struct step_ctx {
 	searcher *s;
+	double us;   /* time spent in nx_name_variants */
 	int rc;
-} count_ctx;
+} step_ctx;
 
-/* How many name keys a query word expands to (nx_name_variants). */
-static int count_keys(void *vc, const nxt_token *t)
+/* The expansion step for one query word: nx_name_variants, timed; the keys
+ * it expands to are counted in s->expanded. */
+static int expand_word(void *vc, const nxt_token *t)
 {
-	count_ctx *c = vc;
+	step_ctx *c = vc;
 	size_t n = 0;
+	double t0;
 
 	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
 		return 0;
+	t0 = now_us();
 	c->rc = nx_name_variants(&c->s->keys, &n, c->s->db, c->s->an, t->norm, t->norm_len);
+	c->us += now_us() - t0;
 	c->s->expanded += n;
 	return c->rc;
+}
+
+/* The expansion step for each word of query: *us the time it took. */
+static int expand_query(searcher *s, const char *query, double *us)
+{
+	step_ctx c = { s, 0, NX_OK };
+	int rc = nxt_words(s->an, query, strlen(query), expand_word, &c);
+
+	*us = c.us;
+	return rc ? rc : c.rc;
 }
 
 /*
@@ -253,10 +323,9 @@ static int search(searcher *s, const char *query, int expand, size_t limit, int 
 	}
 	nx_results_free(r);
 	if (keys && expand) {
-		count_ctx c = { s, NX_OK };
+		double us;
 
-		rc = nxt_words(s->an, query, strlen(query), count_keys, &c);
-		rc = rc ? rc : c.rc;
+		rc = expand_query(s, query, &us);
 	}
 	return rc;
 }
@@ -329,11 +398,7 @@ static int cmd_gen(int argc, char **argv)
 		die("cannot write %s", argv[3]);
 	nx_buf_free(&name);
 	nx_buf_free(&text);
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].latin);
-		free(rows[i].cyr);
-	}
-	free(rows);
+	free_rows(rows, n);
 	return 0;
 }
 
@@ -464,11 +529,7 @@ static int cmd_recall(int argc, char **argv)
 		       tot[0][h], tot[0][h] ? (double)tot[1][h] / tot[0][h] : 0,
 		       tot[0][h] ? (double)tot[2][h] / tot[0][h] : 0,
 		       tot[0][h] ? (double)tot[3][h] / tot[0][h] : 0, (now_us() - t0) / 1e6);
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].latin);
-		free(rows[i].cyr);
-	}
-	free(rows);
+	free_rows(rows, n);
 	return 0;
 }
 
@@ -493,7 +554,17 @@ static uint64_t hash(const char *s, size_t n)
 	return h;
 }
 
-static void wt_add(wtable *t, const char *w, size_t len)
+static int by_count(const void *a, const void *b)
+{
+	const wcount *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->w ? x->w : "", y->w ? y->w : "");
+}
+
+/* Count w[0, len) n more times. */
+static void wt_add(wtable *t, const char *w, size_t len, size_t n)
 {
 	if (t->n * 2 >= t->cap) {
 		wtable b = { NULL, 0, t->cap ? t->cap * 2 : 1024 };
@@ -518,17 +589,21 @@ static void wt_add(wtable *t, const char *w, size_t len)
 		t->v[j].w = nx_strndup(w, len);
 		t->n++;
 	}
-	t->v[j].n++;
+	t->v[j].n += n;
 }
 
-static int by_count(const void *a, const void *b)
+/* Print the n most frequent words, and free the table. */
+static void wt_print_free(wtable *t, size_t top)
 {
-	const wcount *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->w ? x->w : "", y->w ? y->w : "");
+	if (t->cap)
+		qsort(t->v, t->cap, sizeof *t->v, by_count);
+	for (size_t i = 0; i < top && i < t->cap && t->v[i].w; i++)
+		printf("%s\n", t->v[i].w);
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->v[i].w);
+	free(t->v);
 }
+
 
 typedef struct lower_ctx {
 	const char *text;
@@ -550,45 +625,31 @@ static int on_lower(void *vc, const nxt_token *tok)
 		if (ch < 0 || u_isupper(ch) || u_istitle(ch) || u_isdigit(ch))
 			return 0;
 	}
-	wt_add(c->t, tok->norm, tok->norm_len);
+	wt_add(c->t, tok->norm, tok->norm_len, 1);
 	return 0;
+}
+
+static void topwords_record(nxt_analyzer *an, json_t *o, void *ctx)
+{
+	const char *fields[] = { "title", "text" };
+
+	for (size_t f = 0; o && f < 2; f++) {
+		const char *s = json_string_value(json_object_get(o, fields[f]));
+		lower_ctx c = { s, ctx };
+
+		if (s)
+			nxt_words(an, s, strlen(s), on_lower, &c);
+	}
 }
 
 static int cmd_topwords(int argc, char **argv)
 {
-	size_t nl, top;
-	char **lines;
-	nxt_analyzer *an;
 	wtable t = { NULL, 0, 0 };
 
 	if (argc != 4)
 		die("usage: topwords JSONL.gz N%s", "");
-	top = strtoul(argv[3], NULL, 10);
-	lines = read_lines(argv[2], &nl);
-	if (nxt_analyzer_new(&an))
-		die("cannot create an analyzer%s", "");
-	for (size_t i = 0; i < nl; i++) {
-		json_t *o = json_loads(lines[i], 0, NULL);
-		const char *fields[] = { "title", "text" };
-
-		for (size_t f = 0; o && f < 2; f++) {
-			const char *s = json_string_value(json_object_get(o, fields[f]));
-			lower_ctx c = { s, &t };
-
-			if (s)
-				nxt_words(an, s, strlen(s), on_lower, &c);
-		}
-		json_decref(o);
-		free(lines[i]);
-	}
-	free(lines);
-	qsort(t.v, t.cap, sizeof *t.v, by_count);
-	for (size_t i = 0; i < top && i < t.cap && t.v[i].w; i++)
-		printf("%s\n", t.v[i].w);
-	for (size_t i = 0; i < t.cap; i++)
-		free(t.v[i].w);
-	free(t.v);
-	nxt_analyzer_free(an);
+	each_record(argv[2], topwords_record, &t);
+	wt_print_free(&t, strtoul(argv[3], NULL, 10));
 	return 0;
 }
 
@@ -695,79 +756,82 @@ static int taken(const span *g, size_t ng, size_t start)
 	return 0;
 }
 
+/* Does [start, end) lie inside one of the n spans? */
+static int inside_any(const span *v, size_t n, size_t start, size_t end)
+{
+	for (size_t i = 0; i < n; i++)
+		if (start >= v[i].start && end <= v[i].end)
+			return 1;
+	return 0;
+}
+
+typedef struct kaznerd_ctx {
+	const char *path;
+	int verbose;
+	size_t gold, located, found, gold1, found1, detected, inside;
+} kaznerd_ctx;
+
+static void kaznerd_record(nxt_analyzer *an, json_t *o, void *vk)
+{
+	kaznerd_ctx *kz = vk;
+	const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
+	names_ctx c = { NULL, 0, 0, NX_BUF_INIT };
+	span g[64];
+	size_t ng = 0, k;
+	json_t *p;
+
+	if (!text)
+		die("bad record in %s", kz->path);
+	nxt_names(an, text, strlen(text), on_name, &c);
+	json_array_foreach(json_object_get(o, "persons"), k, p) {
+		const char *name = json_string_value(p);
+		const char *at = name ? strstr(text, name) : NULL;
+		int single = name && !strchr(name, ' '), hit;
+
+		kz->gold++;
+		kz->gold1 += single;
+		/* the same name twice in a sentence: its next occurrence */
+		while (at && taken(g, ng, (size_t)(at - text)))
+			at = strstr(at + 1, name);
+		if (!at || ng == 64)
+			continue;
+		kz->located++;
+		g[ng].start = (size_t)(at - text);
+		g[ng].end = g[ng].start + strlen(name);
+		hit = 0;
+		for (size_t d = 0; d < c.n && !hit; d++)
+			hit = inside_any(&g[ng], 1, c.v[d].start, c.v[d].end);
+		kz->found += hit;
+		kz->found1 += hit && single;
+		if (!hit && kz->verbose)
+			printf("MISS\t%s\t%s\n", name, text);
+		ng++;
+	}
+	for (size_t d = 0; d < c.n; d++) {
+		int in = inside_any(g, ng, c.v[d].start, c.v[d].end);
+
+		kz->detected++;
+		kz->inside += in;
+		if (!in && kz->verbose)
+			printf("FALSE\t%.*s\t%s\n", (int)(c.v[d].end - c.v[d].start),
+			       text + c.v[d].start, text);
+	}
+	free(c.v);
+	nx_buf_free(&c.surnames);
+}
+
 static int cmd_kaznerd(int argc, char **argv)
 {
-	size_t nl, gold = 0, found = 0, located = 0, detected = 0, inside = 0;
-	size_t gold1 = 0, found1 = 0;
-	char **lines;
-	nxt_analyzer *an;
-	int verbose = argc > 3 && !strcmp(argv[3], "--verbose");
+	kaznerd_ctx kz = { NULL, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 	if (argc < 3)
 		die("usage: kaznerd FILE.jsonl [--verbose]%s", "");
-	lines = read_lines(argv[2], &nl);
-	if (nxt_analyzer_new(&an))
-		die("cannot create an analyzer%s", "");
-	for (size_t i = 0; i < nl; i++) {
-		json_t *o = json_loads(lines[i], 0, NULL), *persons;
-		const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
-		names_ctx c = { NULL, 0, 0, NX_BUF_INIT };
-		span g[64];
-		size_t ng = 0, k;
-		json_t *p;
-
-		if (!text)
-			die("bad record in %s", argv[2]);
-		nxt_names(an, text, strlen(text), on_name, &c);
-		persons = json_object_get(o, "persons");
-		json_array_foreach(persons, k, p) {
-			const char *name = json_string_value(p);
-			const char *at = name ? strstr(text, name) : NULL;
-			int single = name && !strchr(name, ' ');
-
-			gold++;
-			gold1 += single;
-			/* the same name twice in a sentence: its next occurrence */
-			while (at && taken(g, ng, (size_t)(at - text)))
-				at = strstr(at + 1, name);
-			if (!at || ng == 64)
-				continue;
-			located++;
-			g[ng].start = (size_t)(at - text);
-			g[ng].end = g[ng].start + strlen(name);
-			int hit = 0;
-			for (size_t d = 0; d < c.n; d++)
-				if (c.v[d].start >= g[ng].start && c.v[d].end <= g[ng].end)
-					hit = 1;
-			found += hit;
-			found1 += hit && single;
-			if (!hit && verbose)
-				printf("MISS\t%s\t%s\n", name, text);
-			ng++;
-		}
-		const char *sp = c.surnames.ptr;
-		for (size_t d = 0; d < c.n; d++, sp += strlen(sp) + 1) {
-			int in = 0;
-
-			for (size_t x = 0; x < ng; x++)
-				if (c.v[d].start >= g[x].start && c.v[d].end <= g[x].end)
-					in = 1;
-			detected++;
-			inside += in;
-			if (!in && verbose)
-				printf("FALSE\t%.*s\t%s\n", (int)(c.v[d].end - c.v[d].start),
-				       text + c.v[d].start, text);
-		}
-		free(c.v);
-		nx_buf_free(&c.surnames);
-		json_decref(o);
-		free(lines[i]);
-	}
-	free(lines);
-	nxt_analyzer_free(an);
+	kz.path = argv[2];
+	kz.verbose = argc > 3 && !strcmp(argv[3], "--verbose");
+	each_record(argv[2], kaznerd_record, &kz);
 	printf("gold\t%zu\nlocated\t%zu\nfound\t%zu\ngold_single\t%zu\nfound_single\t%zu\n"
 	       "detected\t%zu\ndetected_in_gold\t%zu\n",
-	       gold, located, found, gold1, found1, detected, inside);
+	       kz.gold, kz.located, kz.found, kz.gold1, kz.found1, kz.detected, kz.inside);
 	return 0;
 }
 
@@ -782,7 +846,7 @@ static int on_reuters_name(void *vc, const nxt_name *nm)
 	distinct *d = vc;
 	size_t before = d->t.n;
 
-	wt_add(&d->t, nm->surname, nm->surname_len);
+	wt_add(&d->t, nm->surname, nm->surname_len, 1);
 	if (d->t.n > before) {
 		size_t a = nm->start > 40 ? nm->start - 40 : 0, b = nm->end + 40;
 		size_t len = strlen(d->text);
@@ -802,32 +866,27 @@ static int on_reuters_name(void *vc, const nxt_name *nm)
 	return 0;
 }
 
+static void reuters_record(nxt_analyzer *an, json_t *o, void *vd)
+{
+	distinct *d = vd;
+	const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
+
+	if (text) {
+		d->text = text;
+		nxt_names(an, text, strlen(text), on_reuters_name, d);
+	}
+}
+
 static int cmd_reuters(int argc, char **argv)
 {
-	size_t nl, sample = 50, mentions = 0;
-	char **lines;
-	nxt_analyzer *an;
+	size_t sample = 50, mentions = 0;
 	distinct d = { { NULL, 0, 0 }, NULL, NX_BUF_INIT };
 
 	if (argc < 3)
 		die("usage: reuters JSONL.gz [--sample N]%s", "");
 	if (argc > 4 && !strcmp(argv[3], "--sample"))
 		sample = strtoul(argv[4], NULL, 10);
-	lines = read_lines(argv[2], &nl);
-	if (nxt_analyzer_new(&an))
-		die("cannot create an analyzer%s", "");
-	for (size_t i = 0; i < nl; i++) {
-		json_t *o = json_loads(lines[i], 0, NULL);
-		const char *text = o ? json_string_value(json_object_get(o, "text")) : NULL;
-
-		if (text) {
-			d.text = text;
-			nxt_names(an, text, strlen(text), on_reuters_name, &d);
-		}
-		json_decref(o);
-		free(lines[i]);
-	}
-	free(lines);
+	each_record(argv[2], reuters_record, &d);
 	for (size_t i = 0; i < d.t.cap; i++)
 		mentions += d.t.v[i].n;
 	printf("distinct\t%zu\nmentions\t%zu\n", d.t.n, mentions);
@@ -859,11 +918,8 @@ static int cmd_reuters(int argc, char **argv)
 			printf("sample\t%s\n", v[i]);
 		free(v);
 	}
-	for (size_t i = 0; i < d.t.cap; i++)
-		free(d.t.v[i].w);
-	free(d.t.v);
+	wt_print_free(&d.t, 0);
 	nx_buf_free(&d.ctx);
-	nxt_analyzer_free(an);
 	return 0;
 }
 
@@ -874,27 +930,6 @@ static int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-typedef struct step_ctx {
-	searcher *s;
-	double us;
-	int rc;
-} step_ctx;
-
-/* The expansion step alone: nx_name_variants for each word. */
-static int time_variants(void *vc, const nxt_token *t)
-{
-	step_ctx *c = vc;
-	size_t n;
-	double t0;
-
-	if (t->script != NXT_SCRIPT_LATIN && t->script != NXT_SCRIPT_CYRILLIC)
-		return 0;
-	t0 = now_us();
-	c->rc = nx_name_variants(&c->s->keys, &n, c->s->db, c->s->an, t->norm, t->norm_len);
-	c->us += now_us() - t0;
-	return c->rc;
 }
 
 static int cmd_latency(int argc, char **argv)
@@ -935,13 +970,9 @@ static int cmd_latency(int argc, char **argv)
 			qsort(t, reps, sizeof *t, cmp_double);
 			(expand ? on : off)[i] = t[reps / 2];
 		}
-		for (size_t r = 0; r < reps; r++) {
-			step_ctx c = { &s, 0, NX_OK };
-
-			if (nxt_words(s.an, qs[i], strlen(qs[i]), time_variants, &c) || c.rc)
+		for (size_t r = 0; r < reps; r++)
+			if (expand_query(&s, qs[i], &t[r]))
 				die_rc(nx_error_code(), qs[i]);
-			t[r] = c.us;
-		}
 		qsort(t, reps, sizeof *t, cmp_double);
 		step[i] = t[reps / 2];
 		printf("query\t%s\t%.1f\t%.1f\t%.1f\n", qs[i], off[i], on[i], step[i]);
@@ -981,13 +1012,7 @@ static int on_form(void *vc, const char *term, size_t len, uint32_t tf)
 	if (colon && (size_t)(term + len - colon - 1) >= 3) {
 		size_t fl = (size_t)(term + len - colon - 1);
 
-		wt_add(t, colon + 1, fl);
-		/* wt_add counts one; add the rest of the term frequency */
-		for (size_t j = hash(colon + 1, fl) & (t->cap - 1); t->v[j].w; j = (j + 1) & (t->cap - 1))
-			if (strlen(t->v[j].w) == fl && !memcmp(t->v[j].w, colon + 1, fl)) {
-				t->v[j].n += tf - 1;
-				break;
-			}
+		wt_add(t, colon + 1, fl, tf);
 	}
 	return 0;
 }
@@ -1005,13 +1030,7 @@ static int cmd_topnames(int argc, char **argv)
 	searcher_open(&s, argv[2]);
 	if ((rc = nxx_db_allterms(s.db->x, NX_PREFIX_NAME_FORM, on_form, &t)))
 		die_rc(rc, "reading name forms");
-	if (t.cap)
-		qsort(t.v, t.cap, sizeof *t.v, by_count);
-	for (size_t i = 0; i < top && i < t.cap && t.v[i].w; i++)
-		printf("%s\n", t.v[i].w);
-	for (size_t i = 0; i < t.cap; i++)
-		free(t.v[i].w);
-	free(t.v);
+	wt_print_free(&t, top);
 	searcher_close(&s);
 	return 0;
 }
@@ -1019,22 +1038,14 @@ static int cmd_topnames(int argc, char **argv)
 /* ---- keys ------------------------------------------------------------------- */
 
 /* The name key of each word on stdin (after case endings are removed). */
-static int cmd_keys(void)
+static int cmd_keys(int argc, char **argv)
 {
-	nxt_namekey *k;
-	char line[1024];
+	nxt_namekey *k = new_namekey();
+	char line[1024], key[1024];
 
-	if (nxt_namekey_new(&k))
-		die("cannot create a name keyer%s", "");
 	while (fgets(line, sizeof line, stdin)) {
-		size_t n = strcspn(line, "\r\n");
-		const char *key;
-		size_t klen;
-
-		line[n] = '\0';
-		n = nxt_surname_base(line, n);
-		if (nxt_name_key(&key, &klen, k, line, n))
-			die_rc(nx_error_code(), line);
+		line[strcspn(line, "\r\n")] = '\0';
+		word_key(k, line, key, sizeof key);
 		printf("%s\t%s\n", line, key);
 	}
 	nxt_namekey_free(k);
@@ -1043,34 +1054,25 @@ static int cmd_keys(void)
 
 /* Pairs of words on stdin (TAB-separated): their keys, nxt_name_cost
  * (capped at 999) and whether they share a probe. */
-static int cmd_cost(void)
+static int cmd_cost(int argc, char **argv)
 {
-	nxt_namekey *k;
+	nxt_namekey *k = new_namekey();
 	char line[2048];
 	nx_buf pa = NX_BUF_INIT, pb = NX_BUF_INIT;
 
-	if (nxt_namekey_new(&k))
-		die("cannot create a name keyer%s", "");
 	while (fgets(line, sizeof line, stdin)) {
 		char *tab = strchr(line, '\t'), ka[256], kb[256];
-		const char *key;
-		size_t n, klen, na, nb;
+		size_t la, lb, na, nb;
 		int shared = 0;
 
 		if (!tab)
 			continue;
 		*tab++ = '\0';
 		tab[strcspn(tab, "\r\n")] = '\0';
-		n = nxt_surname_base(line, strlen(line));
-		if (nxt_name_key(&key, &klen, k, line, n) || klen >= sizeof ka)
+		if (!(la = word_key(k, line, ka, sizeof ka)) || !(lb = word_key(k, tab, kb, sizeof kb)))
 			continue;
-		memcpy(ka, key, klen + 1);
-		n = nxt_surname_base(tab, strlen(tab));
-		if (nxt_name_key(&key, &klen, k, tab, n) || klen >= sizeof kb)
-			continue;
-		memcpy(kb, key, klen + 1);
-		nxt_name_probes(&pa, &na, ka, strlen(ka));
-		nxt_name_probes(&pb, &nb, kb, strlen(kb));
+		nxt_name_probes(&pa, &na, ka, la);
+		nxt_name_probes(&pb, &nb, kb, lb);
 		const char *p = pa.ptr;
 		for (size_t i = 0; i < na && !shared; i++, p += strlen(p) + 1) {
 			const char *q = pb.ptr;
@@ -1078,8 +1080,7 @@ static int cmd_cost(void)
 			for (size_t j = 0; j < nb && !shared; j++, q += strlen(q) + 1)
 				shared = !strcmp(p, q);
 		}
-		printf("%s\t%s\t%u\t%d\n", ka, kb, nxt_name_cost(ka, strlen(ka), kb, strlen(kb), 998),
-		       shared);
+		printf("%s\t%s\t%u\t%d\n", ka, kb, nxt_name_cost(ka, la, kb, lb, 998), shared);
 	}
 	nx_buf_free(&pa);
 	nx_buf_free(&pb);
@@ -1087,31 +1088,24 @@ static int cmd_cost(void)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "gen", cmd_gen },           { "recall", cmd_recall },   { "topwords", cmd_topwords },
+	{ "falsexp", cmd_falsexp },   { "kaznerd", cmd_kaznerd }, { "reuters", cmd_reuters },
+	{ "latency", cmd_latency },   { "topnames", cmd_topnames }, { "keys", cmd_keys },
+	{ "cost", cmd_cost },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		die("usage: nx_eval_names gen|recall|topwords|falsexp|kaznerd|reuters|latency|topnames|keys|cost ...%s",
 		    "");
-	if (!strcmp(argv[1], "gen"))
-		return cmd_gen(argc, argv);
-	if (!strcmp(argv[1], "recall"))
-		return cmd_recall(argc, argv);
-	if (!strcmp(argv[1], "topwords"))
-		return cmd_topwords(argc, argv);
-	if (!strcmp(argv[1], "falsexp"))
-		return cmd_falsexp(argc, argv);
-	if (!strcmp(argv[1], "kaznerd"))
-		return cmd_kaznerd(argc, argv);
-	if (!strcmp(argv[1], "reuters"))
-		return cmd_reuters(argc, argv);
-	if (!strcmp(argv[1], "latency"))
-		return cmd_latency(argc, argv);
-	if (!strcmp(argv[1], "keys"))
-		return cmd_keys();
-	if (!strcmp(argv[1], "cost"))
-		return cmd_cost();
-	if (!strcmp(argv[1], "topnames"))
-		return cmd_topnames(argc, argv);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc, argv);
 	die("unknown command %s", argv[1]);
 	return 2;
 }

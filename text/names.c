@@ -263,6 +263,25 @@ static int base_shaped(const char *w, size_t len)
 	return 0;
 }
 
+/*
+ * Can a Kazakh suffix starting with the letter `suffix` follow w[0, len)?
+ * Its first consonant takes after the last sound of the stem: after в
+ * (Тоқаев) the voiceless т, қ, к, п (Тоқаевтың, Тоқаевқа, Тоқаевпен);
+ * after н, р and vowels н, ғ, г, д, м, л (Путиннің, Путинге,
+ * Таукеновтердің, Толыбаеваға).  So Васильевна, Этелинда, Юрьевна are no
+ * case forms.
+ */
+static int suffix_fits(const char *w, size_t len, const char *suffix)
+{
+	static const char *const after_v = "тқкпб";
+	static const char *const after_other = "нғгдмл";
+	char first[3] = { suffix[0], suffix[1], 0 };
+
+	if (len < 2)
+		return 0;
+	return strstr(!memcmp(w + len - 2, "в", 2) ? after_v : after_other, first) != NULL;
+}
+
 /* The length of w[0, len) without a plural suffix that leaves a surname's
  * base, or 0. */
 static size_t without_plural(const char *w, size_t len)
@@ -270,7 +289,8 @@ static size_t without_plural(const char *w, size_t len)
 	for (size_t i = 0; i < sizeof kk_plurals / sizeof *kk_plurals; i++) {
 		size_t pl = strlen(kk_plurals[i]);
 
-		if (ends_with(w, len, kk_plurals[i]) && base_shaped(w, len - pl))
+		if (ends_with(w, len, kk_plurals[i]) && base_shaped(w, len - pl) &&
+		    suffix_fits(w, len - pl, kk_plurals[i]))
 			return len - pl;
 	}
 	return 0;
@@ -287,11 +307,17 @@ size_t nxt_surname_base(char *w, size_t len)
 		w[--len] = '\0';
 		return len;
 	}
+	/* Czech and Slovak: Juríková ~ Юрикова. */
+	if (ends_with(w, len, "ov\xc3\xa1") && len >= 7 && (unsigned char)w[0] < 0x80) {
+		len -= 2;
+		w[len] = '\0';
+		return len;
+	}
 	/* Kazakh: a case suffix, after a plural one or not, or a plural alone. */
 	for (i = 0; i < sizeof kk_endings / sizeof *kk_endings; i++) {
 		size_t el = strlen(kk_endings[i]);
 
-		if (!ends_with(w, len, kk_endings[i]))
+		if (!ends_with(w, len, kk_endings[i]) || !suffix_fits(w, len - el, kk_endings[i]))
 			continue;
 		if (base_shaped(w, len - el))
 			b = len - el;
@@ -336,6 +362,8 @@ typedef struct scan {
 	nx_buf norms;
 	nx_buf seen;         /* NUL-separated surnames of multi-word names */
 	size_t nseen;
+	nx_buf orgs;         /* NUL-separated words of companies' names */
+	size_t norgs;
 } scan;
 
 /* Capitalisation of text[start, end): 1 when the first letter is upper or
@@ -451,18 +479,24 @@ static int inflected_surname(const scan *s, size_t i)
 	return n < t->norm_len && shape_of_base(buf, n, t->script);
 }
 
-static int seen_surname(const scan *s, const char *w, size_t len)
+/* Is w one of the n NUL-separated words of list? */
+static int listed(const nx_buf *list, size_t n, const char *w, size_t len)
 {
-	const char *p = s->seen.ptr;
+	const char *p = list->ptr;
 
-	for (size_t i = 0; i < s->nseen; i++) {
-		size_t n = strlen(p);
+	for (size_t i = 0; i < n; i++) {
+		size_t pl = strlen(p);
 
-		if (n == len && !memcmp(p, w, len))
+		if (pl == len && !memcmp(p, w, len))
 			return 1;
-		p += n + 1;
+		p += pl + 1;
 	}
 	return 0;
+}
+
+static int seen_surname(const scan *s, const char *w, size_t len)
+{
+	return listed(&s->seen, s->nseen, w, len);
 }
 
 /* Words that, after a capitalised run, make it a company's or an
@@ -517,6 +551,34 @@ static int org_follows(const scan *s, size_t last)
 	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
 }
 
+/*
+ * The words of every Latin run that a company suffix follows ("Texaco Inc",
+ * "Chevron Corp"), into s->orgs: the same text names the company without
+ * its suffix too ("Texaco Canada said", "Chevron's"), which is no person
+ * either.
+ */
+static int find_orgs(scan *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap || !org_follows(s, i))
+			continue;
+		for (size_t j = i + 1; j-- > 0;) {
+			const ntok *t = &s->toks[j];
+
+			if (!t->cap || t->title || t->breaker || t->script != NXT_SCRIPT_LATIN)
+				break;
+			if (!listed(&s->orgs, s->norgs, norm_of(s, j), t->norm_len)) {
+				nx_buf_put(&s->orgs, norm_of(s, j), t->norm_len);
+				nx_buf_putc(&s->orgs, '\0');
+				s->norgs++;
+			}
+			if (j == 0 || gap_between(s, j - 1) == GAP_BREAK)
+				break;
+		}
+	}
+	return s->orgs.failed ? NX_ENOMEM : NX_OK;
+}
+
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
 {
 	const ntok *l = &s->toks[last];
@@ -547,7 +609,7 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 
 	memset(&s, 0, sizeof s);
 	s.text = text;
-	if ((rc = nxt_words(a, text, len, on_token, &s)))
+	if ((rc = nxt_words(a, text, len, on_token, &s)) || (rc = find_orgs(&s)))
 		goto out;
 
 	for (size_t i = 0; i < s.n && !rc;) {
@@ -656,7 +718,9 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 				 (shape == 2 && (last + 1 >= s.n || !s.toks[last + 1].cap));
 		else
 			accept = !sentence_start(&s, first) && seen_surname(&s, w, sn->norm_len);
-		if (accept && sn->script == NXT_SCRIPT_LATIN && !titled && org_follows(&s, last))
+		if (accept && sn->script == NXT_SCRIPT_LATIN && !titled &&
+		    (org_follows(&s, last) || listed(&s.orgs, s.norgs, w, sn->norm_len) ||
+		     listed(&s.orgs, s.norgs, norm_of(&s, first), s.toks[first].norm_len)))
 			accept = 0;
 		if (!accept || sn->norm_len < 2)
 			continue;
@@ -671,6 +735,7 @@ out:
 	free(s.toks);
 	nx_buf_free(&s.norms);
 	nx_buf_free(&s.seen);
+	nx_buf_free(&s.orgs);
 	nx_buf_free(&sur);
 	return rc;
 }
@@ -960,9 +1025,9 @@ static size_t rules_y_and_doubles(char *s, size_t n)
 		if (!m || s[m - 1] != s[i])
 			s[m++] = s[i];
 	n = m;
-	/* -ii, -iy, -yi, -ij -> -i */
+	/* -ii, -iy, -yi -> -i */
 	if (n >= 4 && (!memcmp(s + n - 2, "ii", 2) || !memcmp(s + n - 2, "iy", 2) ||
-		       !memcmp(s + n - 2, "yi", 2) || !memcmp(s + n - 2, "ij", 2))) {
+		       !memcmp(s + n - 2, "yi", 2))) {
 		s[n - 2] = 'i';
 		n--;
 	}
@@ -993,6 +1058,9 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
 		return NX_OK;
 	if ((rc = translit(k, word, len, &cyrillic)))
 		return rc;
+	/* -ij is -ий (Dmitrij); read before дж becomes j (Колледж, Элдридж) */
+	if (k->a.len >= 4 && !memcmp(k->a.ptr + k->a.len - 2, "ij", 2))
+		k->a.ptr[--k->a.len] = '\0';
 	for (i = 0; !cyrillic && i < sizeof latin / sizeof *latin && !rc; i++) {
 		if (latin[i][0])
 			rc = subst(k, latin[i][0], latin[i][1]);
@@ -1013,6 +1081,293 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
 	*out = k->key.ptr;
 	*outlen = k->key.len;
 	return NX_OK;
+}
+
+/* ---- other readings of a key --------------------------------------------- */
+
+/*
+ * A few letters of a Latin spelling sound differently in different
+ * languages, and one key cannot hold both sounds.  A key is therefore also
+ * read the other way (from the key alone, so the index and the query agree):
+ *
+ *   j -> y   Latin j is y in German, the Slavic languages, Scandinavian and
+ *            Dutch (Juríková Юрикова, Ljuboja Любоя); as a key's j also
+ *            stands for ж and дж, the key keeps it and the reading adds y.
+ *   q -> h   ch is kh in German, Polish, Czech, Dutch and Greek names
+ *            (Reichenbach Райхенбах, Chremonides Хремонид).
+ *   q -> k   ch is k in Italian and in Greek names (Chigi Киджи).
+ *   g -> j   g before e, i (and gi before a vowel) is dzh in Italian and
+ *            English (Loggia Лоджа, Eldredge Элдридж).
+ *   -us -os -as -is -es -um dropped: the Latin and Greek endings that
+ *            Russian leaves out (Spartacus Спартак, Laonikos Лаоник).
+ *   Japanese (Hepburn, which Russian writes after Polivanov): sh s, ch t,
+ *            j z (Shunji Сюндзи, Chūkichi Тюкити).
+ *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
+ *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
+ *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн); and its
+ *            vowels: ea, ie i, a final e after a consonant silent, a before
+ *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
+ *
+ * and the first five at once (Jachmann Яхман).  A reading files the key under
+ * its own probes too (nxt_name_probes), so a spelling that differs from
+ * another by such a letter in several places still shares a probe with it;
+ * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
+ * instead of as edits.
+ */
+enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
+       READ_ALL, NREADINGS };
+
+/* What reading a key another way costs, in hundredths of an edit. */
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30 };
+#define READING_MIN 20
+
+static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
+
+/* The French reading of s[0, len) into d (see above); its length. */
+static size_t read_french(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0, au = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == 'e' && i + 2 < len && s[i + 1] == 'a' && s[i + 2] == 'u')
+			continue;  /* eau: the e goes, au becomes o */
+		if (s[i] == 'a' && i + 1 < len && s[i + 1] == 'u') {
+			d[m++] = 'o';
+			i++;
+			au = i + 1;
+			continue;
+		}
+		d[m++] = s[i];
+	}
+	if (m >= 5 && d[m - 2] == 'k' && d[m - 1] == 's' && is_vowel(d[m - 3]))
+		m -= 2;  /* x, keyed ks */
+	else if (m >= 4 && is_vowel(d[m - 2]) && strchr("tdsz", d[m - 1]))
+		m--;
+	else if (au && au + 2 == len && s[au] == 'l' && strchr("tdsz", s[au + 1]))
+		m -= 2;  /* -ault, -auld */
+	return m;
+}
+
+/* The English reading of vowels of s[0, len) into d (see above); its
+ * length. */
+static size_t read_english(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		if ((s[i] == 'e' && i + 1 < len && s[i + 1] == 'a') ||
+		    (s[i] == 'i' && i + 1 < len && s[i + 1] == 'e')) {
+			d[m++] = 'i';
+			i++;
+			continue;
+		}
+		/* -ade, -ane: a silent e lengthens the a */
+		if (s[i] == 'a' && i + 3 == len && !is_vowel(s[i + 1]) && s[i + 2] == 'e') {
+			d[m++] = 'e';
+			d[m++] = 'i';
+			continue;
+		}
+		if (s[i] == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
+			continue;
+		d[m++] = s[i];
+	}
+	return i < len ? 0 : m;
+}
+
+/* Rule `rule` applied to s[0, len) into d (64 bytes); returns the length
+ * of the reading, or 0 when the rule does not apply or the reading does
+ * not fit. */
+static size_t read_as(char *d, const char *s, size_t len, int rule)
+{
+	size_t i = 0, m = 0;
+
+	if (rule == READ_END) {
+		if (len < 6)
+			return 0;
+		for (i = 0; i < sizeof dropped_endings / sizeof *dropped_endings; i++)
+			if (!memcmp(s + len - 2, dropped_endings[i], 2)) {
+				memcpy(d, s, len - 2);
+				d[len - 2] = '\0';
+				return len - 2;
+			}
+		return 0;
+	}
+	if (rule == READ_FR || rule == READ_EN) {
+		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
+		i = len;
+	}
+	for (; i < len && m + 2 < 64; i++) {
+		char c = s[i];
+
+		if (rule == READ_JA && (c == 'x' || c == 'q' || c == 'j')) {
+			/* sha, chu, jo: ся, тю, дзё */
+			d[m++] = c == 'x' ? 's' : c == 'q' ? 't' : 'z';
+			if (i + 1 < len && (s[i + 1] == 'a' || s[i + 1] == 'u' || s[i + 1] == 'o'))
+				c = 'i';
+			else
+				continue;
+		} else if (rule == READ_W && c == 'v' && i + 1 < len && is_vowel(s[i + 1]) &&
+			   (i == 0 || !is_vowel(s[i - 1]))) {
+			c = 'u';
+		} else if (rule == READ_JY && c == 'j') {
+			c = 'y';
+		} else if ((rule == READ_QH || rule == READ_QK) && c == 'q') {
+			c = rule == READ_QH ? 'h' : 'k';
+		} else if (rule == READ_GJ && c == 'g' && i + 1 < len &&
+			   (s[i + 1] == 'e' || (s[i + 1] == 'i' && i + 2 < len))) {
+			c = 'j';
+			/* gia, gio, giu: the i only softens the g */
+			if (s[i + 1] == 'i' && (s[i + 2] == 'a' || s[i + 2] == 'o' || s[i + 2] == 'u'))
+				i++;
+			/* dg(e): one sound */
+			if (m && d[m - 1] == 'd')
+				m--;
+		}
+		d[m++] = c;
+	}
+	if (i < len || (m == len && !memcmp(d, s, len)))
+		return 0;
+	d[m] = '\0';
+	/* a y the reading made follows the key's y rules (Ljuboja: y between
+	 * vowels dropped, else i), and doubled letters are single again */
+	return rules_y_and_doubles(d, m);
+}
+
+typedef struct reading {
+	char s[64];
+	size_t len;
+	unsigned cost;
+	int rule;
+} reading;
+
+
+/* a-z as 0-25, anything else 26. */
+static unsigned char letter_index(char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a') : 26;
+}
+
+/* Letter counts of a key, for may_help. */
+typedef struct hist {
+	unsigned char n[27];
+	size_t len;
+} hist;
+
+static void count_letters(hist *h, const char *key, size_t len)
+{
+	memset(h, 0, sizeof *h);
+	h->len = len;
+	for (size_t i = 0; i < len; i++)
+		h->n[letter_index(key[i])]++;
+}
+
+#define N(h, c) ((h)->n[(c) - 'a'])
+
+/* Can reading key (letters k) by rule bring it nearer to another key
+ * (letters o)?  Only when the other key has fewer of the letters the rule
+ * replaces and has a letter it makes (or, for the rules that shorten a
+ * key, is shorter).  This spares most comparisons: most keys have nothing
+ * a reading could change. */
+static int may_help(int rule, const hist *k, const hist *o)
+{
+	switch (rule) {
+	case READ_JY:
+		return N(o, 'j') < N(k, 'j') && (N(o, 'y') || N(o, 'i'));
+	case READ_QH:
+		return N(o, 'q') < N(k, 'q') && N(o, 'h');
+	case READ_QK:
+		return N(o, 'q') < N(k, 'q') && N(o, 'k');
+	case READ_GJ:
+		return N(o, 'g') < N(k, 'g') && N(o, 'j');
+	case READ_JA:
+		return N(o, 'x') + N(o, 'q') + N(o, 'j') < N(k, 'x') + N(k, 'q') + N(k, 'j') &&
+		       (N(o, 's') || N(o, 't') || N(o, 'z'));
+	case READ_W:
+		return N(o, 'v') < N(k, 'v') && N(o, 'u');
+	case READ_END:
+	case READ_FR:
+		return o->len < k->len || N(k, 'a') > N(o, 'a');
+	case READ_EN:
+		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
+	default:
+		return 1;
+	}
+}
+
+/* May rule change a key with letters k at all?  (Most keys have none of
+ * the letters.) */
+static int may_apply(int rule, const hist *k, const char *key)
+{
+	size_t len = k->len;
+
+	switch (rule) {
+	case READ_JY:
+		return N(k, 'j');
+	case READ_QH:
+	case READ_QK:
+		return N(k, 'q');
+	case READ_GJ:
+		return N(k, 'g');
+	case READ_JA:
+		return N(k, 'x') + N(k, 'q') + N(k, 'j');
+	case READ_W:
+		return N(k, 'v');
+	case READ_END:
+		return len >= 6 && is_vowel(key[len - 2]) && (key[len - 1] == 's' || key[len - 1] == 'm');
+	case READ_EN:
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
+				return 1;
+		return len >= 4 && key[len - 1] == 'e' && !is_vowel(key[len - 2]);
+	case READ_FR:
+		for (size_t i = 0; i + 1 < len; i++)
+			if (key[i] == 'a' && key[i + 1] == 'u')
+				return 1;
+		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
+		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
+	default:
+		return 1;
+	}
+}
+
+/* The other readings of key[0, len) (len < 64) into r; returns how many.
+ * With other (the letters of another key), only those that may bring it
+ * nearer to that key. */
+static size_t readings(reading *r, const char *key, size_t len, const hist *other)
+{
+	hist self;
+	size_t n = 0, combined = 0;
+	int use[READ_ALL];
+
+	count_letters(&self, key, len);
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		use[rule] = may_apply(rule, &self, key) && (!other || may_help(rule, &self, other));
+		if (use[rule] && (r[n].len = read_as(r[n].s, key, len, rule))) {
+			r[n].cost = reading_cost[rule];
+			r[n].rule = rule;
+			combined += rule < READ_JA && rule != READ_QK;
+			n++;
+		}
+	}
+	/* the first five at once (q as h rather than k) */
+	if (combined >= 2) {
+		reading *all = &r[n];
+		char tmp[64];
+		size_t l;
+
+		memcpy(all->s, key, len + 1);
+		all->len = len;
+		all->cost = 0;
+		all->rule = READ_ALL;
+		for (int rule = 0; rule < READ_JA; rule++)
+			if (use[rule] && rule != READ_QK && (l = read_as(tmp, all->s, all->len, rule))) {
+				memcpy(all->s, tmp, l + 1);
+				all->len = l;
+				all->cost += reading_cost[rule];
+			}
+		n++;
+	}
+	return n;
 }
 
 /* ---- comparing keys ------------------------------------------------------- */
@@ -1077,14 +1432,16 @@ static const unsigned char indel_costs[26] = {
 	80, 75, 90, 65, 75, 55, 60, 55, 70, 100, 85, 55, 80,
 };
 
-static unsigned char sub_table[26][26];
+/* Substitution costs by letter index (letter_index); index 26 stands for
+ * anything but a-z, which costs a whole edit against every letter. */
+static unsigned char sub_table[27][27];
 static pthread_once_t sub_once = PTHREAD_ONCE_INIT;
 
 static void init_sub_table(void)
 {
-	for (int i = 0; i < 26; i++)
-		for (int j = 0; j < 26; j++)
-			sub_table[i][j] = i == j ? 0 : 100;
+	for (int i = 0; i < 27; i++)
+		for (int j = 0; j < 27; j++)
+			sub_table[i][j] = i == j && i < 26 ? 0 : 100;
 	for (size_t i = 0; i < sizeof sub_costs / sizeof *sub_costs; i++) {
 		int a = sub_costs[i].pair[0] - 'a', b = sub_costs[i].pair[1] - 'a';
 
@@ -1097,41 +1454,37 @@ static unsigned indel(char c)
 	return c >= 'a' && c <= 'z' ? indel_costs[c - 'a'] : 100;
 }
 
-static unsigned subcost(char a, char b)
+/* The weighted edit distance itself. */
+static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
 {
-	if (a == b)
-		return 0;
-	if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
-		return 100;
-	return sub_table[a - 'a'][b - 'a'];
-}
+	unsigned row[64], ib[64];
+	unsigned char bi[64];
 
-unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
-{
-	unsigned row[64];
-
-	pthread_once(&sub_once, init_sub_table);
 	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
 	/* every length difference costs at least the cheapest insertion */
 	if ((alen > blen ? alen - blen : blen - alen) * 45 > max)
 		return max + 1;
 	row[0] = 0;
-	for (size_t j = 1; j <= blen; j++)
-		row[j] = row[j - 1] + indel(b[j - 1]);
+	for (size_t j = 1; j <= blen; j++) {
+		bi[j] = letter_index(b[j - 1]);
+		ib[j] = indel(b[j - 1]);
+		row[j] = row[j - 1] + ib[j];
+	}
 	for (size_t i = 1; i <= alen; i++) {
-		unsigned diag = row[0], best;
+		const unsigned char *sub = sub_table[letter_index(a[i - 1])];
+		unsigned ia = indel(a[i - 1]), diag = row[0], best;
 
-		row[0] += indel(a[i - 1]);
+		row[0] += ia;
 		best = row[0];
 		for (size_t j = 1; j <= blen; j++) {
 			unsigned up = row[j];
-			unsigned v = diag + subcost(a[i - 1], b[j - 1]);
+			unsigned v = diag + sub[bi[j]];
 
-			if (up + indel(a[i - 1]) < v)
-				v = up + indel(a[i - 1]);
-			if (row[j - 1] + indel(b[j - 1]) < v)
-				v = row[j - 1] + indel(b[j - 1]);
+			if (up + ia < v)
+				v = up + ia;
+			if (row[j - 1] + ib[j] < v)
+				v = row[j - 1] + ib[j];
 			row[j] = v;
 			diag = up;
 			if (v < best)
@@ -1143,13 +1496,59 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 	return row[blen] > max ? max + 1 : row[blen];
 }
 
+/* The cost of a and b when a is read another way (its nr readings r):
+ * the reading's cost plus the distance of that reading to b. */
+static unsigned by_readings(const reading *r, size_t nr, const char *b, size_t blen, unsigned best)
+{
+	for (size_t i = 0; i < nr; i++) {
+		size_t d = r[i].len > blen ? r[i].len - blen : blen - r[i].len;
+		unsigned c;
+
+		if (r[i].cost + d * 40 >= best)
+			continue;
+		c = r[i].cost + weighted(r[i].s, r[i].len, b, blen, best - r[i].cost - 1);
+		if (c < best)
+			best = c;
+	}
+	return best;
+}
+
+unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
+{
+	reading r[NREADINGS];
+	hist ha, hb;
+	unsigned best;
+
+	pthread_once(&sub_once, init_sub_table);
+	if (blen >= 64 || alen >= 64)
+		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
+	best = weighted(a, alen, b, blen, max);
+	/* no reading costs less than READING_MIN */
+	if (best <= READING_MIN)
+		return best;
+	if (best > max)
+		best = max + 1;
+	count_letters(&ha, a, alen);
+	count_letters(&hb, b, blen);
+	best = by_readings(r, readings(r, a, alen, &hb), b, blen, best);
+	best = by_readings(r, readings(r, b, blen, &ha), a, alen, best);
+	return best > max ? max + 1 : best;
+}
+
+/* A known key of up to five letters still takes a spelling one cheap
+ * edit away (a vowel, an h, a doubled or final letter: Bar ~ Bahr, Klet ~
+ * Clete), which 12 per letter would refuse. */
+#define KNOWN_FLOOR 60
+
 unsigned nxt_name_tolerance(size_t keylen, int known)
 {
 	if (keylen < 3)
 		return 0;
 	if (keylen > 10)
 		keylen = 10;
-	return (unsigned)keylen * (known ? 12 : 30);
+	if (known)
+		return keylen * 12 > KNOWN_FLOOR ? (unsigned)keylen * 12 : KNOWN_FLOOR;
+	return (unsigned)keylen * 30;
 }
 
 /* ---- finding near keys ------------------------------------------------------ */
@@ -1226,18 +1625,25 @@ static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_
 	return rc;
 }
 
+/* Probes go from the nearest keys to the farthest: a query stops taking
+ * keys after the first few hundred (store/people.c), which must not all be
+ * the far ones the reduced probes bring. */
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 {
+	reading r[NREADINGS];
 	char red[64];
-	size_t rlen;
+	size_t nr, rlen;
 	int rc;
 
 	nx_buf_clear(out);
 	*n = 0;
 	if (len < 2 || len >= sizeof red)
 		return NX_OK;
-	rlen = reduce(red, key, len);
-	if ((rc = add_deletions(out, n, 'r', red, rlen, 5, 1)))
+	if ((rc = add_deletions(out, n, 'k', key, len, 4, 0)))
 		return rc;
-	return add_deletions(out, n, 'k', key, len, 4, 0);
+	nr = readings(r, key, len, NULL);
+	for (size_t i = 0; i < nr && !rc; i++)
+		rc = add_deletions(out, n, 'k', r[i].s, r[i].len, 4, 0);
+	rlen = reduce(red, key, len);
+	return rc ? rc : add_deletions(out, n, 'r', red, rlen, 5, 1);
 }

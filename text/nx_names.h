@@ -75,8 +75,9 @@ void nxt_namekey_enable(nxt_namekey *k, int on);
  * read (sch sh, cz ch, c k before a/o/u, ph f, th t, w v, qu k, ou u ...),
  * then the variation of transcriptions is folded: kh h, zh dzh j, ts c,
  * q k, a y between vowels dropped (Tokayev ~ Tokaev), other non-initial y
- * -> i, ye- before a consonant -> e-, doubled letters single, -ii -> -i,
- * and ch and sh become the single letters q and x.  text/names.c lists the
+ * -> i, ye- before a consonant -> e-, doubled letters single, -ii -> -i
+ * (and a Latin -ij: Dmitrij), and ch and sh become the single letters q and
+ * x.  text/names.c lists the
  * rules and why.  *out is owned by k and valid until the next call; an
  * empty key means the word has no letters to key.
  */
@@ -87,26 +88,32 @@ unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t ble
 
 /* A weighted edit distance between two name keys, in hundredths of an
  * edit: letters that transcriptions often exchange (s/z, j/y, ch/sh, a/e
- * ...) cost less than 100, measured on names in Latin and Cyrillic.
+ * ...) cost less than 100, measured on names in Latin and Cyrillic.  Where
+ * a Latin letter sounds differently by language, either key may be read
+ * the other way at a small cost (j as y, ch as kh or k, g as dzh, Latin
+ * and Greek endings dropped, Japanese, French and English readings:
+ * text/names.c): Spartacus ~ Спартак, Reichenbach ~ Райхенбах.  Symmetric.
  * Returns max + 1 when it exceeds max. */
 unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
 
 /* The largest nxt_name_cost at which a key of keylen letters and another
  * may still be one name: 0 below 3 letters, else 12 per letter (at most
- * 10 letters) when the index knows the key itself as a name (known: the
- * spelling asked for exists; only near variants join it, not look-alike
- * names such as Arzanov for Ruzakhunov), 30 per letter when it does not (a
- * transliteration or a misspelling, which needs all the tolerance). */
+ * 10 letters, at least 60: one cheap edit) when the index knows the key
+ * itself as a name (known: the spelling asked for exists; only near
+ * variants join it, not look-alike names such as Arzanov for Ruzakhunov),
+ * 30 per letter when it does not (a transliteration or a misspelling,
+ * which needs all the tolerance). */
 unsigned nxt_name_tolerance(size_t keylen, int known);
 
 /*
  * The probes of a key, under which the index files it (store/people.c) and
  * under which a query looks for keys near it: two keys within one edit of
  * each other share a probe.  Each probe is a kind letter and a string,
- * NUL-terminated in out, *n of them: 'k' the key and (4 letters or more)
- * each one-letter deletion of it; 'r' the key reduced to what
- * transcriptions agree on (one vowel letter, no h, s z c as one) and (5
- * letters or more) its deletions.
+ * NUL-terminated in out, *n of them, nearest first: 'k' the key and (4
+ * letters or more) each one-letter deletion of it, then the same for each
+ * other reading of the key (see nxt_name_cost); 'r' the key reduced to
+ * what transcriptions agree on (one vowel letter, no h, s z c as one) and
+ * (5 letters or more) its deletions.
  */
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len);
 
