@@ -152,69 +152,23 @@ typedef struct fb_term {
 typedef struct fb_ctx {
 	fb_term t[NX_FEEDBACK_TERMS];
 	size_t n;
-	nxt_analyzer *a;
 } fb_ctx;
 
 static int on_expand(void *vc, const char *term, size_t len, double weight)
 {
 	fb_ctx *f = vc;
-	size_t plen = strlen(NX_PREFIX_STEM);
 
 	if (f->n == NX_FEEDBACK_TERMS)
 		return NX_OK;
-	/* A stem comes once, as Zs or as s; of the unprefixed words only
-	 * those that are their own stems (the others have a Z term). */
-	if (len > plen && !strncmp(term, NX_PREFIX_STEM, plen)) {
-		term += plen;
-		len -= plen;
-	} else {
-		const char *stem;
-		size_t slen;
-		int rc = nxt_stem(&stem, &slen, f->a, NULL, term, len,
-				  nxt_word_script_of(term, len));
-
-		if (rc)
-			return rc;
-		if (slen != len || memcmp(stem, term, len))
-			return NX_OK;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		if (strlen(f->t[i].term) == len && !memcmp(f->t[i].term, term, len))
-			return NX_OK;
-	}
 	if (!(f->t[f->n].term = strndup(term, len)))
 		return nx_error_set(NX_ENOMEM, "out of memory expanding the query");
 	f->t[f->n++].weight = weight;
 	return NX_OK;
 }
 
-/* Stem s as the synonym of Zs and s. */
-static int stem_query(nxx_query **out, const char *term)
-{
-	size_t plen = strlen(NX_PREFIX_STEM), len;
-	nxx_query *both[2] = { NULL, NULL };
-	char buf[NX_MAX_TERM + 8];
-	int rc;
-
-	len = strlen(term);
-	if (len + plen >= sizeof buf)
-		return nxx_query_term(out, term, len, 1, 0);
-	memcpy(buf, NX_PREFIX_STEM, plen);
-	memcpy(buf + plen, term, len);
-	rc = nxx_query_term(&both[0], buf, plen + len, 1, 0);
-	if (!rc)
-		rc = nxx_query_term(&both[1], term, len, 1, 0);
-	if (!rc)
-		rc = nxx_query_combine(out, NXX_OP_SYNONYM, both, 2, 0);
-	nxx_query_free(both[0]);
-	nxx_query_free(both[1]);
-	return rc;
-}
-
 /* The expansion of q from its best articles' passages (*out: NULL when
- * there is nothing to add).  Expansion terms are index terms already (the
- * passages' stems: Z terms, and words that are their own stems, which have
- * none), not words to analyse; a stem s is looked for as Zs or s. */
+ * there is nothing to add).  Expansion terms are index terms already (Z
+ * stems of the passages), not words to analyse. */
 static int feedback_query(nxx_query **out, nx_db *db, const nxx_query *q, const nxx_enquire_opts *eo)
 {
 	nxx_enquire_opts fo = *eo;
@@ -227,8 +181,6 @@ static int feedback_query(nxx_query **out, nx_db *db, const nxx_query *q, const 
 
 	*out = NULL;
 	memset(&f, 0, sizeof f);
-	if ((rc = nx_db_analyzer(&f.a, db)))
-		return rc;
 	fo.offset = 0;
 	fo.limit = NX_FEEDBACK_DOCS;
 	fo.collapse_slot = NX_SLOT_ARTICLE;
@@ -243,14 +195,13 @@ static int feedback_query(nxx_query **out, nx_db *db, const nxx_query *q, const 
 	}
 	nxx_mset_free(m);
 	if (!rc && nd)
-		rc = nxx_expand_words(db->x, docs, nd, NX_PREFIX_STEM, q, 2 * NX_FEEDBACK_TERMS,
-				      on_expand, &f);
+		rc = nxx_expand(db->x, docs, nd, NX_PREFIX_STEM, q, NX_FEEDBACK_TERMS, on_expand, &f);
 	for (size_t i = 0; i < f.n && !rc; i++) {
 		nxx_query *t = NULL;
 
 		if (f.t[0].weight <= 0)
 			break;
-		rc = stem_query(&t, f.t[i].term);
+		rc = nxx_query_term(&t, f.t[i].term, strlen(f.t[i].term), 1, 0);
 		if (!rc)
 			rc = nxx_query_scale(&terms[nt], t, NX_FEEDBACK_WEIGHT * f.t[i].weight / f.t[0].weight);
 		if (!rc)

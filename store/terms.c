@@ -58,7 +58,7 @@ int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		      nx_term_fn emit, void *ctx, nx_buf *scratch)
 {
 	nxt_forms f;
-	int rc, norm_stem, fold_stem;
+	int rc;
 
 	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
 	 * terms; Xapian would reject them. */
@@ -70,11 +70,7 @@ int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		return rc;
 	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)))
 		return rc;
-	/* The word's positional forms (as emit_forms): itself, folded, key.
-	 * A word that is its own stem (or whose folded form is) stands for
-	 * the stem too: no Z term (queries look for a stem both ways). */
-	norm_stem = same(f.stem, f.stem_len, t->norm, t->norm_len);
-	fold_stem = !norm_stem && same(f.stem, f.stem_len, f.fold, f.fold_len);
+	/* The word's positional forms (as emit_forms): itself, folded, key. */
 	if ((rc = emit(ctx, t->norm, t->norm_len, 1)))
 		return rc;
 	if (!same(f.fold, f.fold_len, t->norm, t->norm_len) &&
@@ -85,7 +81,7 @@ int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 	    prefixed(scratch, NX_PREFIX_KEY, f.key, f.key_len) &&
 	    (rc = emit(ctx, scratch->ptr, scratch->len, 1)))
 		return rc;
-	if (!norm_stem && !fold_stem && prefixed(scratch, NX_PREFIX_STEM, f.stem, f.stem_len) &&
+	if (prefixed(scratch, NX_PREFIX_STEM, f.stem, f.stem_len) &&
 	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
 		return rc;
 	/* The stem's key meets the stems of the same name in other scripts
@@ -326,22 +322,16 @@ static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms 
 			continue;
 		list_add(&seen, &nseen, stem, slen);
 		list_add(&qt->stems, &qt->nstems, stem, slen);
-		/* Text holds a stem as Z, or as the word itself when the word
-		 * is its own stem (nx_terms_for_word). */
 		tlist_add(l, scratch, NX_PREFIX_STEM, stem, slen, 0);
-		tlist_add(l, scratch, "", stem, slen, 0);
 		tlist_add(tl, scratch, NX_PREFIX_TITLE, stem, slen, 0);
 		if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen)
 			continue;
-		/* Text whose stem has this key holds it as K, or as Z (or the
-		 * word itself) when the key is the stem itself. */
+		/* Text whose stem has this key holds it as K, or as Z when
+		 * the key is the stem itself. */
 		list_add(&qt->stems, &qt->nstems, key, klen);
 		tlist_add(kl, scratch, NX_PREFIX_STEM_KEY, key, klen, 0);
-		if (!same(key, klen, stem, slen)) {
+		if (!same(key, klen, stem, slen))
 			tlist_add(kl, scratch, NX_PREFIX_STEM, key, klen, 0);
-			if (!list_has(&l->terms, l->nterms, key, klen))
-				tlist_add(kl, scratch, "", key, klen, 0);
-		}
 	}
 	if (!rc && (seen.failed || qt->stems.failed))
 		rc = NX_ENOMEM;
@@ -409,8 +399,7 @@ static int key_part(nxx_query **out, const tlist *kl, const nxx_query *own)
 /*
  * A query word matches what the index holds for it (nx_terms_for_word):
  *  - not exact: one synonym of its forms (word, folded, compound) and its
- *    stems in each query language (Z, or unprefixed: a word that is its
- *    own stem has no Z term), OR'ed with a synonym of its keys
+ *    stems in each query language (Z), OR'ed with a synonym of its keys
  *    (X, K, and a key that is some text's form or stem) weighted
  *    KEY_WEIGHT in passages without the word's own forms (key_part):
  *    Tokayev finds Tokayev's first, then Токаев, Тоқаевтың;

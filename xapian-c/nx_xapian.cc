@@ -1155,12 +1155,6 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 	return expand(db, docs, ndocs, prefix, false, exclude, max, fn, ctx);
 }
 
-extern "C" int nxx_expand_words(nxx_db *db, const nxx_docid *docs, size_t ndocs,
-				const char *prefix, const nxx_query *exclude, size_t max,
-				nxx_expand_fn fn, void *ctx)
-{
-	return expand(db, docs, ndocs, prefix, true, exclude, max, fn, ctx);
-}
 
 /* Accepts the documents of a sorted list only. */
 class nxx_docid_decider : public Xapian::MatchDecider {

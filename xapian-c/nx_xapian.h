@@ -220,10 +220,6 @@ void nxx_mset_free(nxx_mset *m);
 typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
 int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
 	       const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
-/* The same over the terms starting with `prefix` and the unprefixed ones
- * (words: those that begin with no capital ASCII letter). */
-int nxx_expand_words(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
-		     const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
 
 /* The weight of each of the documents `docs` for query q under the weighting
  * of opts (offset, limit and collapsing are ignored): out[i] for docs[i],
