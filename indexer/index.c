@@ -64,6 +64,7 @@ typedef struct index_ctx {
 	nxx_doc *doc;
 	nx_buf term;
 	nx_buf scratch;        /* for nx_terms_for_word */
+	nxt_words_rec words;   /* the passage's words, for the name finder too */
 	uint32_t pos;          /* position of the word being added */
 	nx_buf title_terms;    /* NUL-separated S terms of the current title */
 	size_t ntitle_terms;
@@ -156,7 +157,11 @@ static int add_word(void *vc, const nxt_token *t)
 {
 	index_ctx *c = vc;
 
+	int rc;
+
 	c->pos = t->index + 1;
+	if ((rc = nxt_words_record(&c->words, t)))
+		return rc;
 	return nx_terms_for_word(c->an, c->lang, t, emit_term, c, &c->scratch);
 }
 
@@ -198,10 +203,13 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
+	/* The passage is analysed once: its words make the terms and are
+	 * recorded for the name finder. */
+	nxt_words_rec_clear(&c->words);
 	rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
 	if (!rc)
 		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
-				     emit_people, c);
+				     &c->words, emit_people, c);
 	t = c->title_terms.ptr;
 	for (size_t i = 0; !rc && i < c->ntitle_terms; i++, t += strlen(t) + 1)
 		rc = nxx_doc_add_term(c->doc, t, strlen(t), 1);
@@ -1128,6 +1136,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	nx_map_free(&c.gone_set);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.scratch);
+	nxt_words_rec_free(&c.words);
 	nx_buf_free(&c.title_terms);
 	return rc;
 }
