@@ -63,7 +63,8 @@ typedef struct index_ctx {
 	nxx_doc *doc;
 	nx_buf term;
 	nx_buf scratch;        /* for nx_terms_for_word */
-	nxt_words_rec words;   /* the passage's words, for the name finder too */
+	nxt_words_rec words;   /* the passage's words: its terms, then its names */
+	nxt_words_rec split_words;  /* words the passage split segmented */
 	nx_buf data;           /* the passage's document data */
 	uint32_t pos;          /* position of the word being added */
 	nx_buf title_terms;    /* NUL-separated S terms of the current title */
@@ -157,12 +158,39 @@ static int add_word(void *vc, const nxt_token *t)
 {
 	index_ctx *c = vc;
 
-	int rc;
-
 	c->pos = t->index + 1;
-	if ((rc = nxt_words_record(&c->words, t)))
-		return rc;
 	return nx_terms_for_word(c->an, c->lang, t, emit_term, c, &c->scratch);
+}
+
+static int record_word(void *vc, const nxt_token *t)
+{
+	return nxt_words_record(vc, t);
+}
+
+/*
+ * The words of passage p, in c->words: those the passage split found
+ * (range wr of c->split_words, offsets made the passage's), else by
+ * segmenting it.  Either way the passage is analysed once: its words make
+ * its terms and its names.
+ */
+static int passage_words(index_ctx *c, const nx_article *a, const nx_span *p, const nx_span *wr)
+{
+	const nxt_words_rec *sw = &c->split_words;
+	int rc = NX_OK;
+
+	nxt_words_rec_clear(&c->words);
+	if (wr->start == SIZE_MAX)
+		return nxt_words(c->an, a->text + p->start, p->end - p->start, record_word,
+				 &c->words);
+	for (size_t i = wr->start; i < wr->end && !rc; i++) {
+		const nxt_rec_word *w = &sw->w[i];
+		nxt_token t = { sw->chars + w->norm, w->norm_len, w->start - p->start,
+				w->end - p->start, (uint32_t)(i - wr->start), w->script,
+				w->joined == SIZE_MAX ? NULL : sw->chars + w->joined, w->joined_len };
+
+		rc = nxt_words_record(&c->words, &t);
+	}
+	return rc;
 }
 
 static int add_bool(index_ctx *c, const char *prefix, const char *body)
@@ -234,7 +262,8 @@ static int passage_data(index_ctx *c, const nx_article *a, unsigned no, const nx
 }
 
 static int write_passage(index_ctx *c, const nx_article *a, const char *key,
-			 const char *source_key, const char *iso, unsigned no, const nx_span *p)
+			 const char *source_key, const char *iso, unsigned no, const nx_span *p,
+			 const nx_span *wr)
 {
 	char num[16];
 	const char *t;
@@ -242,10 +271,11 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
-	/* The passage is analysed once: its words make the terms and are
-	 * recorded for the name finder. */
-	nxt_words_rec_clear(&c->words);
-	rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
+	if (!(rc = passage_words(c, a, p, wr))) {
+		nxt_words_replay(c->an, &c->words, a->text + p->start, p->end - p->start);
+		rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
+		nxt_words_replay(c->an, NULL, NULL, 0);
+	}
 	if (!rc)
 		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
 				     &c->words, emit_people, c);
@@ -458,7 +488,7 @@ out:
 static int index_article(void *vc, const nx_article *a)
 {
 	index_ctx *c = vc;
-	nx_span *passages = NULL;
+	nx_span *passages = NULL, *word_ranges = NULL;
 	size_t npassages = 0;
 	nx_buf key = NX_BUF_INIT;
 	char iso[11] = "";
@@ -483,8 +513,9 @@ static int index_article(void *vc, const nx_article *a)
 		goto out;  /* a parallel run: another shard's article (parallel.c) */
 
 	c->lang = *a->lang ? a->lang : nxt_guess_lang(a->text, a->text_len);
-	rc = nx_passages_split(&passages, &npassages, c->an, a->text, a->text_len,
-			       c->opts->passage_min_words, c->opts->passage_max_words);
+	rc = nx_passages_split_words(&passages, &npassages, &word_ranges, &c->split_words, c->an,
+				     a->text, a->text_len, c->opts->passage_min_words,
+				     c->opts->passage_max_words);
 	if (rc)
 		goto out;
 	if (npassages == 0 && c->opts->diag) {
@@ -513,7 +544,8 @@ static int index_article(void *vc, const nx_article *a)
 	if (existing && (rc = nxx_db_delete_documents(c->db->x, c->term.ptr, c->term.len)))
 		goto out;
 	for (size_t i = 0; i < npassages && !rc; i++)
-		rc = write_passage(c, a, key.ptr, c->skey.ptr, iso, (unsigned)i, &passages[i]);
+		rc = write_passage(c, a, key.ptr, c->skey.ptr, iso, (unsigned)i, &passages[i],
+				   &word_ranges[i]);
 	if (rc)
 		goto out;
 	if (!npassages)
@@ -534,6 +566,7 @@ out:
 	else
 		progress(c, NX_PHASE_READ, a->source, 0);
 	free(passages);
+	free(word_ranges);
 	nx_buf_free(&key);
 	return rc;
 }
@@ -1175,6 +1208,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.scratch);
 	nxt_words_rec_free(&c.words);
+	nxt_words_rec_free(&c.split_words);
 	nx_buf_free(&c.data);
 	nx_buf_free(&c.title_terms);
 	return rc;
