@@ -25,6 +25,19 @@ int nx_passages_split(nx_span **out, size_t *n, nxt_analyzer *a,
 		      const char *text, size_t len,
 		      unsigned min_words, unsigned max_words);
 
+/*
+ * nx_passages_split, and the words it segmented on the way (the paragraphs
+ * that are not short ASCII ones), so that they need not be segmented
+ * again: `words` receives them as nxt_words reported them for their
+ * paragraph, with offsets in text; (*word_ranges)[i] (malloc'd, like *out)
+ * is the range of passage i's words in words->w, or start == SIZE_MAX when
+ * its words are not there (not segmented, or they could differ from those
+ * of the passage alone): the caller segments that passage itself.
+ */
+int nx_passages_split_words(nx_span **out, size_t *n, nx_span **word_ranges,
+			    nxt_words_rec *words, nxt_analyzer *a, const char *text, size_t len,
+			    unsigned min_words, unsigned max_words);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,9 @@
  *
  * Each paragraph is segmented once into sentences and once into words
  * (text/), so the split is linear in the length of the text; a short
- * paragraph of ASCII text is not segmented at all (short_ascii()).
+ * paragraph of ASCII text is not segmented at all (short_ascii()).  The
+ * words found can be handed back (nx_passages_split_words), so that the
+ * indexer does not segment those passages again.
  */
 #include "nx_passage.h"
 
@@ -39,6 +41,10 @@ typedef struct splitter {
 
 	nx_span *out;          /* the result */
 	size_t nout, out_cap;
+	nxt_words_rec *rec;    /* nx_passages_split_words: every word segmented */
+	nx_span *wout;         /* ... and each passage's range in rec */
+	size_t wout_cap;
+	size_t rec_base;       /* rec index of the paragraph's first word */
 
 	char *scratch;         /* the paragraph with line breaks made spaces */
 	size_t scratch_cap;
@@ -136,6 +142,8 @@ static int word_cb(void *ctx, const nxt_token *t)
 	splitter *s = ctx;
 	int rc;
 
+	if (s->rec && (rc = nxt_words_record(s->rec, t)))
+		return rc;
 	if ((rc = reserve(&s->words, &s->words_cap, s->nwords + 1, sizeof *s->words)))
 		return rc;
 	s->words[s->nwords].start = (uint32_t)t->start;
@@ -144,9 +152,11 @@ static int word_cb(void *ctx, const nxt_token *t)
 	return 0;
 }
 
-/* Sentences and words of paragraph p[0, n), and first[] linking them. */
-static int segment(splitter *s, const char *p, size_t n)
+/* Sentences and words of paragraph p[0, n) (at byte `base` of the text),
+ * and first[] linking them. */
+static int segment(splitter *s, size_t base, size_t n)
 {
+	const char *p = s->text + base;
 	size_t k, w;
 	int rc;
 
@@ -161,8 +171,14 @@ static int segment(splitter *s, const char *p, size_t n)
 	s->nsents = s->nwords = 0;
 	if ((rc = nxt_sentences(s->a, s->scratch, n, sentence_cb, s)))
 		return rc;
+	if (s->rec)
+		s->rec_base = s->rec->n;
 	if ((rc = nxt_words(s->a, p, n, word_cb, s)))
 		return rc;
+	for (size_t i = s->rec ? s->rec_base : 0; s->rec && i < s->rec->n; i++) {
+		s->rec->w[i].start += base;  /* offsets in the text */
+		s->rec->w[i].end += base;
+	}
 
 	/* A word belongs to the sentence it starts in. */
 	if ((rc = reserve(&s->first, &s->first_cap, s->nsents + 1, sizeof *s->first)))
@@ -266,6 +282,45 @@ static int plan_paragraph(splitter *s)
 
 /* ---- emitting passages --------------------------------------------------- */
 
+/* Append passage [start, end) of the text; words: its range in s->rec, or
+ * start == SIZE_MAX when its words are to be found by segmenting it. */
+static int add_passage(splitter *s, size_t start, size_t end, nx_span words)
+{
+	int rc;
+
+	if ((rc = reserve(&s->out, &s->out_cap, s->nout + 1, sizeof *s->out)))
+		return rc;
+	if (s->rec && (rc = reserve(&s->wout, &s->wout_cap, s->nout + 1, sizeof *s->wout)))
+		return rc;
+	s->out[s->nout].start = start;
+	s->out[s->nout].end = end;
+	if (s->rec)
+		s->wout[s->nout] = words;
+	s->nout++;
+	return NX_OK;
+}
+
+/* Are the paragraph's words [w0, w1) exactly what segmenting its bytes
+ * [start, end) alone would give?  Yes when they lie inside it, no other
+ * word overlaps it, and the first is no part of a hyphenated compound
+ * begun before it (nxt_token.joined looks back): segmentation is
+ * otherwise the same at a sentence boundary or between words.  p is the
+ * paragraph, offsets are in it. */
+static int words_carry_over(const splitter *s, const unsigned char *p, size_t start, size_t end,
+			    size_t w0, size_t w1)
+{
+	if (w0 >= w1 || s->words[w0].start < start || s->words[w1 - 1].end > end)
+		return 0;
+	if ((w0 > 0 && s->words[w0 - 1].end > start) || (w1 < s->nwords && s->words[w1].start < end))
+		return 0;
+	if (s->rec->w[s->rec_base + w0].joined != SIZE_MAX)
+		return 0;
+	/* after a hyphen (-, U+2010, U+2011) a compound could go on */
+	return !(start >= 1 && p[start - 1] == '-') &&
+	       !(start >= 3 && p[start - 3] == 0xE2 && p[start - 2] == 0x80 &&
+		 (p[start - 1] == 0x90 || p[start - 1] == 0x91));
+}
+
 /* Turn the plans of paragraph p (at byte `base` of the text, `n` bytes)
  * into trimmed byte ranges of the text. */
 static int emit_paragraph(splitter *s, size_t base, size_t n)
@@ -308,11 +363,13 @@ static int emit_paragraph(splitter *s, size_t base, size_t n)
 			end -= k;
 		if (start >= end)
 			continue;
-		if ((rc = reserve(&s->out, &s->out_cap, s->nout + 1, sizeof *s->out)))
+		nx_span words = { SIZE_MAX, SIZE_MAX };
+		if (s->rec && words_carry_over(s, p, start, end, pl->w0, pl->w1)) {
+			words.start = s->rec_base + pl->w0;
+			words.end = s->rec_base + pl->w1;
+		}
+		if ((rc = add_passage(s, base + start, base + end, words)))
 			return rc;
-		s->out[s->nout].start = base + start;
-		s->out[s->nout].end = base + end;
-		s->nout++;
 	}
 	return NX_OK;
 }
@@ -353,14 +410,9 @@ static int split_paragraph(splitter *s, size_t start, size_t end)
 			start++;
 		while (end > start && space_len_before(t + start, t + end))
 			end--;
-		if ((rc = reserve(&s->out, &s->out_cap, s->nout + 1, sizeof *s->out)))
-			return rc;
-		s->out[s->nout].start = start;
-		s->out[s->nout].end = end;
-		s->nout++;
-		return NX_OK;
+		return add_passage(s, start, end, (nx_span){ SIZE_MAX, SIZE_MAX });
 	}
-	if ((rc = segment(s, s->text + start, end - start)))
+	if ((rc = segment(s, start, end - start)))
 		return rc;
 	if (s->nwords == 0)
 		return NX_OK;
@@ -375,6 +427,13 @@ int nx_passages_split(nx_span **out, size_t *n, nxt_analyzer *a,
 		      const char *text, size_t len,
 		      unsigned min_words, unsigned max_words)
 {
+	return nx_passages_split_words(out, n, NULL, NULL, a, text, len, min_words, max_words);
+}
+
+int nx_passages_split_words(nx_span **out, size_t *n, nx_span **word_ranges,
+			    nxt_words_rec *words, nxt_analyzer *a, const char *text, size_t len,
+			    unsigned min_words, unsigned max_words)
+{
 	const unsigned char *t = (const unsigned char *)text;
 	splitter s;
 	size_t pos = 0, para = 0;
@@ -382,6 +441,10 @@ int nx_passages_split(nx_span **out, size_t *n, nxt_analyzer *a,
 
 	*out = NULL;
 	*n = 0;
+	if (word_ranges)
+		*word_ranges = NULL;
+	if (!word_ranges != !words)
+		return nx_error_set(NX_EINVAL, "nx_passages_split_words: words without ranges");
 	if (!a || (!text && len))
 		return nx_error_set(NX_EINVAL, "nx_passages_split: NULL argument");
 	if (max_words == 0 || min_words > max_words)
@@ -393,6 +456,9 @@ int nx_passages_split(nx_span **out, size_t *n, nxt_analyzer *a,
 	s.text = text;
 	s.min_words = min_words;
 	s.max_words = max_words;
+	s.rec = words;
+	if (words)
+		nxt_words_rec_clear(words);
 
 	/* A paragraph is a run of lines that are not blank; a line ends at
 	 * "\n", "\r\n" or a lone "\r". */
@@ -432,9 +498,12 @@ out:
 	free(s.plans);
 	if (rc) {
 		free(s.out);
+		free(s.wout);
 		return rc;
 	}
 	*out = s.out;
 	*n = s.nout;
+	if (word_ranges)
+		*word_ranges = s.wout;
 	return NX_OK;
 }

@@ -163,9 +163,11 @@ int nx_db_namekey(nxt_namekey **out, nx_db *db);
 /* Receives a people term; weighted != 0: wdf 1, else a boolean term. */
 typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
 
-/* The people terms (N, M, F, B) of a passage. */
+/* The people terms (N, M, F, B) of a passage.  words: all the words of the
+ * passage as nxt_words reported them (nxt_words_record), or NULL to
+ * segment it here. */
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
-		    nx_people_fn emit, void *ctx);
+		    const nxt_words_rec *words, nx_people_fn emit, void *ctx);
 
 /*
  * The name keys a query word (normalised) stands for: its own key first,

@@ -97,14 +97,15 @@ static int on_name(void *vc, const nxt_name *n)
 }
 
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
-		    nx_people_fn emit, void *ctx)
+		    const nxt_words_rec *words, nx_people_fn emit, void *ctx)
 {
 	people_ctx c = { NULL, emit, ctx, NX_BUF_INIT, NX_BUF_INIT, NX_BUF_INIT };
 	int rc;
 
 	if ((rc = nx_db_namekey(&c.nk, db)))
 		return rc;
-	rc = nxt_names(a, text, len, on_name, &c);
+	rc = words ? nxt_names_recorded(a, text, len, words, on_name, &c)
+		   : nxt_names(a, text, len, on_name, &c);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.key);
 	nx_buf_free(&c.probes);

@@ -435,6 +435,42 @@ static void test_incremental(void)
 	nx_db_close(db);
 }
 
+/* What a passage stores comes back as it was written, whatever characters
+ * its fields hold: quotes, backslashes, slashes, control characters (JSON
+ * escapes), Cyrillic and typographic characters (as they are). */
+static void test_stored_fields(void)
+{
+	static const char rec[] =
+		"{\"id\":\"q\\\"1\\\\x/y\",\"title\":\"T\\u0001ab\\tle \\\"q\\\" \\\\ /\","
+		"\"date\":\"2020-01-02\",\"url\":\"http://x.kz/a?b=1&c=\\u001f\","
+		"\"text\":\"Glyphmarker one \\u001f with \\b\\f control.\\r\\nТоқаев said "
+		"\\u201chi\\u201d \\\\ done \\\"quoted\\\".\"}\n";
+	diag_log log = { 0 };
+	nx_index_stats st;
+	nx_results *r = NULL;
+	nx_db *db = NULL;
+	const nx_hit *h;
+
+	write_file("fields.jsonl", rec, sizeof rec - 1);
+	CHECK_INT(nx_db_open(&db, path_of("fields-db"), NX_OPEN_WRITE), NX_OK);
+	if (!db)
+		return;
+	CHECK_INT(index_one(db, "fields.jsonl", &log, &st), NX_OK);
+	CHECK_INT(st.articles, 1);
+	CHECK_INT(nx_search(&r, db, "glyphmarker", NULL), NX_OK);
+	h = nx_results_get(r, 0);
+	CHECK(h != NULL);
+	if (h) {
+		CHECK_STR(h->id, "q\"1\\x/y");
+		CHECK_STR(h->title, "T\001ab\tle \"q\" \\ /");
+		CHECK_STR(h->url, "http://x.kz/a?b=1&c=\037");
+		CHECK_STR(h->passage, "Glyphmarker one \037 with \b\f control.\r\n"
+				      "Тоқаев said \u201chi\u201d \\ done \"quoted\".");
+	}
+	nx_results_free(r);
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -445,6 +481,7 @@ int main(void)
 		return 1;
 	}
 	test_index_and_search();
+	test_stored_fields();
 	test_open_errors();
 	test_misc();
 	test_incremental();

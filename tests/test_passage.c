@@ -338,6 +338,57 @@ static void test_long_paragraphs(void)
 	}
 }
 
+/* ---- words handed back ---------------------------------------------------- */
+
+static int describe_fn(void *ctx, const nxt_token *t)
+{
+	nx_buf_printf(ctx, "%s@%zu:%zu#%u/%d/%s ", t->norm, t->start, t->end, t->index, t->script,
+		      t->joined ? t->joined : "-");
+	return 0;
+}
+
+static size_t handed_back;  /* passages whose words came from the split */
+
+/* nx_passages_split_words splits as nx_passages_split does, and the words
+ * it hands back for a passage are exactly those of the passage segmented
+ * alone (offsets made the passage's, numbered from 0). */
+static void check_split_words(const char *text, size_t len, unsigned min_words,
+			      unsigned max_words)
+{
+	nx_span *p = NULL, *q = NULL, *wr = NULL;
+	size_t n = 0, m = 0;
+	nxt_words_rec r = NXT_WORDS_REC_INIT;
+
+	CHECK_INT(nx_passages_split(&p, &n, an, text, len, min_words, max_words), NX_OK);
+	CHECK_INT(nx_passages_split_words(&q, &m, &wr, &r, an, text, len, min_words, max_words),
+		  NX_OK);
+	CHECK_INT(m, n);
+	for (size_t i = 0; i < n && i < m; i++) {
+		nx_buf alone = NX_BUF_INIT, got = NX_BUF_INIT;
+
+		CHECK(p[i].start == q[i].start && p[i].end == q[i].end);
+		if (wr[i].start == SIZE_MAX)
+			continue;
+		handed_back++;
+		CHECK_INT(nxt_words(an, text + q[i].start, q[i].end - q[i].start, describe_fn,
+				    &alone), NX_OK);
+		for (size_t k = wr[i].start; k < wr[i].end && k < r.n; k++) {
+			const nxt_rec_word *w = &r.w[k];
+
+			nx_buf_printf(&got, "%s@%zu:%zu#%zu/%d/%s ", r.chars + w->norm,
+				      w->start - q[i].start, w->end - q[i].start, k - wr[i].start,
+				      w->script, w->joined == SIZE_MAX ? "-" : r.chars + w->joined);
+		}
+		CHECK_STR(got.ptr ? got.ptr : "", alone.ptr ? alone.ptr : "");
+		nx_buf_free(&alone);
+		nx_buf_free(&got);
+	}
+	free(p);
+	free(q);
+	free(wr);
+	nxt_words_rec_free(&r);
+}
+
 /* Random texts from fragments that stress the edges (line ends, blank
  * lines, Unicode spaces, punctuation-only sentences, scripts, long runs):
  * whatever the sizes, every invariant holds.  Fixed seed: reproducible. */
@@ -370,6 +421,7 @@ static void test_random(void)
 		const char *text = b.ptr ? b.ptr : "";
 		CHECK_INT(nx_passages_split(&p, &n, an, text, b.len, min_words, max_words), NX_OK);
 		check_split("random", text, b.len, p, n, max_words);
+		check_split_words(text, b.len, min_words, max_words);
 		free(p);
 		nx_buf_free(&b);
 	}
@@ -379,6 +431,7 @@ static void test_errors(void)
 {
 	nx_span *p = (nx_span *)1;
 	size_t n = 99;
+	nxt_words_rec r = NXT_WORDS_REC_INIT;
 
 	CHECK_INT(nx_passages_split(&p, &n, an, "x", 1, 10, 0), NX_EINVAL);
 	CHECK(p == NULL && n == 0);
@@ -388,6 +441,8 @@ static void test_errors(void)
 	CHECK_INT(nx_passages_split(&p, &n, an, NULL, 0, 1, 10), NX_OK);
 	CHECK(n == 0);
 	free(p);
+	CHECK_INT(nx_passages_split_words(&p, &n, NULL, &r, an, "x", 1, 1, 10), NX_EINVAL);
+	nxt_words_rec_free(&r);
 	/* min 0 and max 1: a passage per word */
 	{
 		size_t np = 0;
@@ -407,7 +462,16 @@ int main(void)
 	test_short_paragraphs();
 	test_long_paragraphs();
 	test_corpus();
+	/* cuts inside hyphenated compounds (the words after a cut are no
+	 * compound with those before it) and sentences of one word */
+	{
+		const char *t = "Alma-Ata is far-away from Ust-Kamenogorsk-Oskemen today. Yes.";
+
+		check_split_words(t, strlen(t), 0, 1);
+		check_split_words(t, strlen(t), 1, 3);
+	}
 	test_random();
+	CHECK(handed_back > 100);  /* the random texts did exercise it */
 	test_errors();
 	test_seed();
 	nxt_analyzer_free(an);

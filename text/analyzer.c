@@ -877,10 +877,14 @@ done:
 	return NX_OK;
 }
 
+static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx);
+
 int nxt_words(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn, void *ctx)
 {
 	if (!fn)
 		return nx_error_set(NX_EINVAL, "nxt_words: NULL callback");
+	if (a && a->replay && text == a->replay_text && len == a->replay_len)
+		return replay_words(a->replay, fn, ctx);
 	return words_run(a, text, len, fn, ctx, 1, NULL);
 }
 
@@ -1188,4 +1192,86 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 		word = a->yo_copy;
 	}
 	return cached_stem(out, outlen, a, a->sel_stem, word, len);
+}
+
+/* ---- recorded words ------------------------------------------------------ */
+
+int nxt_words_record(nxt_words_rec *r, const nxt_token *tok)
+{
+	size_t need = tok->norm_len + 1 + (tok->joined ? tok->joined_len + 1 : 0);
+	nxt_rec_word *w;
+	int rc;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		nxt_rec_word *p = realloc(r->w, cap * sizeof *p);
+
+		if (!p)
+			return nx_error_set(NX_ENOMEM, "out of memory recording words");
+		r->w = p;
+		r->cap = cap;
+	}
+	if ((rc = nxt_grow_bytes(&r->chars, &r->chars_cap, r->chars_len + need)))
+		return rc;
+	w = &r->w[r->n++];
+	w->start = tok->start;
+	w->end = tok->end;
+	w->index = tok->index;
+	w->script = tok->script;
+	w->norm = r->chars_len;
+	w->norm_len = tok->norm_len;
+	memcpy(r->chars + r->chars_len, tok->norm, tok->norm_len);
+	r->chars[r->chars_len + tok->norm_len] = '\0';
+	r->chars_len += tok->norm_len + 1;
+	w->joined = SIZE_MAX;
+	w->joined_len = 0;
+	if (tok->joined) {
+		w->joined = r->chars_len;
+		w->joined_len = tok->joined_len;
+		memcpy(r->chars + r->chars_len, tok->joined, tok->joined_len);
+		r->chars[r->chars_len + tok->joined_len] = '\0';
+		r->chars_len += tok->joined_len + 1;
+	}
+	return NX_OK;
+}
+
+void nxt_words_rec_clear(nxt_words_rec *r)
+{
+	r->n = 0;
+	r->chars_len = 0;
+}
+
+void nxt_words_rec_free(nxt_words_rec *r)
+{
+	free(r->w);
+	free(r->chars);
+	memset(r, 0, sizeof *r);
+}
+
+void nxt_words_replay(nxt_analyzer *a, const nxt_words_rec *r, const char *text, size_t len)
+{
+	a->replay = r;
+	a->replay_text = r ? text : NULL;
+	a->replay_len = r ? len : 0;
+}
+
+static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const nxt_rec_word *w = &r->w[i];
+		nxt_token t;
+		int rc;
+
+		t.norm = r->chars + w->norm;
+		t.norm_len = w->norm_len;
+		t.start = w->start;
+		t.end = w->end;
+		t.index = w->index;
+		t.script = w->script;
+		t.joined = w->joined == SIZE_MAX ? NULL : r->chars + w->joined;
+		t.joined_len = w->joined_len;
+		if ((rc = fn(ctx, &t)))
+			return rc;
+	}
+	return NX_OK;
 }

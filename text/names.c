@@ -1647,3 +1647,20 @@ int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 	rlen = reduce(red, key, len);
 	return rc ? rc : add_deletions(out, n, 'r', red, rlen, 5, 1);
 }
+
+/* ---- names of recorded words --------------------------------------------- */
+
+/* nxt_names over words already segmented (nxt_words_replay): the same
+ * names, without segmenting and normalising the text a second time. */
+int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		       nxt_name_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!a || !words)
+		return nx_error_set(NX_EINVAL, "nxt_names_recorded: NULL argument");
+	nxt_words_replay(a, words, text, len);
+	rc = nxt_names(a, text, len, fn, ctx);
+	nxt_words_replay(a, NULL, NULL, 0);
+	return rc;
+}

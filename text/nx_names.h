@@ -117,6 +117,12 @@ unsigned nxt_name_tolerance(size_t keylen, int known);
  */
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len);
 
+/* nxt_names on text[0, len) given all its words as nxt_words reported them
+ * (recorded with nxt_words_record): the same names, without analysing the
+ * text again.  The indexer records a passage's words for its terms. */
+int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		       nxt_name_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

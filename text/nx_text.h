@@ -210,6 +210,46 @@ const char *nxt_guess_lang(const char *text, size_t len);
 int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
 	     const char *word, size_t len, int script);
 
+
+/* ---- recorded words ------------------------------------------------------ */
+
+/*
+ * The words of one text as nxt_words reported them, kept (nxt_words_record
+ * from the callback) so that a second reader of the same text gets the same
+ * words without segmenting and normalising it again: the indexer analyses a
+ * passage once for its terms and its names (nxt_names_recorded).
+ */
+typedef struct nxt_rec_word {
+	size_t start, end;
+	size_t norm, norm_len;      /* offsets into chars */
+	size_t joined, joined_len;  /* joined == SIZE_MAX: no compound */
+	uint32_t index;
+	int script;
+} nxt_rec_word;
+
+typedef struct nxt_words_rec {
+	nxt_rec_word *w;
+	size_t n, cap;
+	char *chars;                /* the norms and compounds, NUL-terminated */
+	size_t chars_len, chars_cap;
+} nxt_words_rec;
+
+#define NXT_WORDS_REC_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/* Append a copy of tok to r. */
+int nxt_words_record(nxt_words_rec *r, const nxt_token *tok);
+/* Forget the words, keep the memory. */
+void nxt_words_rec_clear(nxt_words_rec *r);
+void nxt_words_rec_free(nxt_words_rec *r);
+
+/*
+ * From now on, nxt_words(a, text, len, ...) on exactly this text (the same
+ * pointer and length) reports the words of r instead of segmenting it; r
+ * must hold all the words of that text.  nxt_words_replay(a, NULL, NULL, 0)
+ * ends it.  For nxt_names_recorded; nxt_count_words is not affected.
+ */
+void nxt_words_replay(nxt_analyzer *a, const nxt_words_rec *r, const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
