@@ -802,88 +802,6 @@ static int compile_node(cctx *c, cq *out, const nxq_node *n, int title)
 	return nx_error_set(NX_ERROR, "unknown query node %d", (int)n->kind);
 }
 
-/* ---- proximity -------------------------------------------------------------------- */
-
-/*
- * Term proximity as in the sequential dependence model (Metzler and Croft,
- * SIGIR 2005): besides the words themselves (weight 0.85), each pair of
- * query words next to each other counts once more where the passage has
- * them in the same order as the query, as close as the query has them
- * (0.1), and where it has them within 8 words in any order (0.05).  A
- * window's weight here is its two words' BM25 weights in the passage
- * (Xapian weighs a PHRASE or NEAR by its terms), so the two windows weigh
- * 0.1 / 0.85 and 0.05 / 0.85 of that: the literature's values, not fitted
- * to a collection.  Only plain words pair up, on their exact forms (stems
- * carry no positions); a stop word between two of them is left out of the
- * query but still counted in the ordered window's span.
- *
- * Only short queries (up to PROX_MAX_WORDS plain words) get it: on the
- * judged collections' long topics (EVALUATION.md, "third round") every
- * variant cost nDCG@10 (-0.008 on the average with these weights), and
- * longer queries get feedback instead (NX_FEEDBACK_MIN_WORDS, search.c).
- * In a short query it mostly orders the passages that hold every word.
- */
-#define PROX_ORDERED (0.10 / 0.85)
-#define PROX_UNORDERED (0.05 / 0.85)
-#define PROX_UNORDERED_WINDOW 8
-#define PROX_MAX_WORDS 4
-
-/* One pair's two windows, appended to v (a and b stay the caller's). */
-static int prox_pair(qvec *v, nxx_query *a, nxx_query *b, unsigned span)
-{
-	nxx_query *pair[2] = { a, b }, *w = NULL, *s = NULL;
-	const double weight[2] = { PROX_ORDERED, PROX_UNORDERED };
-	int rc = NX_OK;
-
-	for (int i = 0; i < 2 && !rc; i++) {
-		rc = nxx_query_combine(&w, i ? NXX_OP_NEAR : NXX_OP_PHRASE, pair, 2,
-				       i ? PROX_UNORDERED_WINDOW : span + 1);
-		if (!rc && !(rc = nxx_query_scale(&s, w, weight[i])))
-			rc = qvec_push(v, s);
-		nxx_query_free(w);
-		w = NULL;
-	}
-	return rc;
-}
-
-/* The proximity part of a ranked list of items (out->prox, NULL when the
- * list has no two plain words next to each other). */
-static int compile_prox(cctx *c, const item *it, const nxq_node *const *nodes, size_t n)
-{
-	qvec v = { 0 }, prev = { 0 };
-	size_t prev_at = 0;
-	int rc = NX_OK;
-
-	for (size_t i = 0; i < n && !rc; i++) {
-		const cq *k = &it[i].c;
-		qvec cur = { 0 };
-
-		if (k->role == R_POS && k->stop && k->single)
-			continue;   /* a stop word: in the span, not in a pair */
-		if (!(k->role == R_POS && k->single && it[i].kind == NXQ_WORDS)) {
-			qvec_free(&prev);   /* anything else breaks the chain */
-			continue;
-		}
-		if ((rc = near_part(c, &cur, nodes[i])))
-			break;
-		if (cur.n != 1) {
-			qvec_free(&cur);
-			qvec_free(&prev);
-			continue;
-		}
-		if (prev.n == 1)
-			rc = prox_pair(&v, prev.q[0], cur.q[0], (unsigned)(i - prev_at));
-		qvec_free(&prev);
-		prev = cur;
-		prev_at = i;
-	}
-	if (!rc && v.n)
-		rc = combine(&c->out->prox, NXX_OP_OR, v.q, v.n, 0);
-	qvec_free(&prev);
-	qvec_free(&v);
-	return rc;
-}
-
 /* ---- entry point ------------------------------------------------------------------ */
 
 /* A part's label for --explain: the query text it came from. */
@@ -997,10 +915,6 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 				out->nwords++;
 		}
 	}
-	/* Proximity of the plain words of a short query. */
-	if (!rc && out->weighted && root->kind == NXQ_SEQ && out->nwords >= 2 &&
-	    out->nwords <= PROX_MAX_WORDS)
-		rc = compile_prox(&c, it, nodes, nit);
 	/* Every weighted item at once, when there are two or more. */
 	if (!rc && out->weighted && root->kind == NXQ_SEQ && npos >= 2) {
 		cq all = { NULL, R_NONE, 0, 0, NULL };
@@ -1028,7 +942,6 @@ void nxq_compiled_free(nxq_compiled *c)
 {
 	nxx_query_free(c->q);
 	nxx_query_free(c->all);
-	nxx_query_free(c->prox);
 	for (size_t i = 0; i < c->nparts; i++) {
 		nxx_query_free(c->parts[i]);
 		free(c->labels[i]);

@@ -68,8 +68,6 @@ int nxq_dump(nx_buf *b, const nxq_node *n);
 typedef struct nxq_compiled {
 	nxx_query *q;          /* matches what the query asks for */
 	nxx_query *all;        /* q AND every top-level item; or NULL */
-	nxx_query *prox;       /* weight for plain words near each other (to
-				* add to q and all: AND_MAYBE); or NULL */
 	int weighted;          /* 0: only filters and exclusions (rank by date) */
 	size_t nwords;         /* plain, non-stop words of the top level */
 	/* The top-level parts that carry weight, for --explain: their

@@ -9,9 +9,7 @@
  *      article's title (S terms, in every passage), so a title match adds
  *      weight (store/terms.c decides a word's terms).
  *   2. Passages that hold every item of the query come first: the stricter
- *      query runs first, the ranked one fills up after it.  In a short
- *      query, words next to each other weigh a little more in passages that
- *      have them close together (proximity, compile.c).
+ *      query runs first, the ranked one fills up after it.
  *   3. Long queries (NX_FEEDBACK_MIN_WORDS plain words: questions, pasted
  *      text) are expanded with the terms that best tell their best few
  *      passages from the rest (pseudo-relevance feedback).  The expansion
@@ -584,10 +582,9 @@ static int explain_hits(nx_results *r, const cand *shown, nx_db *db, const nxq_c
 								 : "has some of the words");
 		nx_buf_printf(&b[i], "bm25 %.3f", shown[i].weight);
 	}
-	for (size_t p = 0; p <= cc->nparts + 1 && !rc; p++) {
-		const nxx_query *q = p < cc->nparts ? cc->parts[p] : p == cc->nparts ? cc->prox : fb;
-		const char *label = p < cc->nparts ? cc->labels[p]
-				    : p == cc->nparts ? "proximity" : "feedback";
+	for (size_t p = 0; p <= cc->nparts && !rc; p++) {
+		const nxx_query *q = p < cc->nparts ? cc->parts[p] : fb;
+		const char *label = p < cc->nparts ? cc->labels[p] : "feedback";
 
 		if (!q || (rc = nxx_weigh(w, db->x, q, docs, r->n, eo)))
 			continue;
@@ -722,9 +719,6 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 	if (!cc.weighted)
 		eo.sort_by_value = NX_SLOT_DATE;   /* only filters: newest first */
 
-	if (cc.prox && ((rc = boost_with(&cc.q, cc.prox)) ||
-			(cc.all && (rc = boost_with(&cc.all, cc.prox)))))
-		goto out;
 	if (cc.weighted && (opts.feedback > 0 ||
 			    (opts.feedback == 0 && cc.nwords >= NX_FEEDBACK_MIN_WORDS))) {
 		if ((rc = feedback_query(&fb, db, cc.q, &eo)))

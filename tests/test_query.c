@@ -463,50 +463,6 @@ static void test_title_only(const char *dir)
 	nx_db_close(db);
 }
 
-/* Proximity: of two passages with the same words, the one with the query
- * words next to each other, in order, ranks first; within 8 words in any
- * order is still nearer than far apart.  The far one is indexed first, so
- * that equal scores would put it first. */
-static void test_proximity(const char *dir)
-{
-	static const char *const lines[] = {
-		"{\"id\":\"far\",\"title\":\"City\",\"text\":\"Budget talks in the city council "
-		"went on all night while members argued about roads, parks and the schools reform.\"}",
-		"{\"id\":\"near\",\"title\":\"City\",\"text\":\"Budget reform talks in the city "
-		"council went on all night while members argued about roads, parks and the schools.\"}",
-		"{\"id\":\"mid\",\"title\":\"City\",\"text\":\"Reform talks in the city budget "
-		"council went on all night while members argued about roads, parks and the schools.\"}",
-	};
-	nx_db *db = NULL;
-	run x;
-	char buf[64];
-
-	CHECK_INT(index_lines(&db, dir, "prox", lines, 3), NX_OK);
-	if (!db)
-		return;
-	x = search(db, "budget reform", 1);
-	CHECK_INT(x.rc, NX_OK);
-	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "near mid far"), "budget reform: [%s]", buf);
-	if (nx_results_count(x.r) == 3) {
-		CHECK_MSG(strstr(nx_results_get(x.r, 0)->explain, "proximity"), "explain: %s",
-			  nx_results_get(x.r, 0)->explain);
-		CHECK(nx_results_get(x.r, 0)->score > nx_results_get(x.r, 1)->score);
-		CHECK(nx_results_get(x.r, 1)->score > nx_results_get(x.r, 2)->score);
-	}
-	nx_results_free(x.r);
-	/* A stop word between them in the query: the same order. */
-	x = search(db, "budget of reform", 0);
-	CHECK_INT(x.rc, NX_OK);
-	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "near mid far"), "budget of reform: [%s]", buf);
-	nx_results_free(x.r);
-	/* One word: nothing to be near. */
-	x = search(db, "reform", 1);
-	CHECK_INT(x.rc, NX_OK);
-	CHECK(nx_results_count(x.r) == 3 && !strstr(nx_results_get(x.r, 0)->explain, "proximity"));
-	nx_results_free(x.r);
-	nx_db_close(db);
-}
-
 /* search --lang: query words stem for that language only. */
 static void test_lang(nx_db *db)
 {
@@ -979,7 +935,6 @@ int main(void)
 		   test_people);
 	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
 	test_title_only(dir);
-	test_proximity(dir);
 	test_hyphens(dir);
 	test_modified(dir);
 	{
