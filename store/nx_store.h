@@ -181,7 +181,7 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
  * index knows it mostly as an ordinary word, or it is unknown and no name
  * is near it.
  */
-#define NX_NAME_LEVEL_COST 40
+#define NX_NAME_LEVEL_COST 20
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
