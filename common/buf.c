@@ -92,6 +92,15 @@ void nx_buf_free(nx_buf *b)
 	b->failed = 0;
 }
 
+uint64_t nx_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 char *nx_buf_detach(nx_buf *b)
 {
 	char *p = b->ptr;

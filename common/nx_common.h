@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,6 +56,9 @@ void nx_buf_free(nx_buf *b);
 char *nx_buf_detach(nx_buf *b);
 
 /* strdup that returns NULL (and sets NX_ENOMEM) on failure. */
+/* 64-bit FNV-1a of len bytes: for the hash tables of the layers above. */
+uint64_t nx_hash(const char *s, size_t len);
+
 char *nx_strdup(const char *s);
 char *nx_strndup(const char *s, size_t n);
 

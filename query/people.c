@@ -47,15 +47,6 @@ typedef struct strtab {
 	size_t cap;
 } strtab;
 
-/* 64-bit FNV-1a. */
-static uint64_t fnv(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	return h;
-}
 
 static const char *str_of(const strtab *t, uint32_t id)
 {
@@ -96,7 +87,7 @@ static int strtab_grow(strtab *t)
 		if (!t->slot[i])
 			continue;
 		const char *s = str_of(t, t->slot[i] - 1);
-		size_t j = fnv(s, strlen(s)) & (cap - 1);
+		size_t j = nx_hash(s, strlen(s)) & (cap - 1);
 
 		while (slot[j])
 			j = (j + 1) & (cap - 1);
@@ -116,7 +107,7 @@ static int intern(uint32_t *id, strtab *t, const char *s, size_t len)
 
 	if (t->n * 2 >= t->cap && (rc = strtab_grow(t)))
 		return rc;
-	for (j = fnv(s, len) & (t->cap - 1); t->slot[j]; j = (j + 1) & (t->cap - 1)) {
+	for (j = nx_hash(s, len) & (t->cap - 1); t->slot[j]; j = (j + 1) & (t->cap - 1)) {
 		const char *o = str_of(t, t->slot[j] - 1);
 
 		if (!strncmp(o, s, len) && !o[len]) {
@@ -221,7 +212,7 @@ static int on_passage_term(void *vc, const char *term, size_t len, uint32_t wdf)
 		return 0;
 	switch (term[0]) {
 	case 'A':
-		sc->article = fnv(term, len);
+		sc->article = nx_hash(term, len);
 		return 0;
 	case 'F':
 	case 'M':

@@ -545,14 +545,6 @@ typedef struct wtable {
 	size_t n, cap;  /* open addressing, cap a power of two */
 } wtable;
 
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
 
 static int by_count(const void *a, const void *b)
 {
@@ -572,7 +564,7 @@ static void wt_add(wtable *t, const char *w, size_t len, size_t n)
 		b.v = calloc(b.cap, sizeof *b.v);
 		for (size_t i = 0; i < t->cap; i++)
 			if (t->v[i].w) {
-				size_t j = hash(t->v[i].w, strlen(t->v[i].w)) & (b.cap - 1);
+				size_t j = nx_hash(t->v[i].w, strlen(t->v[i].w)) & (b.cap - 1);
 
 				while (b.v[j].w)
 					j = (j + 1) & (b.cap - 1);
@@ -582,7 +574,7 @@ static void wt_add(wtable *t, const char *w, size_t len, size_t n)
 		free(t->v);
 		*t = b;
 	}
-	size_t j = hash(w, len) & (t->cap - 1);
+	size_t j = nx_hash(w, len) & (t->cap - 1);
 	while (t->v[j].w && (strlen(t->v[j].w) != len || memcmp(t->v[j].w, w, len)))
 		j = (j + 1) & (t->cap - 1);
 	if (!t->v[j].w) {

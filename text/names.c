@@ -125,11 +125,7 @@ static void lsets_build(void);
 
 static uint32_t lset_hash(const char *w, size_t len)
 {
-	uint32_t h = 2166136261u;   /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return h & (LSET_SIZE - 1);
+	return (uint32_t)(nx_hash(w, len) & (LSET_SIZE - 1));
 }
 
 /* File the n words of list as a set, if they fit at most half full. */
