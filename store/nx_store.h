@@ -175,13 +175,15 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
  * first (transliterations, spellings within nxt_name_tolerance by
  * nxt_name_cost, short and long forms that share a given name; not the
  * spellings nx_name_apart shows to be another person).  keys
- * receives them NUL-separated, each preceded by one digit, its level: '0'
- * for the word's own key, else 1 + cost / NX_NAME_LEVEL_COST (at most 9);
+ * receives them NUL-separated, each preceded by one character, '0' + its
+ * level: 0 for the word's own key, else 1 + cost / NX_NAME_LEVEL_COST (at
+ * most NX_NAME_LEVEL_MAX);
  * *n is their number.  *n is 0 when the word is not to be expanded: the
  * index knows it mostly as an ordinary word, or it is unknown and no name
  * is near it.
  */
-#define NX_NAME_LEVEL_COST 20
+#define NX_NAME_LEVEL_COST 10
+#define NX_NAME_LEVEL_MAX 30
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);

@@ -481,7 +481,8 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 		for (size_t i = 0; i < v.n; i++) {
 			unsigned level = 1 + found[i].cost / NX_NAME_LEVEL_COST;
 
-			nx_buf_putc(keys, (char)('0' + (level > 9 ? 9 : level)));
+			nx_buf_putc(keys, (char)('0' + (level > NX_NAME_LEVEL_MAX ? NX_NAME_LEVEL_MAX
+									 : level)));
 			nx_buf_puts(keys, found[i].key);
 			nx_buf_putc(keys, '\0');
 			(*n)++;

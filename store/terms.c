@@ -130,11 +130,19 @@ static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
  * by the spelling's level (nx_name_variants: its cost from the query's key
  * in steps of NX_NAME_LEVEL_COST): the same key (another script, another
  * transcription) fully, near spellings less, the nearest most. */
-/* About 0.8 a level: a spelling a level further must lose to a nearer one
- * even in a passage 10-20% shorter (BM25's length normalisation); flatter
- * steps let the length decide (EVALUATION.md, "Names in Latin and
- * Cyrillic"). */
-static const double name_weight[] = { 1.0, 0.8, 0.65, 0.53, 0.43, 0.35, 0.28, 0.23, 0.19, 0.15 };
+/* A spelling weighs 0.8 for the first level and 0.8 more for every
+ * NAME_WEIGHT_STEP cost units beyond it: a spelling further away must lose
+ * to a nearer one even in a passage 10-20% shorter (BM25's length
+ * normalisation); flatter steps let the length decide (EVALUATION.md,
+ * "Names in Latin and Cyrillic"). */
+#define NAME_WEIGHT_STEP 20.0
+
+static double name_weight(unsigned level)
+{
+	if (level == 0)
+		return 1.0;
+	return 0.8 * pow(0.8, (level - 1) * (double)NX_NAME_LEVEL_COST / NAME_WEIGHT_STEP);
+}
 
 /* Xapian's BM25 idf of a term in n of N documents (floored: a key in most
  * documents still counts a little). */
@@ -193,11 +201,9 @@ static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_
 			continue;
 		if (ref == 0)
 			ref = name_idf(tf, ndocs);
-		if (level >= sizeof name_weight / sizeof *name_weight)
-			level = sizeof name_weight / sizeof *name_weight - 1;
 		if (!(rc = nxx_query_term(&term, scratch->ptr, scratch->len, 1, 0)))
 			rc = nxx_query_scale(&subs[made], term,
-					     name_weight[level] * ref / name_idf(tf, ndocs));
+					     name_weight(level) * ref / name_idf(tf, ndocs));
 		nxx_query_free(term);
 		term = NULL;
 		if (!rc)
