@@ -427,10 +427,12 @@ typedef struct nx_people_options {
 				  a query of filters only); the cost of a call
 				  grows with it (>= 1, at most 100000) */
 	int64_t now;           /* as nx_search_options.now (relative dates) */
+	const char *lang;      /* as nx_search_options.lang; NULL: every
+				  language of the index */
 } nx_people_options;
 
 #define NX_PEOPLE_OPTIONS_VERSION 1
-#define NX_PEOPLE_OPTIONS_INIT { NX_PEOPLE_OPTIONS_VERSION, 10, 1000, 0 }
+#define NX_PEOPLE_OPTIONS_INIT { NX_PEOPLE_OPTIONS_VERSION, 10, 1000, 0, NULL }
 
 /* One spelling of a person's surname and the passages that write it. */
 typedef struct nx_spelling {

@@ -158,6 +158,7 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
 static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 {
 	qvec v = { 0 };
+	nx_buf seen = NX_BUF_INIT;   /* the terms in v, NUL-separated */
 	const char *lang = NULL, *p, *stem;
 	size_t slen;
 	int rc = NX_OK;
@@ -179,6 +180,7 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 	for (size_t i = 0; i <= c->nlangs && !rc; i++) {
 		nxx_query *q = NULL;
 		int dup = 0;
+		size_t off = 0;
 
 		if (i > 0) {
 			lang = p;
@@ -197,21 +199,25 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 		}
 		if (c->scratch.len > NX_MAX_TERM)
 			continue;
+		/* Two languages may stem the word alike: each term once. */
 		for (size_t k = 0; k < v.n && !dup; k++) {
-			char *d = NULL;
+			const char *s = seen.ptr + off;
+			size_t n = strlen(s);
 
-			if ((rc = nxx_query_describe(&d, v.q[k])))
-				break;
-			dup = strstr(d, c->scratch.ptr) != NULL;
-			free(d);
+			dup = n == c->scratch.len && !memcmp(s, c->scratch.ptr, n);
+			off += n + 1;
 		}
-		if (rc || dup)
+		if (dup)
 			continue;
-		if (!(rc = nxx_query_term(&q, c->scratch.ptr, c->scratch.len, 1, 0)))
+		nx_buf_put(&seen, c->scratch.ptr, c->scratch.len + 1);
+		if (seen.failed)
+			rc = oom();
+		else if (!(rc = nxx_query_term(&q, c->scratch.ptr, c->scratch.len, 1, 0)))
 			rc = qvec_push(&v, q);
 	}
 	if (!rc && v.n)
 		rc = combine(out, NXX_OP_SYNONYM, v.q, v.n, 0);
+	nx_buf_free(&seen);
 	qvec_free(&v);
 	return rc;
 }

@@ -215,24 +215,29 @@ static int put_json_line(int rc, char *line)
 	return 0;
 }
 
+/* A failed nx_search or nx_people: the message, and the exit status. */
+static int failed(int rc, const char *query)
+{
+	if (rc == NX_ESYNTAX) {
+		print_syntax_error(nx_error_message(), query);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "search: %s\n", nx_error_message());
+	return rc == NX_EINVAL ? EXIT_USAGE : rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
+}
+
 /* search --people: the people most mentioned in the matching passages. */
-static int list_people(nx_db *db, const char *query, size_t limit, int json, int64_t now)
+static int list_people(nx_db *db, const char *query, const nx_search_options *so, int json)
 {
 	nx_people_options po = NX_PEOPLE_OPTIONS_INIT;
 	nx_people_list *l = NULL;
 	int rc, ret;
 
-	po.limit = limit;
-	po.now = now;
-	rc = nx_people(&l, db, query, &po);
-	if (rc == NX_ESYNTAX) {
-		print_syntax_error(nx_error_message(), query);
-		return EXIT_USAGE;
-	}
-	if (rc != NX_OK) {
-		fprintf(stderr, "search: %s\n", nx_error_message());
-		return rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
-	}
+	po.limit = so->limit;
+	po.now = so->now;
+	po.lang = so->lang;
+	if ((rc = nx_people(&l, db, query, &po)))
+		return failed(rc, query);
 	ret = nx_people_list_count(l) ? EXIT_FOUND : EXIT_NONE;
 	if (!json && ret == EXIT_NONE)
 		fprintf(stderr, "search: no person is named in the passages that match '%s'\n", query);
@@ -287,7 +292,7 @@ int main(int argc, char **argv)
 	out_style st = { "**", "**", "", "", NULL };
 	const char *color = "auto";
 	char *dbpath = NULL, *query = NULL, cwd[PATH_MAX];
-	int json = 0, people = 0, c, rc, ret;
+	int json = 0, people = 0, context_set = 0, c, rc, ret;
 	size_t qlen = 0, days = 0;
 	nx_db *db = NULL;
 	nx_results *res = NULL;
@@ -341,6 +346,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			opts.context = (unsigned)days;
+			context_set = 1;
 			break;
 		case 'e':
 			opts.explain = 1;
@@ -374,9 +380,10 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (people && (opts.offset || opts.all_passages || opts.explain || opts.recent_days > 0)) {
-		fputs("search: --people lists people; --offset, --passages, --explain and --recent "
-		      "are for passages\n", stderr);
+	if (people && (opts.offset || opts.all_passages || opts.explain || opts.recent_days > 0 ||
+		       context_set || opts.feedback)) {
+		fputs("search: --people lists people; --offset, --passages, --explain, --recent, "
+		      "--context and --no-expand are for passages\n", stderr);
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -431,19 +438,11 @@ int main(int argc, char **argv)
 	}
 
 	if (people) {
-		ret = list_people(db, query, opts.limit, json, opts.now);
+		ret = list_people(db, query, &opts, json);
 		goto out;
 	}
-	rc = nx_search(&res, db, query, &opts);
-	if (rc == NX_ESYNTAX) {
-		print_syntax_error(nx_error_message(), query);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	if (rc != NX_OK) {
-		fprintf(stderr, "search: %s\n", nx_error_message());
-		ret = rc == NX_ESYNTAX || rc == NX_EINVAL ? EXIT_USAGE :
-		      rc == NX_EMODIFIED ? EXIT_TEMP : EXIT_INDEX;
+	if ((rc = nx_search(&res, db, query, &opts))) {
+		ret = failed(rc, query);
 		goto out;
 	}
 	ret = nx_results_count(res) ? EXIT_FOUND : EXIT_NONE;

@@ -118,17 +118,6 @@ typedef struct nx_hlcache {
 
 void nx_hlcache_free(nx_hlcache *c);
 
-/* Highlights of `passage` for q: *out malloc'd array of *n byte spans. */
-int nx_highlight(nx_span **out, size_t *n, nxt_analyzer *a, const nx_qterms *q,
-		 const char *lang, const char *passage, size_t len);
-
-/* The same, and the snippet window *win: the densest run of `core` words
- * widened by `context` words on each side, as byte offsets [start, end) at
- * word boundaries (the whole passage when it is not longer). */
-int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
-			const nx_qterms *q, const char *lang, const char *passage, size_t len,
-			unsigned core, unsigned context);
-
 /* The words of a query that may name people (its plain words and the
  * surnames of its person: items), as typed and as name keys: what a
  * passage word matched as another spelling is reported against. */
@@ -141,7 +130,11 @@ int nx_qforms_build(nx_qforms *out, nx_db *db, nxt_analyzer *a, const char *quer
 		    const nxq_compiled *cc);
 void nx_qforms_free(nx_qforms *qf);
 
-/* nx_highlight_window, and the words the query matched only as another
+/* Highlights of `passage` for q: *out malloc'd array of *n byte spans;
+ * and, when win is not NULL, the snippet window *win: the densest run of
+ * `core` words widened by `context` words on each side, as byte offsets
+ * [start, end) at word boundaries (the whole passage when it is not
+ * longer).  With matched, also the words the query matched only as another
  * spelling of a name (nx_qterms_match() == 2) whose name key differs from
  * every query word's: each reported against the query word (qf) whose key
  * is nearest (nxt_name_cost).  *matched is one malloc'd block (the array
@@ -168,6 +161,23 @@ typedef struct nx_stored {
  * nx_stored_free(). */
 int nx_stored_parse(nx_stored *out, const char *data, size_t len, const char *what);
 void nx_stored_free(nx_stored *sd);
+
+/* ---- ranking (search.c, people.c) ---------------------------------------- */
+
+/* BM25 over passages of 40-150 words.  k1 is twice the usual 1.2: a word
+ * matches both its exact form and its stem, and both count in the
+ * synonym's frequency and in the passage's length, so each occurrence
+ * counts about twice. */
+#define NX_BM25_K1 2.4
+#define NX_BM25_B 0.75
+
+/* An ISO 639 code (2 or 3 letters, any case) in lower case into out;
+ * NX_EINVAL naming it otherwise (search.c). */
+int nxq_lang_code(char out[4], const char *lang);
+
+/* How many times a search runs again when the index changed under it
+ * (NX_EMODIFIED). */
+#define NX_SEARCH_RETRIES 3
 
 #ifdef __cplusplus
 }

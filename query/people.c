@@ -761,7 +761,8 @@ static int scan_mset(scan *sc, nx_db *db, nxx_mset *m, const nxx_docid *skip, si
 	return rc;
 }
 
-int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_people_options *opts)
+static int people_once(nx_people_list **out, nx_db *db, const char *query,
+		       const nx_people_options *opts)
 {
 	nx_people_options o = NX_PEOPLE_OPTIONS_INIT;
 	nxx_enquire_opts eo = NXX_ENQUIRE_OPTS_INIT;
@@ -774,6 +775,7 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	size_t nseen = 0;
 	scan sc;
 	nx_people_list *l = NULL;
+	char lang[4];
 	int rc;
 
 	if (out)
@@ -794,6 +796,8 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	if (o.passages == 0 || o.passages > MAX_PASSAGES)
 		return nx_error_set(NX_EINVAL, "nx_people: passages must be from 1 to %d, not %zu",
 				    MAX_PASSAGES, o.passages);
+	if (o.lang && (rc = nxq_lang_code(lang, o.lang)))
+		return rc;
 	if (!nxt_utf8_valid(query, strlen(query)))
 		return nx_error_set(NX_ESYNTAX, "the query is not valid UTF-8");
 	if ((rc = nx_db_analyzer(&an, db)))
@@ -801,6 +805,7 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	if ((rc = nxq_parse(&root, NULL, query, o.now ? o.now : (int64_t)time(NULL))))
 		return rc;
 	qt.db = db;
+	qt.lang = o.lang ? lang : NULL;
 	if ((rc = nxq_compile(&cc, root, query, db, an, &qt)))
 		goto out;
 	if (!(l = calloc(1, sizeof *l)) || !(seen = malloc(o.passages * sizeof *seen))) {
@@ -810,7 +815,9 @@ int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_peopl
 	/* The passages: those that hold every item first, as nx_search
 	 * ranks them, then the rest; by date for filters only. */
 	eo.limit = o.passages;
-	eo.ids_only = 1;   /* the terms are read, not the passages */
+	eo.lazy = 1;   /* the terms are read, not the passages */
+	eo.bm25_k1 = NX_BM25_K1;
+	eo.bm25_b = NX_BM25_B;
 	if (!cc.weighted)
 		eo.sort_by_value = NX_SLOT_DATE;
 	if (cc.all) {
@@ -852,6 +859,19 @@ out:
 	}
 	*out = l;
 	return NX_OK;
+}
+
+/* The index may change under the many term-list reads: as nx_search. */
+int nx_people(nx_people_list **out, nx_db *db, const char *query, const nx_people_options *opts)
+{
+	for (int attempt = 0;; attempt++) {
+		int rc = people_once(out, db, query, opts);
+
+		if (rc != NX_EMODIFIED || attempt == NX_SEARCH_RETRIES)
+			return rc;
+		if ((rc = nx_db_reopen(db)))
+			return rc;
+	}
 }
 
 size_t nx_people_list_count(const nx_people_list *l)

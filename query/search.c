@@ -25,14 +25,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/utf8.h>
+
 /* ---- tuning (each measured with scripts/eval, see EVALUATION.md) ---------- */
 
-/* BM25 over passages of 40-150 words.  k1 is twice the usual 1.2: a word
- * matches both its exact form and its stem, and both count in the
- * synonym's frequency and in the passage's length, so each occurrence
- * counts about twice. */
-#define NX_BM25_K1 2.4
-#define NX_BM25_B 0.75
 /* Feedback: from this many best articles, this many stems, the best one
  * weighted this much against a query word. */
 #define NX_FEEDBACK_MIN_WORDS 5
@@ -290,16 +286,13 @@ static int by_tier_score(const void *a, const void *b)
 static size_t code_points(uint32_t *out, size_t max, const char *s, size_t len)
 {
 	size_t n = 0;
+	int32_t i = 0;
 
-	for (size_t i = 0; i < len && n < max;) {
-		unsigned char c = (unsigned char)s[i];
-		size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1F : k == 3 ? c & 0x0F : c & 0x07;
+	while (i < (int32_t)len && n < max) {
+		UChar32 c;
 
-		for (size_t j = 1; j < k && i + j < len; j++)
-			cp = (cp << 6) | ((unsigned char)s[i + j] & 0x3F);
-		out[n++] = cp;
-		i += k;
+		U8_NEXT(s, i, (int32_t)len, c);
+		out[n++] = (uint32_t)c;
 	}
 	return n;
 }
@@ -568,7 +561,7 @@ static int run_into(cands *cs, nx_db *db, const nxx_query *q, const nxx_enquire_
 
 /* An ISO 639 code (2 or 3 letters, any case) in lower case into out;
  * NX_EINVAL otherwise. */
-static int lang_code(char out[4], const char *lang)
+int nxq_lang_code(char out[4], const char *lang)
 {
 	size_t n = strlen(lang);
 
@@ -628,7 +621,7 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 	}
 	if (!(opts.recent_days >= 0))
 		return nx_error_set(NX_EINVAL, "recent_days must be 0 (off) or a number of days");
-	if (opts.lang && (rc = lang_code(lang, opts.lang)))
+	if (opts.lang && (rc = nxq_lang_code(lang, opts.lang)))
 		return rc;
 	if (!nxt_utf8_valid(query, strlen(query)))
 		return nx_error_set(NX_ESYNTAX, "the query is not valid UTF-8");
@@ -726,9 +719,8 @@ out:
 
 /* The index changed under us (an indexer committed), or a writer discarded
  * the revision meanwhile (hits' documents are read after the queries ran,
- * eo.lazy): the whole search again on the newest state, a few times. */
-#define NX_SEARCH_RETRIES 3
-
+ * eo.lazy): the whole search again on the newest state, a few times
+ * (NX_SEARCH_RETRIES). */
 int nx_search(nx_results **out, nx_db *db, const char *query, const nx_search_options *user_opts)
 {
 	for (int attempt = 0;; attempt++) {

@@ -116,15 +116,6 @@ static size_t hl_key(char *k, size_t size, const char *lang, const nxt_token *t)
 	return n;
 }
 
-static uint64_t hl_hash(const char *k, size_t len)
-{
-	uint64_t h = 1469598103934665603ull;  /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
-	return h;
-}
-
 /* The slot of key k: its own, or the empty one where it would go. */
 static struct nx_hlslot *hl_slot(const nx_hlcache *c, const char *k, size_t len, uint64_t h)
 {
@@ -188,7 +179,7 @@ static int match_word(int *hit, hl_ctx *c, const nxt_token *t)
 	int rc;
 
 	if (len) {
-		h = hl_hash(k, len);
+		h = nx_hash(k, len);
 		if (c->cache->cap) {
 			const struct nx_hlslot *sl = hl_slot(c->cache, k, len, h);
 
@@ -357,14 +348,6 @@ int nx_highlight_forms(nx_span **out, size_t *n, nx_span *win, nx_matched_form *
 	return rc;
 }
 
-int nx_highlight_window(nx_span **out, size_t *n, nx_span *win, nxt_analyzer *a,
-			const nx_qterms *q, const char *lang, const char *passage, size_t len,
-			unsigned core, unsigned context)
-{
-	return nx_highlight_forms(out, n, win, NULL, NULL, a, q, NULL, lang, passage, len, core,
-				  context, NULL);
-}
-
 /* ---- the query's name words ------------------------------------------------------ */
 
 typedef struct qform_ctx {
@@ -416,10 +399,4 @@ void nx_qforms_free(nx_qforms *qf)
 {
 	nx_buf_free(&qf->text);
 	qf->n = 0;
-}
-
-int nx_highlight(nx_span **out, size_t *n, nxt_analyzer *a, const nx_qterms *q,
-		 const char *lang, const char *passage, size_t len)
-{
-	return nx_highlight_window(out, n, NULL, a, q, lang, passage, len, 0, 0);
 }

@@ -293,9 +293,6 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 		equal += same_words(a, buf, n);
 	}
 	/* Real text: the first articles of Reuters-21578, when present. */
-	f = gzopen(getenv("NX_SHARED_DIR") ? "" : "", "rb");
-	if (f)
-		gzclose(f);
 	{
 		char path[1024];
 		const char *shared = getenv("NX_SHARED_DIR");

@@ -174,12 +174,9 @@ static void test_keys(void)
 
 	/* The seed's spellings of one man are within tolerance of each other;
 	 * ordinary look-alikes are not. */
-	CHECK(nxt_edit_distance("ruzahunov", 9, "ruzakunov", 9, 2) == 1);
-	CHECK(nxt_edit_distance("ruzahunov", 9, "ruzahnunov", 10, 2) == 1);
-	CHECK(nxt_edit_distance("arzaev", 6, "arzanov", 7, 1) == 2);
-	CHECK(nxt_edit_distance("kitten", 6, "sitting", 7, 5) == 3);
-	CHECK(nxt_edit_distance("abc", 3, "abc", 3, 0) == 0);
-	CHECK(nxt_edit_distance("abc", 3, "abcdef", 6, 1) == 2);
+	CHECK(nxt_name_cost("ruzahunov", 9, "ruzakunov", 9, 1000) <= nxt_name_tolerance(9, 1));
+	CHECK(nxt_name_cost("ruzahunov", 9, "ruzahnunov", 10, 1000) <= nxt_name_tolerance(9, 1));
+	CHECK_INT(nxt_name_cost("ruzahunov", 9, "ruzahunov", 9, 0), 0);
 	CHECK_INT(nxt_name_tolerance(2, 0), 0);
 	CHECK_INT(nxt_name_tolerance(4, 0), 120);
 	CHECK_INT(nxt_name_tolerance(9, 0), 270);

@@ -191,6 +191,16 @@ else
 fi
 "$SEARCH" --db "$DB" --people --passages protest >/dev/null 2>"$T/err"
 if [ $? -eq 2 ] && grep -q -- '--people lists people' "$T/err"; then ok; else bad "search --people --passages: $(cat "$T/err")"; fi
+for opt in '--context 3' --no-expand; do
+	# shellcheck disable=SC2086
+	"$SEARCH" --db "$DB" --people $opt protest >/dev/null 2>"$T/err"
+	if [ $? -eq 2 ] && grep -q -- '--people lists people' "$T/err"; then ok; else bad "search --people $opt: $(cat "$T/err")"; fi
+done
+# --lang reaches the people's query: a bad code is refused like search's.
+"$SEARCH" --db "$DB" --people --lang english protest >/dev/null 2>"$T/err"
+if [ $? -eq 2 ] && grep -q 'language code' "$T/err"; then ok; else bad "search --people --lang english: $(cat "$T/err")"; fi
+"$SEARCH" --db "$DB" --people --lang en protest >"$T/people" 2>"$T/err"
+if grep -q -E '^1\. Tokayev:' "$T/people"; then ok; else bad "search --people --lang en protest: $(cat "$T/people" "$T/err")"; fi
 "$SEARCH" --db "$DB" --people 'protest (' >/dev/null 2>"$T/err"
 if [ $? -eq 2 ] && grep -q 'never closed' "$T/err"; then ok; else bad "search --people with a bad query: $(cat "$T/err")"; fi
 

@@ -1044,7 +1044,7 @@ static void docids(char *buf, size_t size, nx_db *db, const nxx_query *q)
 	size_t n = 0, at = 0;
 
 	eo.limit = 64;
-	eo.ids_only = 1;
+	eo.lazy = 1;
 	*buf = '\0';
 	CHECK_INT(nxx_enquire(&m, db->x, q, &eo), NX_OK);
 	for (size_t i = 0; i < nxx_mset_size(m) && n < 64; i++) {

@@ -1045,7 +1045,7 @@ static int subst(nxt_namekey *k, const char *from, const char *to)
 		return NX_OK;
 	nx_buf_clear(&k->b);
 	for (i = 0; i < k->a.len;) {
-		if (!memcmp(k->a.ptr + i, from, fl) && i + fl <= k->a.len) {
+		if (i + fl <= k->a.len && !memcmp(k->a.ptr + i, from, fl)) {
 			nx_buf_put(&k->b, to, tl);
 			i += fl;
 		} else {
@@ -1439,40 +1439,6 @@ static size_t readings(reading *r, const char *key, size_t len, const hist *othe
 }
 
 /* ---- comparing keys ------------------------------------------------------- */
-
-unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max)
-{
-	unsigned row[64];
-
-	if (alen > blen ? alen - blen > max : blen - alen > max)
-		return max + 1;
-	if (blen >= sizeof row / sizeof *row)
-		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
-	for (size_t j = 0; j <= blen; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= alen; i++) {
-		unsigned diag = row[0], best;
-
-		row[0] = (unsigned)i;
-		best = row[0];
-		for (size_t j = 1; j <= blen; j++) {
-			unsigned up = row[j];
-			unsigned v = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
-			if (v < best)
-				best = v;
-		}
-		if (best > max)
-			return max + 1;
-	}
-	return row[blen] > max ? max + 1 : row[blen];
-}
 
 /*
  * What an edit costs between two keys, in hundredths: how often the two

@@ -83,8 +83,6 @@ void nxt_namekey_enable(nxt_namekey *k, int on);
  */
 int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *word, size_t len);
 
-/* Levenshtein distance between a and b, or max + 1 when it exceeds max. */
-unsigned nxt_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
 
 /* A weighted edit distance between two name keys, in hundredths of an
  * edit: letters that transcriptions often exchange (s/z, j/y, ch/sh, a/e

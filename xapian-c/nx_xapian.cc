@@ -884,7 +884,6 @@ struct nxx_mset {
 	Xapian::MSet ms;
 	std::vector<nxx_mset_item> items;
 	size_t estimate;
-	int ids_only;
 	int lazy;            /* documents read on demand (opts.lazy) */
 };
 
@@ -911,7 +910,6 @@ static void run_enquire(nxx_mset *m, Xapian::Database &xdb, const Xapian::Query 
 	 * Enquire::Internal::request_doc) on an MSet with a non-zero first
 	 * item, and for a local database it is only a hint anyway. */
 	m->estimate = m->ms.get_matches_estimated();
-	m->ids_only = o->ids_only;
 	m->lazy = o->lazy;
 	m->items.clear();
 	m->items.reserve(m->ms.size());
@@ -923,8 +921,6 @@ static void run_enquire(nxx_mset *m, Xapian::Database &xdb, const Xapian::Query 
 		item.hit.percent = it.get_percent();
 		item.hit.collapse_count = it.get_collapse_count();
 		item.have_data = false;
-		if (o->ids_only)
-			continue;
 		if (o->lazy) {
 			if (o->collapse_slot >= 0) {
 				nxx_slot_value v;
@@ -1024,14 +1020,11 @@ extern "C" int nxx_mset_hit(nxx_hit *out, const nxx_mset *m, size_t i)
 
 extern "C" int nxx_mset_data(char **out, size_t *outlen, const nxx_mset *m, size_t i)
 {
-	static const std::string none;
 	int rc;
 
 	clear_out_string(out, outlen);
 	if ((rc = check_index(m, i, "result data")) != NX_OK)
 		return rc;
-	if (m->ids_only)
-		return out_string(out, outlen, none, "result data");
 	try {
 		nxx_mset_item &item = const_cast<nxx_mset *>(m)->items[i];
 
@@ -1053,8 +1046,6 @@ extern "C" int nxx_mset_value(char **out, size_t *outlen, const nxx_mset *m, siz
 	clear_out_string(out, outlen);
 	if ((rc = check_index(m, i, "result value")) != NX_OK)
 		return rc;
-	if (m->ids_only)
-		return out_string(out, outlen, none, "result value");
 	try {
 		nxx_mset_item &item = const_cast<nxx_mset *>(m)->items[i];
 
@@ -1088,19 +1079,16 @@ extern "C" void nxx_mset_free(nxx_mset *m)
  * unprefixed ones too (Xapian's convention: a prefix is capital ASCII). */
 class nxx_expand_decider : public Xapian::ExpandDecider {
 	std::string prefix;
-	bool words;
 public:
-	nxx_expand_decider(const char *p, bool w) : prefix(p ? p : ""), words(w) {}
+	explicit nxx_expand_decider(const char *p) : prefix(p ? p : "") {}
 	bool operator()(const std::string &term) const override
 	{
-		if (term.compare(0, prefix.size(), prefix) == 0)
-			return true;
-		return words && !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z');
+		return term.compare(0, prefix.size(), prefix) == 0;
 	}
 };
 
-static int expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, bool words,
-		  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
+extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
 {
 	if (!db || (ndocs && !docs) || !fn)
 		return nx_error_set(NX_EINVAL, "query expansion: NULL argument");
@@ -1114,7 +1102,7 @@ static int expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *p
 			try {
 				Xapian::Enquire enq(*db->rd);
 				Xapian::RSet rs;
-				nxx_expand_decider decider(prefix, words);
+				nxx_expand_decider decider(prefix);
 
 				/* The query's own terms are left out of the ESet. */
 				if (exclude)
@@ -1149,11 +1137,6 @@ static int expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *p
 	}
 }
 
-extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
-			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
-{
-	return expand(db, docs, ndocs, prefix, false, exclude, max, fn, ctx);
-}
 
 
 /* Accepts the documents of a sorted list only. */

@@ -175,13 +175,11 @@ typedef struct nxx_enquire_opts {
 	unsigned collapse_max; /* documents kept per collapse key (1) */
 	double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen;
 	int sort_by_value;   /* -1: by relevance; else slot to sort by (desc) */
-	int ids_only;        /* 1: hits without their data and values (read
-				neither: nxx_mset_data and _value give "") */
 	int lazy;            /* 1: read a hit's data and values only when
 				asked for (see nxx_mset_data) */
 } nxx_enquire_opts;
 
-#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0, 0 }
+#define NXX_ENQUIRE_OPTS_INIT { 0, 10, -1, 1, 1.2, 0.0, 1.0, 0.75, 0.5, -1, 0 }
 
 typedef struct nxx_mset nxx_mset;
 
