@@ -47,7 +47,7 @@ typedef struct nxt_forms_slot {
 	uint32_t hash;
 	uint32_t used;
 	uint8_t lang_len, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
-	uint8_t fold_same, key_empty;
+	uint8_t fold_same;
 	char blob[NXT_FORMS_BLOB];  /* lang word fold key stem stemkey, each + NUL */
 } nxt_forms_slot;
 
