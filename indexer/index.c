@@ -282,7 +282,7 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 	/* A record that is its title alone has the title as its text
 	 * (read_jsonl.c): its title terms then only serve title: (wdf 0), so
 	 * that its words weigh once. */
-	title_wdf = strcmp(a->title, a->text) != 0;
+	title_wdf = !a->title_only;
 	t = c->title_terms.ptr;
 	for (size_t i = 0; !rc && i < c->ntitle_terms; i++, t += strlen(t) + 1)
 		rc = title_wdf ? nxx_doc_add_term(c->doc, t, strlen(t), 1)

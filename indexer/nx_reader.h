@@ -29,6 +29,8 @@ typedef struct nx_article {
 	const char *text;    /* the body, valid UTF-8, NUL-terminated */
 	size_t text_len;
 	unsigned long line;  /* JSONL line number, 0 for whole-file articles */
+	int title_only;      /* a record with a title and no text: text is the
+				title (its title terms then weigh nothing) */
 } nx_article;
 
 /* Called for each article; the article and its strings are valid only during

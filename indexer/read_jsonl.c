@@ -163,6 +163,7 @@ static int read_record(record *r, const char *abspath, const char *s, size_t len
 		}
 		text = art.title;
 		text_len = strlen(art.title);
+		art.title_only = 1;
 	}
 	art.text = text;
 	art.text_len = text_len;
