@@ -29,29 +29,39 @@ static int prefixed(nx_buf *scratch, const char *prefix, const char *body, size_
 }
 
 /* A word's positional forms: itself, its folded form and its match key
- * (X, when it differs from both). */
-static int emit_forms(nxt_analyzer *a, const char *w, size_t len, int script, nx_term_fn emit,
-		      void *ctx, nx_buf *scratch)
+ * (X), each unless it repeats one before it. */
+static int emit_positional(const char *w, size_t len, const char *fold, size_t flen,
+			   const char *key, size_t klen, nx_term_fn emit, void *ctx,
+			   nx_buf *scratch)
 {
+	int rc;
+
+	if ((rc = emit(ctx, w, len, 1)))
+		return rc;
+	if (!same(fold, flen, w, len) && (rc = emit(ctx, fold, flen, 1)))
+		return rc;
+	if (!klen || same(key, klen, w, len) || same(key, klen, fold, flen))
+		return NX_OK;
+	if (!prefixed(scratch, NX_PREFIX_KEY, key, klen))
+		return scratch->failed ? NX_ENOMEM : NX_OK;
+	return emit(ctx, scratch->ptr, scratch->len, 1);
+}
+
+/* The positional forms of a hyphen compound written as one word. */
+static int emit_joined(nxt_analyzer *a, const char *w, size_t len, nx_term_fn emit, void *ctx,
+		       nx_buf *scratch)
+{
+	int script = nxt_word_script_of(w, len);
 	const char *fold, *key;
 	size_t flen, klen;
 	int rc;
 
 	if (len > NX_MAX_TERM)
 		return NX_OK;
-	if ((rc = emit(ctx, w, len, 1)))
+	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)) ||
+	    (rc = nxt_key(&key, &klen, a, w, len, script)))
 		return rc;
-	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)))
-		return rc;
-	if (!same(fold, flen, w, len) && (rc = emit(ctx, fold, flen, 1)))
-		return rc;
-	if ((rc = nxt_key(&key, &klen, a, w, len, script)) || !klen)
-		return rc;
-	if (same(key, klen, w, len) || same(key, klen, fold, flen))
-		return NX_OK;
-	if (!prefixed(scratch, NX_PREFIX_KEY, key, klen))
-		return scratch->failed ? NX_ENOMEM : NX_OK;
-	return emit(ctx, scratch->ptr, scratch->len, 1);
+	return emit_positional(w, len, fold, flen, key, klen, emit, ctx, scratch);
 }
 
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
@@ -64,22 +74,11 @@ int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 	 * terms; Xapian would reject them. */
 	if (t->norm_len > NX_MAX_TERM)
 		return NX_OK;
-	if (t->joined &&
-	    (rc = emit_forms(a, t->joined, t->joined_len,
-			     nxt_word_script_of(t->joined, t->joined_len), emit, ctx, scratch)))
+	if (t->joined && (rc = emit_joined(a, t->joined, t->joined_len, emit, ctx, scratch)))
 		return rc;
-	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)))
-		return rc;
-	/* The word's positional forms (as emit_forms): itself, folded, key. */
-	if ((rc = emit(ctx, t->norm, t->norm_len, 1)))
-		return rc;
-	if (!same(f.fold, f.fold_len, t->norm, t->norm_len) &&
-	    (rc = emit(ctx, f.fold, f.fold_len, 1)))
-		return rc;
-	if (f.key_len && !same(f.key, f.key_len, t->norm, t->norm_len) &&
-	    !same(f.key, f.key_len, f.fold, f.fold_len) &&
-	    prefixed(scratch, NX_PREFIX_KEY, f.key, f.key_len) &&
-	    (rc = emit(ctx, scratch->ptr, scratch->len, 1)))
+	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)) ||
+	    (rc = emit_positional(t->norm, t->norm_len, f.fold, f.fold_len, f.key, f.key_len, emit,
+				  ctx, scratch)))
 		return rc;
 	if (prefixed(scratch, NX_PREFIX_STEM, f.stem, f.stem_len) &&
 	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
@@ -350,7 +349,7 @@ static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms 
 }
 
 /* The positional forms of a word or compound, as the index holds them
- * (emit_forms), into the list at position pos. */
+ * (emit_positional), into the list at position pos. */
 static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const char *w,
 		     size_t len, int script, uint32_t pos, nx_buf *scratch)
 {
