@@ -159,6 +159,7 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 {
 	qvec v = { 0 };
 	nx_buf seen = NX_BUF_INIT;   /* the terms in v, NUL-separated */
+	size_t nseen = 0;
 	const char *lang = NULL, *p, *stem;
 	size_t slen;
 	int rc = NX_OK;
@@ -179,8 +180,6 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 	p = c->langs.ptr;
 	for (size_t i = 0; i <= c->nlangs && !rc; i++) {
 		nxx_query *q = NULL;
-		int dup = 0;
-		size_t off = 0;
 
 		if (i > 0) {
 			lang = p;
@@ -200,16 +199,9 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 		if (c->scratch.len > NX_MAX_TERM)
 			continue;
 		/* Two languages may stem the word alike: each term once. */
-		for (size_t k = 0; k < v.n && !dup; k++) {
-			const char *s = seen.ptr + off;
-			size_t n = strlen(s);
-
-			dup = n == c->scratch.len && !memcmp(s, c->scratch.ptr, n);
-			off += n + 1;
-		}
-		if (dup)
+		if (nx_strlist_has(&seen, nseen, c->scratch.ptr, c->scratch.len))
 			continue;
-		nx_buf_put(&seen, c->scratch.ptr, c->scratch.len + 1);
+		nx_strlist_add(&seen, &nseen, c->scratch.ptr, c->scratch.len);
 		if (seen.failed)
 			rc = oom();
 		else if (!(rc = nxx_query_term(&q, c->scratch.ptr, c->scratch.len, 1, 0)))

@@ -240,6 +240,11 @@ typedef struct nx_qterms {
 
 void nx_qterms_free(nx_qterms *q);
 
+/* Is s one of the n NUL-separated strings of b?  Append it unless it is
+ * (b->failed on OOM). */
+int nx_strlist_has(const nx_buf *b, size_t n, const char *s, size_t len);
+void nx_strlist_add(nx_buf *b, size_t *n, const char *s, size_t len);
+
 /* The Xapian query for one analysed query word (*out; NULL when the word
  * yields no term), recording in qt what to highlight.  exact: the word as
  * typed, with its position (inside a phrase); else any of its forms. */

@@ -619,18 +619,6 @@ static int on_given_term(void *vc, const char *term, size_t len, uint32_t tf)
 }
 
 /* Record key as a name the query asked for (for the highlighter). */
-static void add_name(nx_qterms *qt, const char *key, size_t len)
-{
-	const char *p = qt->names.ptr;
-
-	for (size_t i = 0; i < qt->nnames; i++, p += strlen(p) + 1)
-		if (strlen(p) == len && !memcmp(p, key, len))
-			return;
-	nx_buf_put(&qt->names, key, len);
-	nx_buf_putc(&qt->names, '\0');
-	qt->nnames++;
-}
-
 /* *out = a[0] op a[1] ... (match nothing when empty). */
 static int combine_terms(nxx_query **out, const term_list *l, enum nxx_query_op op)
 {
@@ -767,7 +755,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 	}
 	k = keys.ptr;
 	for (size_t i = 0; i < n && !rc && !keys.failed; i++, k += strlen(k) + 1) {
-		add_name(qt, k + 1, strlen(k + 1));
+		nx_strlist_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
 		rc = term_list_add(&named, NX_PREFIX_NAME, k + 1, NULL);
 		if (!rc && glen) {
 			nx_buf prefix = NX_BUF_INIT;

@@ -102,7 +102,7 @@ void nx_qterms_free(nx_qterms *q)
 	q->nnorms = q->nstems = q->nnames = 0;
 }
 
-static int list_has(const nx_buf *b, size_t n, const char *s, size_t len)
+int nx_strlist_has(const nx_buf *b, size_t n, const char *s, size_t len)
 {
 	const char *p = b->ptr;
 
@@ -116,9 +116,9 @@ static int list_has(const nx_buf *b, size_t n, const char *s, size_t len)
 	return 0;
 }
 
-static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
+void nx_strlist_add(nx_buf *b, size_t *n, const char *s, size_t len)
 {
-	if (list_has(b, *n, s, len))
+	if (nx_strlist_has(b, *n, s, len))
 		return;
 	nx_buf_put(b, s, len);
 	nx_buf_putc(b, '\0');
@@ -128,8 +128,8 @@ static void list_add(nx_buf *b, size_t *n, const char *s, size_t len)
 /* How much a passage that names the person under another spelling weighs,
  * by the spelling's level (nx_name_variants: its cost from the query's key
  * in steps of NX_NAME_LEVEL_COST): the same key (another script, another
- * transcription) fully, near spellings less, the nearest most. */
-/* A spelling weighs 0.8 for the first level and 0.8 more for every
+ * transcription) fully, near spellings less, the nearest most.
+ * A spelling weighs 0.8 for the first level and 0.8 more for every
  * NAME_WEIGHT_STEP cost units beyond it: a spelling further away must lose
  * to a nearer one even in a passage 10-20% shorter (BM25's length
  * normalisation); flatter steps let the length decide (EVALUATION.md,
@@ -188,7 +188,7 @@ static int expand_name(nxx_query **q, nxt_analyzer *a, nx_qterms *qt, const nxt_
 	for (size_t i = 0; i < n && !rc; i++, k += strlen(k) + 1) {
 		unsigned level = (unsigned)(k[0] - '0');
 
-		list_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
+		nx_strlist_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
 		nx_buf_clear(scratch);
 		nx_buf_puts(scratch, NX_PREFIX_NAME);
 		nx_buf_puts(scratch, k + 1);
@@ -248,9 +248,9 @@ static void tlist_add(tlist *l, nx_buf *scratch, const char *prefix, const char 
 		return;
 	}
 	/* The same term twice would count twice in a synonym. */
-	if (list_has(&l->terms, l->nterms, scratch->ptr, scratch->len))
+	if (nx_strlist_has(&l->terms, l->nterms, scratch->ptr, scratch->len))
 		return;
-	list_add(&l->terms, &l->nterms, scratch->ptr, scratch->len);
+	nx_strlist_add(&l->terms, &l->nterms, scratch->ptr, scratch->len);
 	if (l->terms.failed) {
 		l->rc = NX_ENOMEM;
 		return;
@@ -281,7 +281,7 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
 
 	(void)termfreq;
 	if (len > 1 && len < 16)
-		list_add(&l->list, &l->n, term + 1, len - 1);
+		nx_strlist_add(&l->list, &l->n, term + 1, len - 1);
 	return l->list.failed ? NX_ENOMEM : NX_OK;
 }
 
@@ -295,14 +295,14 @@ static int query_langs(langs *l, nx_qterms *q)
 	int rc;
 
 	if (q->lang) {
-		list_add(&l->list, &l->n, q->lang, strlen(q->lang));
+		nx_strlist_add(&l->list, &l->n, q->lang, strlen(q->lang));
 		l->only = 1;
 		return l->list.failed ? NX_ENOMEM : NX_OK;
 	}
 	if (q->db && q->db->x && (rc = nxx_db_allterms(q->db->x, NX_PREFIX_LANG, add_lang, l)))
 		return rc;
 	if (!l->n)
-		list_add(&l->list, &l->n, "kk", 2);
+		nx_strlist_add(&l->list, &l->n, "kk", 2);
 	return l->list.failed ? NX_ENOMEM : NX_OK;
 }
 
@@ -327,17 +327,17 @@ static int add_stems(tlist *l, tlist *kl, tlist *tl, nxt_analyzer *a, nx_qterms 
 		}
 		if ((rc = nxt_stem(&stem, &slen, a, lang, t->norm, t->norm_len, t->script)))
 			break;
-		if (list_has(&seen, nseen, stem, slen))
+		if (nx_strlist_has(&seen, nseen, stem, slen))
 			continue;
-		list_add(&seen, &nseen, stem, slen);
-		list_add(&qt->stems, &qt->nstems, stem, slen);
+		nx_strlist_add(&seen, &nseen, stem, slen);
+		nx_strlist_add(&qt->stems, &qt->nstems, stem, slen);
 		tlist_add(l, scratch, NX_PREFIX_STEM, stem, slen, 0);
 		tlist_add(tl, scratch, NX_PREFIX_TITLE, stem, slen, 0);
 		if ((rc = nxt_key(&key, &klen, a, stem, slen, t->script)) || !klen)
 			continue;
 		/* Text whose stem has this key holds it as K, or as Z when
 		 * the key is the stem itself. */
-		list_add(&qt->stems, &qt->nstems, key, klen);
+		nx_strlist_add(&qt->stems, &qt->nstems, key, klen);
 		tlist_add(kl, scratch, NX_PREFIX_STEM_KEY, key, klen, 0);
 		if (!same(key, klen, stem, slen))
 			tlist_add(kl, scratch, NX_PREFIX_STEM, key, klen, 0);
@@ -357,19 +357,19 @@ static int add_forms(tlist *l, tlist *kl, nxt_analyzer *a, nx_qterms *qt, const 
 	size_t flen, klen;
 	int rc;
 
-	list_add(&qt->norms, &qt->nnorms, w, len);
+	nx_strlist_add(&qt->norms, &qt->nnorms, w, len);
 	tlist_add(l, scratch, "", w, len, pos);
 	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)))
 		return rc;
 	if (!same(fold, flen, w, len)) {
-		list_add(&qt->norms, &qt->nnorms, fold, flen);
+		nx_strlist_add(&qt->norms, &qt->nnorms, fold, flen);
 		tlist_add(l, scratch, "", fold, flen, pos);
 	}
 	if ((rc = nxt_key(&key, &klen, a, w, len, script)) || !klen)
 		return rc ? rc : l->rc;
 	/* Keys go with the forms: a passage word whose key is one of them
 	 * matched through X or an unprefixed form. */
-	list_add(&qt->norms, &qt->nnorms, key, klen);
+	nx_strlist_add(&qt->norms, &qt->nnorms, key, klen);
 	tlist_add(kl, scratch, NX_PREFIX_KEY, key, klen, pos);
 	if (!same(key, klen, w, len) && !same(key, klen, fold, flen))
 		tlist_add(kl, scratch, "", key, klen, pos);
@@ -485,33 +485,33 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 	int rc;
 
 	*out = 0;
-	if (list_has(&q->norms, q->nnorms, tok->norm, tok->norm_len) ||
-	    (tok->joined && list_has(&q->norms, q->nnorms, tok->joined, tok->joined_len))) {
+	if (nx_strlist_has(&q->norms, q->nnorms, tok->norm, tok->norm_len) ||
+	    (tok->joined && nx_strlist_has(&q->norms, q->nnorms, tok->joined, tok->joined_len))) {
 		*out = 1;
 		return NX_OK;
 	}
 	if ((rc = nxt_fold(&stem, &slen, a, tok->norm, tok->norm_len, tok->script)))
 		return rc;
-	if (list_has(&q->norms, q->nnorms, stem, slen)) {
+	if (nx_strlist_has(&q->norms, q->nnorms, stem, slen)) {
 		*out = 1;
 		return NX_OK;
 	}
 	if ((rc = nxt_key(&stem, &slen, a, tok->norm, tok->norm_len, tok->script)))
 		return rc;
-	if (slen && list_has(&q->norms, q->nnorms, stem, slen)) {
+	if (slen && nx_strlist_has(&q->norms, q->nnorms, stem, slen)) {
 		*out = 1;
 		return NX_OK;
 	}
 	if (q->nstems) {
 		if ((rc = nxt_stem(&stem, &slen, a, lang, tok->norm, tok->norm_len, tok->script)))
 			return rc;
-		if (list_has(&q->stems, q->nstems, stem, slen)) {
+		if (nx_strlist_has(&q->stems, q->nstems, stem, slen)) {
 			*out = 1;
 			return NX_OK;
 		}
 		if ((rc = nxt_key(&stem, &slen, a, stem, slen, tok->script)))
 			return rc;
-		if (slen && list_has(&q->stems, q->nstems, stem, slen)) {
+		if (slen && nx_strlist_has(&q->stems, q->nstems, stem, slen)) {
 			*out = 1;
 			return NX_OK;
 		}
@@ -528,7 +528,7 @@ int nx_qterms_match(int *out, const nx_qterms *q, nxt_analyzer *a, const char *l
 		size_t blen = nxt_surname_base(base, tok->norm_len);
 		if ((rc = nx_db_namekey(&nk, q->db)) || (rc = nxt_name_key(&key, &klen, nk, base, blen)))
 			return rc;
-		if (klen && list_has(&q->names, q->nnames, key, klen))
+		if (klen && nx_strlist_has(&q->names, q->nnames, key, klen))
 			*out = 2;
 	}
 	return NX_OK;
