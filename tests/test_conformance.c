@@ -251,6 +251,30 @@ static int same_words(nxt_analyzer *a, const char *text, size_t len)
 	return ok;
 }
 
+/* same_words on the first max lines of ../shared/data/NAME (or
+ * $NX_SHARED_DIR/data/NAME; gzip or plain), when it is there: counted into
+ * *texts and *equal, and said on stdout when it is not. */
+static void same_words_in_file(nxt_analyzer *a, const char *name, int max, size_t *texts,
+			       size_t *equal)
+{
+	const char *shared = getenv("NX_SHARED_DIR");
+	char path[1024], *line;
+	gzFile f;
+
+	snprintf(path, sizeof path, "%s/data/%s", shared ? shared : "../shared", name);
+	if (!(f = gzopen(path, "rb"))) {
+		printf("(%s absent: not compared)\n", path);
+		return;
+	}
+	line = malloc(1 << 20);
+	for (int k = 0; line && k < max && gzgets(f, line, 1 << 20); k++) {
+		(*texts)++;
+		*equal += same_words(a, line, strlen(line));
+	}
+	free(line);
+	gzclose(f);
+}
+
 /* `rounds` texts of 1 to maxk pieces drawn at random (seven in eight from
  * the first `common`), each segmented by the fast paths and by ICU: how
  * many agree. */
@@ -281,7 +305,6 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	char buf[64];
 	unsigned seed = 4242;
 	size_t texts = 0, equal = 0;
-	gzFile f;
 
 	for (int round = 0; round < 200000; round++) {
 		size_t n = 1 + round % 24;
@@ -293,21 +316,7 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 		equal += same_words(a, buf, n);
 	}
 	/* Real text: the first articles of Reuters-21578, when present. */
-	{
-		char path[1024];
-		const char *shared = getenv("NX_SHARED_DIR");
-		snprintf(path, sizeof path, "%s/data/news/reuters21578.jsonl.gz", shared ? shared : "../shared");
-		f = gzopen(path, "rb");
-		if (f) {
-			char *line = malloc(1 << 20);
-			for (int k = 0; line && k < 3000 && gzgets(f, line, 1 << 20); k++) {
-				texts++;
-				equal += same_words(a, line, strlen(line));
-			}
-			free(line);
-			gzclose(f);
-		}
-	}
+	same_words_in_file(a, "news/reuters21578.jsonl.gz", 3000, &texts, &equal);
 	printf("ASCII segmentation: %zu of %zu texts segmented as ICU does\n", equal, texts);
 	CHECK_INT(equal, texts);
 
@@ -381,21 +390,11 @@ static void test_ascii_segmentation(nxt_analyzer *a)
 	{
 		static const char *const langs[] = { "ar", "be", "de", "en", "es", "fr", "ja", "kk",
 						     "ky", "ru", "tr", "tt", "uk", "uz", "zh" };
-		const char *shared = getenv("NX_SHARED_DIR");
 		for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
-			char path[1024];
-			snprintf(path, sizeof path, "%s/data/news/ntrex/%s.jsonl", shared ? shared : "../shared",
-				 langs[l]);
-			f = gzopen(path, "rb");
-			if (!f)
-				continue;
-			char *line = malloc(1 << 20);
-			for (int k = 0; line && k < 40 && gzgets(f, line, 1 << 20); k++) {
-				texts++;
-				equal += same_words(a, line, strlen(line));
-			}
-			free(line);
-			gzclose(f);
+			char name[64];
+
+			snprintf(name, sizeof name, "news/ntrex/%s.jsonl", langs[l]);
+			same_words_in_file(a, name, 40, &texts, &equal);
 		}
 	}
 	printf("Mixed texts (ASCII and ICU regions): %zu of %zu segmented as ICU does\n", equal, texts);
