@@ -12,8 +12,9 @@
  *      query runs first, the ranked one fills up after it.
  *   3. Long queries (NX_FEEDBACK_MIN_WORDS plain words: questions, pasted
  *      text) are expanded with the terms that best tell their best few
- *      passages from the rest (pseudo-relevance feedback).  The expansion
- *      only reorders: every hit still matches the query as typed.
+ *      passages from the rest (pseudo-relevance feedback, Bo1 as in
+ *      Terrier, each term shared by two of those passages at least).  The
+ *      expansion only reorders: every hit still matches the query as typed.
  *   4. With recent_days, a recency boost multiplies the score.
  * EVALUATION.md has the effect of each step on judged collections.
  */
@@ -29,10 +30,12 @@
 
 /* ---- tuning (each measured with scripts/eval, see EVALUATION.md) ---------- */
 
-/* Feedback: from this many best articles, this many stems, the best one
- * weighted this much against a query word. */
+/* Feedback: from the best passages of this many best articles, this many
+ * stems (Bo1-weighted, each found in at least NX_FEEDBACK_MIN_DOCS of those
+ * passages), the best one weighted this much against a query word. */
 #define NX_FEEDBACK_MIN_WORDS 5
 #define NX_FEEDBACK_DOCS 5
+#define NX_FEEDBACK_MIN_DOCS 2
 #define NX_FEEDBACK_TERMS 20
 #define NX_FEEDBACK_WEIGHT 0.5
 /* Recency: today's articles score up to (1 + this) times their weight. */
@@ -191,7 +194,8 @@ static int feedback_query(nxx_query **out, nx_db *db, const nxx_query *q, const 
 	}
 	nxx_mset_free(m);
 	if (!rc && nd)
-		rc = nxx_expand(db->x, docs, nd, NX_PREFIX_STEM, q, NX_FEEDBACK_TERMS, on_expand, &f);
+		rc = nxx_expand(db->x, docs, nd, NX_PREFIX_STEM, NX_FEEDBACK_MIN_DOCS, q, NX_FEEDBACK_TERMS,
+				 on_expand, &f);
 	for (size_t i = 0; i < f.n && !rc; i++) {
 		nxx_query *t = NULL;
 

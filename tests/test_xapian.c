@@ -1067,6 +1067,94 @@ static void test_stem(void)
 	}
 }
 
+/* ---- query expansion ------------------------------------------------------ */
+
+typedef struct expanded {
+	char terms[16][32];
+	double weights[16];
+	size_t n;
+} expanded;
+
+static int on_expanded(void *ctx, const char *term, size_t len, double weight)
+{
+	expanded *e = ctx;
+
+	if (e->n < 16 && len < 32) {
+		memcpy(e->terms[e->n], term, len);
+		e->terms[e->n][len] = '\0';
+		e->weights[e->n++] = weight;
+	}
+	return NX_OK;
+}
+
+static int expanded_has(const expanded *e, const char *term)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->terms[i], term) == 0)
+			return 1;
+	return 0;
+}
+
+/* nxx_expand: Bo1 over the feedback documents, the query's terms and
+ * other prefixes left out, and a term must be in min_docs of them. */
+static void test_expand(const char *path)
+{
+	static const char *texts[] = {
+		"Zoil Zprice Zopec Zcartel Yoil", "Zoil Zprice Zopec Zquota", "Zoil Zprice Zbarrel",
+		"Zweather Zrain", "Zweather Zsnow", "Zrain Zsnow Zprice", "Zweather Zwind", "Zwind Zrain",
+	};
+	nxx_db *w = NULL, *r = NULL;
+	nxx_docid ids[8];
+	nxx_query *q = NULL;
+	expanded e;
+
+	CHECK_INT(nxx_db_open(&w, path, NXX_WRITE | NXX_CREATE), NX_OK);
+	if (!w)
+		return;
+	for (size_t i = 0; i < 8; i++) {
+		char id[8];
+		nxx_doc *doc;
+
+		snprintf(id, sizeof id, "Q%zu", i);
+		doc = make_doc(id, texts[i], "2024-01-01", "A", "Kap", "");
+		CHECK_INT(nxx_db_add_document(&ids[i], w, doc), NX_OK);
+		nxx_doc_free(doc);
+	}
+	CHECK_INT(nxx_db_commit(w), NX_OK);
+	nxx_db_close(w);
+	CHECK_INT(nxx_db_open(&r, path, NXX_READ), NX_OK);
+	CHECK_INT(nxx_query_term(&q, "Zoil", 4, 1, 0), NX_OK);
+
+	/* In two of the three feedback documents at least: opec (2) and
+	 * price (3); cartel, quota and barrel (1 each) are left out, as are
+	 * the query's oil and the terms of other prefixes. */
+	memset(&e, 0, sizeof e);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 10, on_expanded, &e), NX_OK);
+	CHECK_INT((int)e.n, 2);
+	CHECK(expanded_has(&e, "Zopec") && expanded_has(&e, "Zprice"));
+	/* Bo1: tf * log2((1 + P) / P) + log2(1 + P), P = collection
+	 * frequency / documents: price 3 log2 3 + log2 1.5 = 5.34 (P 4/8),
+	 * opec 2 log2 5 + log2 1.25 = 4.97 (P 2/8). */
+	CHECK_STR(e.terms[0], "Zprice");
+	CHECK(e.n == 2 && e.weights[0] > e.weights[1] && e.weights[1] > 0);
+
+	/* Without the floor, every term of theirs. */
+	memset(&e, 0, sizeof e);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 1, q, 10, on_expanded, &e), NX_OK);
+	CHECK_INT((int)e.n, 5);
+	CHECK(expanded_has(&e, "Zcartel") && expanded_has(&e, "Zquota") && expanded_has(&e, "Zbarrel"));
+	CHECK(!expanded_has(&e, "Zoil") && !expanded_has(&e, "Yoil") && !expanded_has(&e, "Xall"));
+
+	/* max caps the count, best first. */
+	memset(&e, 0, sizeof e);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 1, on_expanded, &e), NX_OK);
+	CHECK_INT((int)e.n, 1);
+	CHECK_STR(e.terms[0], "Zprice");
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 10, NULL, &e), NX_EINVAL);
+	nxx_query_free(q);
+	nxx_db_close(r);
+}
+
 int main(void)
 {
 	char db[4300], moddb[4300];
@@ -1082,6 +1170,8 @@ int main(void)
 	test_queries(db);
 	test_enquire(db);
 	test_modified(moddb);
+	snprintf(moddb, sizeof moddb, "%s/expanddb", tmpdir);
+	test_expand(moddb);
 	test_open_errors();
 	remove_tree(tmpdir);
 	return nx_test_done("test_xapian");

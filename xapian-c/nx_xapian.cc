@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <string>
+#include <unordered_map>
 #include <sys/stat.h>
 #include <vector>
 
@@ -1075,19 +1076,39 @@ extern "C" void nxx_mset_free(nxx_mset *m)
 
 /* ---- expansion and per-document weights ----------------------------------- */
 
-/* Accepts the terms that start with a prefix and, with `words`, the
- * unprefixed ones too (Xapian's convention: a prefix is capital ASCII). */
+/* Accepts the terms that start with a prefix and occur in at least
+ * min_docs of the feedback documents (counted beforehand from their
+ * termlists). */
 class nxx_expand_decider : public Xapian::ExpandDecider {
 	std::string prefix;
+	unsigned min_docs;
+	std::unordered_map<std::string, unsigned> docs;
 public:
-	explicit nxx_expand_decider(const char *p) : prefix(p ? p : "") {}
+	nxx_expand_decider(const char *p, unsigned min) : prefix(p ? p : ""), min_docs(min) {}
+	void count(Xapian::Database &xdb, Xapian::docid did)
+	{
+		Xapian::TermIterator t = xdb.termlist_begin(did), end = xdb.termlist_end(did);
+
+		for (t.skip_to(prefix); t != end; ++t) {
+			const std::string &term = *t;
+
+			if (term.compare(0, prefix.size(), prefix) != 0)
+				break;
+			docs[term]++;
+		}
+	}
 	bool operator()(const std::string &term) const override
 	{
-		return term.compare(0, prefix.size(), prefix) == 0;
+		if (term.compare(0, prefix.size(), prefix) != 0)
+			return false;
+		if (min_docs <= 1)
+			return true;
+		auto it = docs.find(term);
+		return it != docs.end() && it->second >= min_docs;
 	}
 };
 
-extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, unsigned min_docs,
 			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
 {
 	if (!db || (ndocs && !docs) || !fn)
@@ -1102,13 +1123,17 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 			try {
 				Xapian::Enquire enq(*db->rd);
 				Xapian::RSet rs;
-				nxx_expand_decider decider(prefix);
+				nxx_expand_decider decider(prefix, min_docs);
 
+				enq.set_expansion_scheme("bo1");
 				/* The query's own terms are left out of the ESet. */
 				if (exclude)
 					enq.set_query(exclude->q);
-				for (size_t i = 0; i < ndocs; i++)
+				for (size_t i = 0; i < ndocs; i++) {
 					rs.add_document(docs[i]);
+					if (min_docs > 1)
+						decider.count(*db->rd, docs[i]);
+				}
 				Xapian::ESet es = enq.get_eset((Xapian::termcount)max, rs, &decider);
 				terms.clear();
 				weights.clear();

@@ -210,13 +210,15 @@ void nxx_mset_free(nxx_mset *m);
 /*
  * Query expansion (pseudo-relevance feedback): the terms starting with
  * `prefix` that best tell the documents `docs` from the rest of the
- * database (Xapian's ESet, its probabilistic "trad" weighting), leaving out
- * the terms of `exclude` (may be NULL).  fn is called for at most `max`
- * terms, best first, with their expansion weight; a non-zero return stops
- * and is returned.
+ * database, by the Bo1 model of divergence from randomness (Amati 2003;
+ * Xapian's "bo1" expansion scheme, Terrier's default), leaving out the terms
+ * of `exclude` (may be NULL) and those found in fewer than `min_docs` of
+ * `docs` (a word that only one passage uses says more about that passage
+ * than about the query).  fn is called for at most `max` terms, best first,
+ * with their expansion weight; a non-zero return stops and is returned.
  */
 typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
-int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix,
+int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, unsigned min_docs,
 	       const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
 
 /* The weight of each of the documents `docs` for query q under the weighting
