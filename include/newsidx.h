@@ -213,9 +213,9 @@ typedef struct nx_index_options {
 
 #define NX_INDEX_THREADS_AUTO 0xffffffffu
 
-/* Versions 1 (without flags and progress) and 2 (without threads) are still
- * accepted. */
-#define NX_INDEX_OPTIONS_VERSION 3
+/* Versions 1 (without flags and progress), 2 (without threads) and 3 (the
+ * options of version 4, nx_index_stats without threads) are still accepted. */
+#define NX_INDEX_OPTIONS_VERSION 4
 #define NX_INDEX_OPTIONS_INIT \
 	{ NX_INDEX_OPTIONS_VERSION, 40, 150, (size_t)64 << 20, 1000, NULL, NULL, 0, NULL, NULL, 1 }
 
@@ -238,6 +238,9 @@ struct nx_index_stats {
 	uint64_t sources_unchanged; /* of those, unchanged (most not even read) */
 	uint64_t sources_deleted; /* sources gone from disk, removed from the index */
 	uint64_t commits;         /* batches committed */
+	/* Since version 4 (not written for versions 1 to 3) */
+	uint64_t threads;         /* shards built in parallel and merged (2 or more),
+				     or 1: one thread wrote the index */
 };
 
 /*

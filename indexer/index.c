@@ -1096,8 +1096,10 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	memset(&full, 0, sizeof full);
 	if (!opts)
 		opts = &defaults;
-	if (opts->version >= 2)
+	if (opts->version >= 4)
 		stats_size = sizeof full;
+	else if (opts->version >= 2)
+		stats_size = offsetof(nx_index_stats, threads);
 	if (stats)
 		memset(stats, 0, stats_size);
 	if (!db || !db->writable)
@@ -1116,6 +1118,9 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	memcpy(&c.o, opts, opts->version == 1 ? offsetof(nx_index_options, flags) :
 			   opts->version == 2 ? offsetof(nx_index_options, threads) : sizeof c.o);
 	c.o.version = NX_INDEX_OPTIONS_VERSION;
+	/* Shards of an earlier run that was killed: removed by any run (we
+	 * hold the writer lock), not only by the next parallel one. */
+	nx_parallel_remove_stale(db);
 	if (c.o.commit_every == 0)
 		c.o.commit_every = 1;
 	c.opts = &c.o;
@@ -1132,6 +1137,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	}
 	c.db = db;
 	c.stats = &full;
+	full.threads = 1;
 	c.t0 = now_seconds();
 	c.last_commit = index_committed_at(db);
 	c.racy_after = wall_seconds() - 1.0;

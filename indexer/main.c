@@ -187,6 +187,8 @@ static void print_summary(const char *dbpath, const nx_index_stats *s, int verbo
 	       (unsigned long long)s->deleted, (unsigned long long)s->unchanged, failed, s->seconds,
 	       (unsigned long long)s->files, s->files == 1 ? "" : "s", s->bytes / 1e6,
 	       (unsigned long long)s->passages);
+	if (s->threads > 1)
+		printf(", %llu threads", (unsigned long long)s->threads);
 	if (s->sources_deleted)
 		printf("; %llu file%s gone", (unsigned long long)s->sources_deleted,
 		       s->sources_deleted == 1 ? "" : "s");

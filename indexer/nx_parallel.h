@@ -36,6 +36,12 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 #define NX_PARALLEL_MIN_BYTES ((uint64_t)8 << 20)
 #define NX_PARALLEL_AUTO_MAX 4
 
+/* Remove the scratch directories ("PATH.build-XXXXXX") of runs into db
+ * that were killed before they finished; db must be open for writing (its
+ * lock is what makes this safe).  Nothing is reported: what cannot be
+ * removed is left for the next run. */
+void nx_parallel_remove_stale(const nx_db *db);
+
 unsigned nx_parallel_auto(const char *const *paths, size_t npaths);
 
 /*

@@ -16,7 +16,9 @@
  * twice lands in one shard and replaces itself there, and every shard
  * records the same state for a source (the compaction keeps the first).
  * Diagnostics about sources come from shard 0 only; those about an article
- * from the shard that owns it.
+ * from the shard that owns it.  The shards live in "PATH.build-XXXXXX" next
+ * to the index until the merge; every later run into the index removes
+ * those a killed run left (nx_parallel_remove_stale).
  */
 #define _GNU_SOURCE 1  /* renameat2 */
 #include "nx_parallel.h"
@@ -166,6 +168,17 @@ static void remove_stale(const char *path, size_t len)
 	free(dir);
 }
 
+void nx_parallel_remove_stale(const nx_db *db)
+{
+	size_t len = strlen(db->path);
+
+	if (tls_shard)
+		return;  /* a shard: its index is one of ours */
+	while (len > 1 && db->path[len - 1] == '/')
+		len--;
+	remove_stale(db->path, len);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -279,7 +292,6 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 	len = strlen(db->path);
 	while (len > 1 && db->path[len - 1] == '/')
 		len--;
-	remove_stale(db->path, len);
 	if (!(tmp = malloc(len + 32)) || !(merged = malloc(len + 48)) ||
 	    !(w = calloc(n, sizeof *w)) || !(srcs = calloc(n, sizeof *srcs))) {
 		rc = nx_error_set(NX_ENOMEM, "out of memory");
@@ -347,6 +359,7 @@ int nx_index_parallel(int *done, nx_db *db, const char *const *paths, size_t npa
 		goto out;
 
 	merge_stats(out, w, n);
+	out->threads = n;
 	if ((rc = nxx_db_compact(merged, srcs, n)) || (rc = swap_in(db, merged)))
 		goto out;
 	out->seconds = now_seconds() - t0;

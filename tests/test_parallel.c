@@ -255,20 +255,33 @@ static void test_later_runs(void)
 
 /* NX_INDEX_THREADS_AUTO: one thread for a small input, shards for a large
  * one (8 MB or more on disk: here a sparse file the walk skips), and the
- * same index either way.  Only a parallel run removes the scratch
- * directories of a killed one, which tells which ran. */
+ * same index either way (nx_index_stats.threads says which ran).  Any run
+ * removes the scratch directories a killed parallel run left, and nothing
+ * else next to the index. */
 static void test_auto(void)
 {
 	static const char *const queries[] = { "cocoa", "\"grain election\"", "giraffe" };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	nx_index_stats st;
 	diags g;
 	char a[8192], b[8192];
 	FILE *f;
 
 	CHECK_INT(mkdir(path_of("auto1.db.build-AbC123"), 0700), 0);
+	CHECK_INT(mkdir(path_of("auto1.db.build-AbC123/shard-0"), 0700), 0);
+	CHECK_INT(mkdir(path_of("auto1.db.build-kept"), 0700), 0);   /* not XXXXXX */
+	CHECK_INT(mkdir(path_of("auto1.dbx.build-AbC123"), 0700), 0); /* another index's */
 	CHECK_INT(run("auto1.db", "wire.jsonl", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
-	CHECK_INT(leftovers(), 1);
-	CHECK_INT(rmdir(path_of("auto1.db.build-AbC123")), 0);
+	CHECK_INT((int)st.threads, 1);
+	CHECK_INT(leftovers(), 2);
+	CHECK(access(path_of("auto1.db.build-AbC123"), F_OK) != 0);
+	CHECK_INT(rmdir(path_of("auto1.db.build-kept")), 0);
+	CHECK_INT(rmdir(path_of("auto1.dbx.build-AbC123")), 0);
+	/* An incremental run (nothing to read) removes them too. */
+	CHECK_INT(mkdir(path_of("auto1.db.build-XyZ789"), 0700), 0);
+	CHECK_INT(run("auto1.db", "wire.jsonl", 1, &st, &g), NX_OK);
+	CHECK_INT((int)st.threads, 1);
+	CHECK_INT(leftovers(), 0);
 
 	CHECK_INT(mkdir(path_of("big"), 0700), 0);
 	write_corpus("big/wire.jsonl");
@@ -280,8 +293,8 @@ static void test_auto(void)
 	}
 	CHECK_INT(mkdir(path_of("auto2.db.build-AbC123"), 0700), 0);
 	CHECK_INT(run("auto2.db", "big", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
-	CHECK_INT(leftovers(), sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 0 : 1);
-	rmdir(path_of("auto2.db.build-AbC123"));
+	CHECK_INT((int)st.threads, cores < 2 ? 1 : cores > 4 ? 4 : (int)cores);
+	CHECK_INT(leftovers(), 0);
 	CHECK(st.added >= 300);
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
 		hit_ids(a, sizeof a, "seq.db", queries[i]);
@@ -296,7 +309,7 @@ static void test_options(void)
 {
 	nx_index_options o = NX_INDEX_OPTIONS_INIT;
 
-	CHECK_INT(o.version, 3);
+	CHECK_INT(o.version, 4);
 	CHECK_INT(o.threads, 1);
 }
 
