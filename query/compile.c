@@ -222,6 +222,9 @@ typedef struct words_ctx {
 	int title;           /* title terms */
 	size_t base;         /* byte offset of the text in the query */
 	int stop;            /* the one word is a stop word */
+	int near;            /* words of a NEAR part: each one as typed, none a
+				lone word (stop word, "did you mean") or the end
+				of a compound to join */
 	nxx_query *joined;   /* a hyphen compound as one word (covid-19 ~ covid19) */
 } words_ctx;
 
@@ -250,7 +253,7 @@ static int on_word(void *vc, const nxt_token *t)
 		rc = nx_query_for_word(&q, c->an, c->qt, t, w->exact, &c->scratch);
 	if (rc || !q)
 		return rc;
-	if (w->count == 1 && !w->exact && !w->title) {
+	if (w->count == 1 && !w->exact && !w->title && !w->near) {
 		w->stop = nxq_is_stopword(t->norm, t->norm_len);
 		/* A plain word the user typed: a candidate for "did you mean". */
 		nx_span *sp = realloc(c->out->words, (c->out->nwords_typed + 1) * sizeof *sp);
@@ -266,7 +269,7 @@ static int on_word(void *vc, const nxt_token *t)
 	}
 	/* The last word of a hyphen compound also stands for the whole
 	 * compound written as one word. */
-	if (w->count > 1 && !w->title && t->joined && t->index + 1 == w->count && !w->joined) {
+	if (w->count > 1 && !w->title && !w->near && t->joined && t->index + 1 == w->count && !w->joined) {
 		nxt_token j = *t;
 
 		j.norm = t->joined;
@@ -343,27 +346,65 @@ typedef struct pterm {
 	uint32_t freq;
 } pterm;
 
+/* The MAX_PREFIX_TERMS most frequent terms of a prefix, kept as a heap whose
+ * root is the one to drop first, so that a short prefix (a*) copies a hundred
+ * terms, not every term of the index that starts so. */
 typedef struct prefix_ctx {
-	pterm *t;
-	size_t n, cap;
+	pterm t[MAX_PREFIX_TERMS];
+	size_t n;
 } prefix_ctx;
+
+/* Ranks below: less frequent, or as frequent and later in order. */
+static int ranks_below(const pterm *a, const pterm *b)
+{
+	return a->freq < b->freq || (a->freq == b->freq && strcmp(a->term, b->term) > 0);
+}
+
+static void sift_down(pterm *t, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		pterm x;
+
+		if (l < n && ranks_below(&t[l], &t[m]))
+			m = l;
+		if (r < n && ranks_below(&t[r], &t[m]))
+			m = r;
+		if (m == i)
+			return;
+		x = t[i];
+		t[i] = t[m];
+		t[m] = x;
+		i = m;
+	}
+}
 
 static int on_prefix_term(void *vc, const char *term, size_t len, uint32_t freq)
 {
 	prefix_ctx *p = vc;
+	char *copy;
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		pterm *t = realloc(p->t, cap * sizeof *t);
-
-		if (!t)
+	if (p->n == MAX_PREFIX_TERMS) {
+		/* Full: only a term that ranks above the root gets in. */
+		if (freq < p->t[0].freq || (freq == p->t[0].freq &&
+		    (strncmp(term, p->t[0].term, len) > 0 ||
+		     (strncmp(term, p->t[0].term, len) == 0 && p->t[0].term[len] == '\0'))))
+			return NX_OK;
+		if (!(copy = strndup(term, len)))
 			return oom();
-		p->t = t;
-		p->cap = cap;
+		free(p->t[0].term);
+		p->t[0].term = copy;
+		p->t[0].freq = freq;
+		sift_down(p->t, p->n, 0);
+		return NX_OK;
 	}
-	if (!(p->t[p->n].term = strndup(term, len)))
+	if (!(copy = strndup(term, len)))
 		return oom();
+	p->t[p->n].term = copy;
 	p->t[p->n++].freq = freq;
+	if (p->n == MAX_PREFIX_TERMS)
+		for (size_t i = MAX_PREFIX_TERMS / 2; i-- > 0;)
+			sift_down(p->t, p->n, i);
 	return NX_OK;
 }
 
@@ -399,11 +440,12 @@ static int on_first_word(void *vc, const nxt_token *t)
 static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 {
 	first_word f;
-	prefix_ctx p = { NULL, 0, 0 };
+	prefix_ctx p;
 	qvec v = { 0 };
 	int rc;
 
 	memset(&f, 0, sizeof f);
+	p.n = 0;
 	if ((rc = nxt_words(c->an, n->text, strlen(n->text), on_first_word, &f)))
 		return rc;
 	if (f.n != 1)
@@ -422,7 +464,7 @@ static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 	}
 	if (!rc && p.n > 1)
 		qsort(p.t, p.n, sizeof *p.t, by_freq);
-	for (size_t i = 0; i < p.n && i < MAX_PREFIX_TERMS && !rc; i++) {
+	for (size_t i = 0; i < p.n && !rc; i++) {
 		nxx_query *q = NULL;
 
 		if (title) {
@@ -445,7 +487,6 @@ static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 	}
 	for (size_t i = 0; i < p.n; i++)
 		free(p.t[i].term);
-	free(p.t);
 	qvec_free(&v);
 	return rc;
 }
@@ -577,6 +618,19 @@ typedef struct item {
 	nxq_kind kind;
 } item;
 
+/* In a ranked list, stop words are left out when it has other weighted
+ * items ("the" alone is searched for; in "the oil price" it is not). */
+static int stop_words_left_out(const item *it, size_t n)
+{
+	size_t nweighted = 0, nstop = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		nweighted += it[i].c.role == R_POS;
+		nstop += it[i].c.role == R_POS && it[i].c.stop;
+	}
+	return nstop < nweighted;
+}
+
 /*
  * A list (side by side: op OR) or an AND (op AND) of compiled items:
  *   (op over the weighted items) AND_NOT (OR of the exclusions)
@@ -592,21 +646,17 @@ static int assemble(cq *out, const item *it, size_t n, enum nxx_query_op op, int
 	nxx_query **pos = calloc(n + 1, sizeof *pos), **neg = calloc(n + 1, sizeof *neg);
 	nxx_query **filt = calloc(n + 3, sizeof *filt), **alt = calloc(n + 1, sizeof *alt);
 	nxx_query *owned[2] = { NULL, NULL }, *q = NULL, *t = NULL;
-	size_t npos = 0, nneg = 0, nfilt = 0, nstop = 0, nweighted = 0;
-	int rc = NX_OK;
+	size_t npos = 0, nneg = 0, nfilt = 0;
+	int rc = NX_OK, drop = drop_stop && stop_words_left_out(it, n);
 
 	if (!pos || !neg || !filt || !alt) {
 		rc = oom();
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		nweighted += it[i].c.role == R_POS;
-		nstop += it[i].c.role == R_POS && it[i].c.stop;
-	}
-	for (size_t i = 0; i < n; i++) {
 		const cq *k = &it[i].c;
 
-		if (k->role == R_POS && !(drop_stop && k->stop && nstop < nweighted))
+		if (k->role == R_POS && !(drop && k->stop))
 			pos[npos++] = op == NXX_OP_AND && k->all ? k->all : k->q;
 		else if (k->role == R_NEG)
 			neg[nneg++] = k->q;
@@ -759,11 +809,10 @@ static int near_part(cctx *c, qvec *v, const nxq_node *n)
 	memset(&w, 0, sizeof w);
 	w.c = c;
 	w.exact = 1;
+	w.near = 1;
 	w.v = *v;
-	w.count = 2;   /* never a "single word": no stop-word or joined handling */
 	rc = nxt_words(c->an, n->text, strlen(n->text), on_word, &w);
 	*v = w.v;
-	nxx_query_free(w.joined);
 	return rc;
 }
 
@@ -928,16 +977,12 @@ int nxq_compile(nxq_compiled *out, const nxq_node *root, const char *query, nx_d
 	/* The parts that weigh (for --explain) and the plain words; stop
 	 * words count only when the ranked list kept them. */
 	if (!rc && out->weighted) {
-		size_t nweighted = 0, nstop = 0;
+		int drop = stop_words_left_out(it, nit);
 
-		for (size_t j = 0; j < nit; j++) {
-			nweighted += it[j].c.role == R_POS;
-			nstop += it[j].c.role == R_POS && it[j].c.stop;
-		}
 		for (size_t i = 0; i < nit && !rc; i++) {
 			const cq *k = &it[i].c;
 
-			if (k->role != R_POS || (k->stop && nstop < nweighted))
+			if (k->role != R_POS || (k->stop && drop))
 				continue;
 			rc = add_part(&c, nodes[i], k->q);
 			if (k->single && !k->stop)

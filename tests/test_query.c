@@ -1190,6 +1190,40 @@ static void test_news(nx_db *db)
 	test_date_terms(db);
 }
 
+/* prefix*: the MAX_PREFIX_TERMS (100) most frequent words that start so.
+ * zqa (one article) sorts before the hundred zqb000..zqb099 (two articles
+ * each), so it comes first and must make way for them. */
+static void test_prefix_cap(const char *dir)
+{
+	static char many[1200], lines_buf[3][1300];
+	const char *lines[3];
+	nx_db *db = NULL;
+	size_t at = 0;
+	char buf[64];
+	run x;
+
+	for (int i = 0; i < 100; i++)
+		at += (size_t)snprintf(many + at, sizeof many - at, "%szqb%03d", i ? " " : "", i);
+	snprintf(lines_buf[0], sizeof lines_buf[0], "{\"id\":\"r1\",\"text\":\"%s.\"}", many);
+	snprintf(lines_buf[1], sizeof lines_buf[1], "{\"id\":\"r2\",\"text\":\"%s.\"}", many);
+	snprintf(lines_buf[2], sizeof lines_buf[2], "{\"id\":\"r3\",\"text\":\"zqa and more.\"}");
+	for (int i = 0; i < 3; i++)
+		lines[i] = lines_buf[i];
+	CHECK_INT(index_lines(&db, dir, "prefixes", lines, 3), NX_OK);
+	if (!db)
+		return;
+	x = search(db, "zq*", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "r1 r2") || !strcmp(buf, "r2 r1"),
+		  "zq* found [%s], want r1 and r2: zqa is not among the 100 most frequent", buf);
+	nx_results_free(x.r);
+	x = search(db, "zqa*", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "r3"), "zqa* found [%s]", buf);
+	nx_results_free(x.r);
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/nx-test-query-XXXXXX";
@@ -1207,6 +1241,7 @@ int main(void)
 		   test_people);
 	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
 	test_title_only(dir);
+	test_prefix_cap(dir);
 	test_hyphens(dir);
 	test_modified(dir);
 	{
