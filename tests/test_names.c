@@ -248,7 +248,17 @@ static void test_readings(void)
 		{ "swain", "суэйн", 100 },        /* English */
 		{ "lottie", "лотти", 40 },
 		{ "cade", "кейд", 40 },
+		{ "hattie", "хэтти", 40 },        /* English read aloud: a as э */
+		{ "nancy", "нэнси", 40 },
+		{ "storey", "стори", 40 },        /* -ey as и */
+		{ "xiaoxuan", "сяосюань", 40 },   /* pinyin after Palladius */
+		{ "chengjiang", "чэнцзян", 40 },
+		{ "zhongli", "чжунли", 40 },
+		{ "xuetong", "сюэтун", 40 },
+		{ "qiang", "цян", 40 },
+		{ "ruzhen", "жучжэнь", 40 },
 	};
+	/* (police keeps its c before the silent e in the English reading) */
 	static const char *const apart[][2] = {
 		{ "order", "older" }, { "market", "marked" }, { "police", "polis" },
 		{ "house", "hough" }, { "tokayev", "tokarev" },
@@ -278,6 +288,15 @@ static void test_readings(void)
 				  nxt_name_tolerance(strlen(a), 1),
 			  "%s and %s join", apart[i][0], apart[i][1]);
 	}
+	/* Only a key that splits into pinyin syllables is read as pinyin:
+	 * Zhongli is Чжунли, but Zdeněk is no Цзденек and Bingo no Бино (its
+	 * -ng before a vowel is no syllable's end); a and c stay before u and
+	 * a final e in the English reading (Crashaw is no Крэшэ). */
+	key_of(k, "zhongli", a, sizeof a);
+	CHECK(nxt_name_cost(a, strlen(a), "qjunli", 6, 1000) <= 30);
+	CHECK(nxt_name_cost("zdenek", 6, "czdenek", 7, 1000) > 40);
+	CHECK(nxt_name_cost("bingo", 5, "bino", 4, 1000) > 40);
+	CHECK(nxt_name_cost("kraxav", 6, "krexev", 6, 1000) > 40);
 	nxt_namekey_free(k);
 }
 

@@ -1160,19 +1160,30 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн); and its
  *            vowels: ea, ie i, a final e after a consonant silent, a before
  *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
+ *   English read aloud (comparisons only): a as э, c before i or e as s,
+ *            a final -ey as и (Hattie Хэтти, Nancy Нэнси, Storey Стори).
+ *   Chinese: pinyin read after Palladius, the Russian system, for keys
+ *            that split into pinyin syllables (Xiaoxuan Сяосюань, Chengjiang
+ *            Чэнцзян, Zhongli Чжунли).
  *
  * and the first five at once (Jachmann Яхман).  A reading files the key under
- * its own probes too (nxt_name_probes), so a spelling that differs from
- * another by such a letter in several places still shares a probe with it;
- * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
+ * its own probes too (nxt_name_probes; all but the English read aloud, whose
+ * spellings mostly share a reduced probe already), so a spelling that
+ * differs from another by such a letter in several places still shares a
+ * probe with it; nxt_name_cost counts a reading's letters at what they cost (reading_cost)
  * instead of as edits.
  */
 enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
-       READ_ALL, NREADINGS };
+       READ_AE, READ_ZH, READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30 };
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30 };
 #define READING_MIN 20
+
+/* Readings that only nxt_name_cost tries: the index files no probes under
+ * them (nxt_name_probes), as the spellings they join mostly share a probe
+ * already (a reduced one: vowels are one letter there). */
+#define COST_ONLY(rule) ((rule) == READ_AE)
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1227,6 +1238,141 @@ static size_t read_english(char *d, const char *s, size_t len)
 	return i < len ? 0 : m;
 }
 
+/* English read aloud, as Russian writes it by ear (Hattie Хэтти, Nancy
+ * Нэнси, Casey Кейси, Bagley Бэгли): a as э (the e of a key), c before e
+ * and i as s (not before a final e), a final -ey as и, and READ_EN's ea,
+ * ie and silent final e.
+ * Into d; its length, 0 when it does not fit. */
+static size_t read_aloud(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i];
+
+		if ((c == 'e' && i + 1 < len && s[i + 1] == 'a') ||
+		    (c == 'i' && i + 1 < len && s[i + 1] == 'e')) {
+			d[m++] = 'i';
+			i++;
+			continue;
+		}
+		/* but au and aw (v in a key) are o: Crashaw Крэшо */
+		if (c == 'a' && (i + 1 == len || (s[i + 1] != 'u' && s[i + 1] != 'v')))
+			c = 'e';
+		else if (c == 'c' && i + 1 < len && (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len)))
+			c = 's';  /* not before a final e: police is no Polis */
+		else if (c == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
+			continue;
+		d[m++] = c;
+	}
+	if (i < len)
+		return 0;
+	/* -ey, keyed -ei: Stacey Стейси */
+	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
+		d[m - 2] = 'i', m--;
+	return m;
+}
+
+/*
+ * Chinese: pinyin keyed, read as Russian writes it after Palladius
+ * (Xiaoxuan Сяосюань, Chengjiang Чэнцзян, Zhongli Чжунли): x (keyed ks) as
+ * с, before u as сю; z as цз, j (zh or j) as чж, but before i as цз; q
+ * (keyed k) before i as ц; r before a vowel as ж; -ng and -ong at a
+ * syllable's end as -н and -ун; ie, uo after a consonant as е, о; initial
+ * yi as и.  Only for keys that split into pinyin syllables (pinyin_like).
+ * Into d; its length, 0 when it does not fit.
+ */
+static size_t read_pinyin(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 3 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+		/* does a syllable end after s[i + 1]?  (pinyin has no gi: ngi is
+		 * ng and yi, keyed i) */
+		int end = i + 2 >= len || !is_vowel(s[i + 2]) || s[i + 2] == 'i';
+
+		if (c == 'k' && next == 's') {
+			d[m++] = 's';
+			if (i + 2 < len && s[i + 2] == 'u')
+				d[m++] = 'i';
+			i++;
+		} else if (c == 'z' || (c == 'j' && next == 'i')) {
+			d[m++] = 'c';
+			d[m++] = 'z';
+		} else if (c == 'j') {
+			d[m++] = 'q';
+			d[m++] = 'j';
+		} else if (c == 'k' && next == 'i') {
+			d[m++] = 'c';
+		} else if (c == 'r' && is_vowel(next)) {
+			d[m++] = 'j';
+		} else if (c == 'o' && next == 'n' && i + 2 < len && s[i + 2] == 'g' &&
+			   (i + 3 >= len || !is_vowel(s[i + 3]) || s[i + 3] == 'i')) {
+			d[m++] = 'u';
+			d[m++] = 'n';
+			i += 2;
+		} else if (c == 'n' && next == 'g' && end) {
+			d[m++] = 'n';
+			i++;
+		} else if (i > 0 && !is_vowel(s[i - 1]) &&
+			   ((c == 'i' && next == 'e') || (c == 'u' && next == 'o'))) {
+			d[m++] = next;
+			i++;
+		} else if (i == 0 && c == 'y' && next == 'i') {
+			continue;
+		} else {
+			d[m++] = c;
+		}
+	}
+	return i < len ? 0 : m;
+}
+
+/* Pinyin syllables' finals as keyed (ou is u, y between vowels gone or i,
+ * doubled letters single). */
+static const char *const pinyin_finals[] = {
+	"iang", "iong", "uang", "ang", "eng", "ing", "ong", "iao", "ian", "uai", "uan", "ai",
+	"ei", "ao", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "ue",
+	"a", "o", "e", "i", "u",
+};
+
+/* Does s[0, len) split into pinyin syllables, each an initial as keyed (zh
+ * j, ch q, sh x, x ks, q k, c before a, o, u k, w v) or none, and a final?
+ * Most keys fail at once: pinyin has no two consonants in a row but a
+ * syllable's -n, -ng or -r before the next one's initial, and x (ks). */
+static int pinyin_like(const char *s, size_t len)
+{
+	unsigned char ok[64];
+
+	if (!len || len >= sizeof ok)
+		return 0;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (!is_vowel(s[i]) && !is_vowel(s[i + 1]) && s[i] != 'n' && s[i] != 'g' &&
+		    s[i] != 'r' && !(s[i] == 'k' && s[i + 1] == 's'))
+			return 0;
+	memset(ok, 0, len + 1);
+	ok[0] = 1;
+	for (size_t i = 0; i < len; i++) {
+		size_t f;
+
+		if (!ok[i])
+			continue;
+		/* the final starts at f: after the initial, if any */
+		f = i + (s[i] == 'k' && i + 1 < len && s[i + 1] == 's' ? 2 :
+			 !is_vowel(s[i]) && strchr("bpmfdtnlgkhjqxrzcsyv", s[i]) ? 1 : 0);
+		if (f == i && !is_vowel(s[i]))
+			continue;
+		for (size_t j = 0; f < len && j < sizeof pinyin_finals / sizeof *pinyin_finals; j++) {
+			const char *fin = pinyin_finals[j];
+			size_t fl = fin[1] ? fin[2] ? fin[3] ? 4 : 3 : 2 : 1;
+
+			if (fin[0] == s[f] && f + fl <= len && !memcmp(s + f, fin, fl))
+				ok[f + fl] = 1;
+		}
+	}
+	return ok[len];
+}
+
 /* Rule `rule` applied to s[0, len) into d (64 bytes); returns the length
  * of the reading, or 0 when the rule does not apply or the reading does
  * not fit. */
@@ -1248,6 +1394,11 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 	if (rule == READ_FR || rule == READ_EN) {
 		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
+	} else if (rule == READ_AE || rule == READ_ZH) {
+		m = rule == READ_AE ? read_aloud(d, s, len) : read_pinyin(d, s, len);
+		i = len;
+		if (!m)
+			return 0;
 	}
 	for (; i < len && m + 2 < 64; i++) {
 		char c = s[i];
@@ -1304,14 +1455,25 @@ static unsigned char letter_index(char c)
 typedef struct hist {
 	unsigned char n[27];
 	size_t len;
+	unsigned pairs;  /* PAIR_* */
 } hist;
+
+/* Letter pairs of a key that READ_ZH reads or makes: Palladius цз, чж
+ * (keyed cz, qj), pinyin x (ks) and -ng. */
+enum { PAIR_CZ = 1, PAIR_QJ = 2, PAIR_KS = 4, PAIR_NG = 8 };
 
 static void count_letters(hist *h, const char *key, size_t len)
 {
 	memset(h, 0, sizeof *h);
 	h->len = len;
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		h->n[letter_index(key[i])]++;
+		if (i && (key[i] == 'z' || key[i] == 'j' || key[i] == 's' || key[i] == 'g'))
+			h->pairs |= key[i] == 'z' && key[i - 1] == 'c' ? PAIR_CZ :
+				    key[i] == 'j' && key[i - 1] == 'q' ? PAIR_QJ :
+				    key[i] == 's' && key[i - 1] == 'k' ? PAIR_KS :
+				    key[i] == 'g' && key[i - 1] == 'n' ? PAIR_NG : 0;
+	}
 }
 
 #define N(h, c) ((h)->n[(c) - 'a'])
@@ -1342,6 +1504,15 @@ static int may_help(int rule, const hist *k, const hist *o)
 		return o->len < k->len || N(k, 'a') > N(o, 'a');
 	case READ_EN:
 		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
+	case READ_AE:
+		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) || (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
+		       o->len < k->len;
+	case READ_ZH:
+		return ((o->pairs & PAIR_CZ) && !(k->pairs & PAIR_CZ) && (N(k, 'z') || N(k, 'j'))) ||
+		       ((o->pairs & PAIR_QJ) && !(k->pairs & PAIR_QJ) && N(k, 'j')) ||
+		       ((k->pairs & PAIR_KS) && N(o, 'k') < N(k, 'k')) ||
+		       ((k->pairs & PAIR_NG) && !(o->pairs & PAIR_NG)) ||
+		       (N(k, 'k') > N(o, 'k') && N(o, 'c')) || (N(k, 'r') > N(o, 'r') && N(o, 'j'));
 	default:
 		return 1;
 	}
@@ -1378,6 +1549,15 @@ static int may_apply(int rule, const hist *k, const char *key)
 				return 1;
 		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
 		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
+	case READ_AE:
+		if (N(k, 'a') || N(k, 'c') || (len >= 4 && key[len - 1] == 'e'))
+			return 1;
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
+				return 1;
+		return len >= 4 && key[len - 2] == 'e' && key[len - 1] == 'i';
+	case READ_ZH:
+		return pinyin_like(key, len);
 	default:
 		return 1;
 	}
@@ -1386,15 +1566,17 @@ static int may_apply(int rule, const hist *k, const char *key)
 /* The other readings of key[0, len) (len < 64) into r; returns how many.
  * With other (the letters of another key), only those that may bring it
  * nearer to that key. */
-static size_t readings(reading *r, const char *key, size_t len, const hist *other)
+static size_t readings(reading *r, const char *key, size_t len, const hist *self,
+		       const hist *other)
 {
-	hist self;
 	size_t n = 0, combined = 0;
 	int use[READ_ALL];
 
-	count_letters(&self, key, len);
 	for (int rule = 0; rule < READ_ALL; rule++) {
-		use[rule] = may_apply(rule, &self, key) && (!other || may_help(rule, &self, other));
+		/* the cheap test first; probes (no other key) skip what only
+		 * comparisons read */
+		use[rule] = other ? may_help(rule, self, other) && may_apply(rule, self, key) :
+				    !COST_ONLY(rule) && may_apply(rule, self, key);
 		if (use[rule] && (r[n].len = read_as(r[n].s, key, len, rule))) {
 			r[n].cost = reading_cost[rule];
 			r[n].rule = rule;
@@ -1549,8 +1731,8 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 		best = max + 1;
 	count_letters(&ha, a, alen);
 	count_letters(&hb, b, blen);
-	best = by_readings(r, readings(r, a, alen, &hb), b, blen, best);
-	best = by_readings(r, readings(r, b, blen, &ha), a, alen, best);
+	best = by_readings(r, readings(r, a, alen, &ha, &hb), b, blen, best);
+	best = by_readings(r, readings(r, b, blen, &hb, &ha), a, alen, best);
 	return best > max ? max + 1 : best;
 }
 
@@ -1650,6 +1832,7 @@ static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 {
 	reading r[NREADINGS];
+	hist self;
 	char red[64];
 	size_t nr, rlen;
 	int rc;
@@ -1660,7 +1843,8 @@ int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 		return NX_OK;
 	if ((rc = add_deletions(out, n, 'k', key, len, 4, 0)))
 		return rc;
-	nr = readings(r, key, len, NULL);
+	count_letters(&self, key, len);
+	nr = readings(r, key, len, &self, NULL);
 	for (size_t i = 0; i < nr && !rc; i++)
 		rc = add_deletions(out, n, 'k', r[i].s, r[i].len, 4, 0);
 	rlen = reduce(red, key, len);
