@@ -251,6 +251,9 @@ static void test_readings(void)
 		{ "hattie", "хэтти", 40 },        /* English read aloud: a as э */
 		{ "nancy", "нэнси", 40 },
 		{ "storey", "стори", 40 },        /* -ey as и */
+		{ "casey", "кэйси", 40 },         /* English long a as эй */
+		{ "dames", "деймс", 40 },
+		{ "wharton", "уортон", 40 },      /* wh as w, wa as уо */
 		{ "xiaoxuan", "сяосюань", 40 },   /* pinyin after Palladius */
 		{ "chengjiang", "чэнцзян", 40 },
 		{ "zhongli", "чжунли", 40 },
@@ -297,6 +300,10 @@ static void test_readings(void)
 	CHECK(nxt_name_cost("zdenek", 6, "czdenek", 7, 1000) > 40);
 	CHECK(nxt_name_cost("bingo", 5, "bino", 4, 1000) > 40);
 	CHECK(nxt_name_cost("kraxav", 6, "krexev", 6, 1000) > 40);
+	/* a is эй only before one consonant and a vowel (Dantes is no Дейнтс),
+	 * w is у only before a vowel (Kenwright is no Кенурайт) */
+	CHECK(nxt_name_cost("dantes", 6, "deints", 6, 1000) > 40);
+	CHECK(nxt_name_cost("kenvrigt", 8, "kenurigt", 8, 1000) > 40);
 	nxt_namekey_free(k);
 }
 

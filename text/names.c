@@ -1157,7 +1157,8 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            j z (Shunji Сюндзи, Chūkichi Тюкити).
  *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
  *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
- *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн); and its
+ *   English: w (and wh) before a vowel u, wa uo, wai uei (Weatherly
+ *            Уэзерли, Swain Суэйн, Wharton Уортон); and its
  *            vowels: ea, ie i, a final e after a consonant silent, a before
  *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
  *   English read aloud (comparisons only): a as э, c before i or e as s,
@@ -1174,16 +1175,17 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  * instead of as edits.
  */
 enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
-       READ_AE, READ_ZH, READ_ALL, NREADINGS };
+       READ_AE, READ_EI, READ_ZH, READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30 };
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30,
+						 30 };
 #define READING_MIN 20
 
 /* Readings that only nxt_name_cost tries: the index files no probes under
  * them (nxt_name_probes), as the spellings they join mostly share a probe
  * already (a reduced one: vowels are one letter there). */
-#define COST_ONLY(rule) ((rule) == READ_AE)
+#define COST_ONLY(rule) ((rule) == READ_AE || (rule) == READ_EI)
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1268,6 +1270,36 @@ static size_t read_aloud(char *d, const char *s, size_t len)
 	if (i < len)
 		return 0;
 	/* -ey, keyed -ei: Stacey Стейси */
+	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
+		d[m - 2] = 'i', m--;
+	return m;
+}
+
+/* English long a, as Russian writes it (Casey Кейси, Dames Деймс, Avery
+ * Эйвери): a before one consonant and e or i as эй, and as in read_aloud
+ * c before i or e as s, a final -ey as и, a silent final e, also before a
+ * final s.  Into d; its length, 0 when it does not fit. */
+static size_t read_long_a(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 3 < 64; i++) {
+		char c = s[i];
+
+		if (c == 'a' && i + 2 < len && !is_vowel(s[i + 1]) && (s[i + 2] == 'e' || s[i + 2] == 'i')) {
+			d[m++] = 'e';
+			c = 'i';
+		} else if (c == 'c' && i + 1 < len &&
+			   (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len))) {
+			c = 's';
+		} else if (c == 'e' && i >= 3 && !is_vowel(s[i - 1]) &&
+			   (i + 1 == len || (i + 2 == len && s[i + 1] == 's'))) {
+			continue;
+		}
+		d[m++] = c;
+	}
+	if (i < len)
+		return 0;
 	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
 		d[m - 2] = 'i', m--;
 	return m;
@@ -1394,8 +1426,9 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 	if (rule == READ_FR || rule == READ_EN) {
 		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
-	} else if (rule == READ_AE || rule == READ_ZH) {
-		m = rule == READ_AE ? read_aloud(d, s, len) : read_pinyin(d, s, len);
+	} else if (rule == READ_AE || rule == READ_EI || rule == READ_ZH) {
+		m = rule == READ_AE ? read_aloud(d, s, len) :
+		    rule == READ_EI ? read_long_a(d, s, len) : read_pinyin(d, s, len);
 		i = len;
 		if (!m)
 			return 0;
@@ -1410,9 +1443,18 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 				c = 'i';
 			else
 				continue;
-		} else if (rule == READ_W && c == 'v' && i + 1 < len && is_vowel(s[i + 1]) &&
-			   (i == 0 || !is_vowel(s[i - 1]))) {
+		} else if (rule == READ_W && c == 'v' && (i == 0 || !is_vowel(s[i - 1])) &&
+			   i + 1 < len && (is_vowel(s[i + 1]) || (s[i + 1] == 'h' && i + 2 < len &&
+								  is_vowel(s[i + 2])))) {
+			/* wh as w; wa as уо (Walling Уоллинг), but wai, way as
+			 * уэй (Dwayne Дуэйн) */
+			i += s[i + 1] == 'h';
 			c = 'u';
+			if (s[i + 1] == 'a') {
+				d[m++] = c;
+				c = i + 2 < len && s[i + 2] == 'i' ? 'e' : 'o';
+				i++;
+			}
 		} else if (rule == READ_JY && c == 'j') {
 			c = 'y';
 		} else if ((rule == READ_QH || rule == READ_QK) && c == 'q') {
@@ -1507,6 +1549,8 @@ static int may_help(int rule, const hist *k, const hist *o)
 	case READ_AE:
 		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) || (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
 		       o->len < k->len;
+	case READ_EI:
+		return N(k, 'a') > N(o, 'a') && N(o, 'e') && N(o, 'i');
 	case READ_ZH:
 		return ((o->pairs & PAIR_CZ) && !(k->pairs & PAIR_CZ) && (N(k, 'z') || N(k, 'j'))) ||
 		       ((o->pairs & PAIR_QJ) && !(k->pairs & PAIR_QJ) && N(k, 'j')) ||
@@ -1556,6 +1600,8 @@ static int may_apply(int rule, const hist *k, const char *key)
 			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
 				return 1;
 		return len >= 4 && key[len - 2] == 'e' && key[len - 1] == 'i';
+	case READ_EI:
+		return N(k, 'a');
 	case READ_ZH:
 		return pinyin_like(key, len);
 	default:
