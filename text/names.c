@@ -1502,7 +1502,7 @@ typedef struct hist {
 
 /* Letter pairs of a key that READ_ZH reads or makes: Palladius цз, чж
  * (keyed cz, qj), pinyin x (ks) and -ng. */
-enum { PAIR_CZ = 1, PAIR_QJ = 2, PAIR_KS = 4, PAIR_NG = 8 };
+enum { PAIR_CZ = 1, PAIR_QJ = 2, PAIR_KS = 4, PAIR_NG = 8, END_E = 16 };
 
 static void count_letters(hist *h, const char *key, size_t len)
 {
@@ -1516,6 +1516,9 @@ static void count_letters(hist *h, const char *key, size_t len)
 				    key[i] == 's' && key[i - 1] == 'k' ? PAIR_KS :
 				    key[i] == 'g' && key[i - 1] == 'n' ? PAIR_NG : 0;
 	}
+	/* a final e or -ei (-ey), which English readings drop or read as и */
+	if (len >= 2 && (key[len - 1] == 'e' || (key[len - 1] == 'i' && key[len - 2] == 'e')))
+		h->pairs |= END_E;
 }
 
 #define N(h, c) ((h)->n[(c) - 'a'])
@@ -1547,8 +1550,9 @@ static int may_help(int rule, const hist *k, const hist *o)
 	case READ_EN:
 		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
 	case READ_AE:
-		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) || (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
-		       o->len < k->len;
+		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) ||
+		       (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
+		       ((k->pairs & END_E) && o->len < k->len);
 	case READ_EI:
 		return N(k, 'a') > N(o, 'a') && N(o, 'e') && N(o, 'i');
 	case READ_ZH:
@@ -1647,6 +1651,91 @@ static size_t readings(reading *r, const char *key, size_t len, const hist *self
 				all->cost += reading_cost[rule];
 			}
 		n++;
+	}
+	return n;
+}
+
+/*
+ * The key a comparison keeps coming back to: a query's, against each key
+ * its probes find (store/people.c), thousands of them.  Its readings are
+ * made once per thread (each rule's, and those of the first five at once
+ * by the subset of them that applies), and each comparison takes those
+ * that may help against the other key: readings_of gives what readings
+ * would.
+ */
+typedef struct reading_memo {
+	char key[64];
+	size_t len;
+	hist h;
+	int applies[READ_ALL];
+	reading r[READ_ALL];    /* by rule; len 0 when the rule changes nothing */
+	reading all[16];        /* READ_ALL by the subset of JY, QH, GJ, END used */
+	unsigned all_made;      /* which of all[] are made */
+} reading_memo;
+
+static _Thread_local reading_memo memo;
+
+static const reading_memo *memo_of(const char *key, size_t len)
+{
+	if (memo.len == len && len && !memcmp(memo.key, key, len))
+		return &memo;
+	memcpy(memo.key, key, len);
+	memo.key[len] = '\0';
+	memo.len = len;
+	memo.all_made = 0;
+	count_letters(&memo.h, key, len);
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		memo.applies[rule] = may_apply(rule, &memo.h, key);
+		memo.r[rule].len = memo.applies[rule] ? read_as(memo.r[rule].s, key, len, rule) : 0;
+		memo.r[rule].cost = reading_cost[rule];
+		memo.r[rule].rule = rule;
+	}
+	return &memo;
+}
+
+/* The combined rules of readings(), as bits of a subset. */
+static unsigned combined_bit(int rule)
+{
+	return rule == READ_JY ? 1 : rule == READ_QH ? 2 : rule == READ_GJ ? 4 :
+	       rule == READ_END ? 8 : 0;
+}
+
+/* readings(r, key, len, &memo's hist, other) from the memo of key. */
+static size_t readings_of(reading *r, const char *key, size_t len, const hist *other)
+{
+	const reading_memo *m = memo_of(key, len);
+	size_t n = 0, combined = 0;
+	unsigned subset = 0;
+
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		if (!m->applies[rule] || !may_help(rule, &m->h, other))
+			continue;
+		subset |= combined_bit(rule);
+		if (m->r[rule].len) {
+			r[n++] = m->r[rule];
+			combined += combined_bit(rule) != 0;
+		}
+	}
+	if (combined >= 2) {
+		reading *all = &memo.all[subset];
+		char tmp[64];
+		size_t l;
+
+		if (!(memo.all_made & 1u << subset)) {
+			memcpy(all->s, key, len + 1);
+			all->len = len;
+			all->cost = 0;
+			all->rule = READ_ALL;
+			for (int rule = 0; rule < READ_JA; rule++)
+				if ((subset & combined_bit(rule)) &&
+				    (l = read_as(tmp, all->s, all->len, rule))) {
+					memcpy(all->s, tmp, l + 1);
+					all->len = l;
+					all->cost += reading_cost[rule];
+				}
+			memo.all_made |= 1u << subset;
+		}
+		r[n++] = *all;
 	}
 	return n;
 }
@@ -1775,9 +1864,10 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 		return best;
 	if (best > max)
 		best = max + 1;
-	count_letters(&ha, a, alen);
+	/* a is the key compared again and again (a query's) */
+	ha = memo_of(a, alen)->h;
 	count_letters(&hb, b, blen);
-	best = by_readings(r, readings(r, a, alen, &ha, &hb), b, blen, best);
+	best = by_readings(r, readings_of(r, a, alen, &hb), b, blen, best);
 	best = by_readings(r, readings(r, b, blen, &hb, &ha), a, alen, best);
 	return best > max ? max + 1 : best;
 }
