@@ -251,9 +251,14 @@ static void test_readings(void)
 		{ "hattie", "хэтти", 40 },        /* English read aloud: a as э */
 		{ "nancy", "нэнси", 40 },
 		{ "storey", "стори", 40 },        /* -ey as и */
+		{ "hutton", "хаттон", 40 },       /* English u as а */
+		{ "brush", "браш", 40 },
 		{ "casey", "кэйси", 40 },         /* English long a as эй */
 		{ "dames", "деймс", 40 },
 		{ "wharton", "уортон", 40 },      /* wh as w, wa as уо */
+		{ "kocsis", "кочиш", 40 },        /* Hungarian */
+		{ "szilágyi", "силадьи", 40 },
+		{ "balázs", "балаж", 40 },
 		{ "xiaoxuan", "сяосюань", 40 },   /* pinyin after Palladius */
 		{ "chengjiang", "чэнцзян", 40 },
 		{ "zhongli", "чжунли", 40 },
@@ -303,6 +308,8 @@ static void test_readings(void)
 	/* a is эй only before one consonant and a vowel (Dantes is no Дейнтс),
 	 * w is у only before a vowel (Kenwright is no Кенурайт) */
 	CHECK(nxt_name_cost("dantes", 6, "deints", 6, 1000) > 40);
+	/* u before r is no а (Hurley is Хёрли, not Харли) */
+	CHECK(nxt_name_cost("hurlei", 6, "harli", 5, 1000) > 40);
 	CHECK(nxt_name_cost("kenvrigt", 8, "kenurigt", 8, 1000) > 40);
 	nxt_namekey_free(k);
 }

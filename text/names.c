@@ -1161,31 +1161,35 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            Уэзерли, Swain Суэйн, Wharton Уортон); and its
  *            vowels: ea, ie i, a final e after a consonant silent, a before
  *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
- *   English read aloud (comparisons only): a as э, c before i or e as s,
- *            a final -ey as и (Hattie Хэтти, Nancy Нэнси, Storey Стори).
+ *   English read aloud (comparisons only): a as э, u before a consonant
+ *            but r as а, c before i or e as s, a final -ey as и (Hattie
+ *            Хэтти, Hutton Хаттон, Nancy Нэнси, Storey Стори); and long a
+ *            as эй (Casey Кэйси).
+ *   Hungarian (comparisons only): cs ч, zs ж, sz с, s ш, gy дь (Kocsis
+ *            Кочиш, Szilágyi Силадьи).
  *   Chinese: pinyin read after Palladius, the Russian system, for keys
  *            that split into pinyin syllables (Xiaoxuan Сяосюань, Chengjiang
  *            Чэнцзян, Zhongli Чжунли).
  *
  * and the first five at once (Jachmann Яхман).  A reading files the key under
- * its own probes too (nxt_name_probes; all but the English read aloud, whose
- * spellings mostly share a reduced probe already), so a spelling that
- * differs from another by such a letter in several places still shares a
- * probe with it; nxt_name_cost counts a reading's letters at what they cost (reading_cost)
- * instead of as edits.
+ * its own probes too (nxt_name_probes; all but the English read aloud and
+ * Hungarian, whose spellings mostly share a reduced probe already), so a
+ * spelling that differs from another by such a letter in several places
+ * still shares a probe with it; nxt_name_cost counts a reading's letters at
+ * what they cost (reading_cost) instead of as edits.
  */
 enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
-       READ_AE, READ_EI, READ_ZH, READ_ALL, NREADINGS };
+       READ_AE, READ_EI, READ_ZH, READ_HU, READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
 static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30,
-						 30 };
+						 30, 30 };
 #define READING_MIN 20
 
 /* Readings that only nxt_name_cost tries: the index files no probes under
  * them (nxt_name_probes), as the spellings they join mostly share a probe
  * already (a reduced one: vowels are one letter there). */
-#define COST_ONLY(rule) ((rule) == READ_AE || (rule) == READ_EI)
+#define COST_ONLY(rule) ((rule) == READ_AE || (rule) == READ_EI || (rule) == READ_HU)
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1241,9 +1245,9 @@ static size_t read_english(char *d, const char *s, size_t len)
 }
 
 /* English read aloud, as Russian writes it by ear (Hattie Хэтти, Nancy
- * Нэнси, Casey Кейси, Bagley Бэгли): a as э (the e of a key), c before e
- * and i as s (not before a final e), a final -ey as и, and READ_EN's ea,
- * ie and silent final e.
+ * Нэнси, Bagley Бэгли, Hutton Хаттон): a as э (the e of a key), u before a
+ * consonant but r as а, c before e and i as s (not before a final e), a
+ * final -ey as и, and READ_EN's ea, ie and silent final e.
  * Into d; its length, 0 when it does not fit. */
 static size_t read_aloud(char *d, const char *s, size_t len)
 {
@@ -1261,6 +1265,10 @@ static size_t read_aloud(char *d, const char *s, size_t len)
 		/* but au and aw (v in a key) are o: Crashaw Крэшо */
 		if (c == 'a' && (i + 1 == len || (s[i + 1] != 'u' && s[i + 1] != 'v')))
 			c = 'e';
+		/* u before a consonant but r is а: Hutton Хаттон, Brush Браш */
+		else if (c == 'u' && i > 0 && !is_vowel(s[i - 1]) && i + 1 < len &&
+			 !is_vowel(s[i + 1]) && s[i + 1] != 'r' && s[i + 1] != 'v')
+			c = 'a';
 		else if (c == 'c' && i + 1 < len && (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len)))
 			c = 's';  /* not before a final e: police is no Polis */
 		else if (c == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
@@ -1303,6 +1311,30 @@ static size_t read_long_a(char *d, const char *s, size_t len)
 	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
 		d[m - 2] = 'i', m--;
 	return m;
+}
+
+/* Hungarian (Kocsis Кочиш, Szilágyi Силадьи, Balázs Балаж): cs (keyed ks)
+ * as ч, zs as ж, sz (keyed x) as с, s as ш, gy (keyed gi) as дь.  Into d;
+ * its length, 0 when it does not fit. */
+static size_t read_hungarian(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+
+		if ((c == 'k' && next == 's') || (c == 'z' && next == 's')) {
+			d[m++] = c == 'k' ? 'q' : 'j';
+			i++;
+		} else if (c == 'g' && next == 'i' && i > 0) {
+			d[m++] = 'd';
+			d[m++] = 'i';
+			i++;
+		} else {
+			d[m++] = c == 'x' ? 's' : c == 's' ? 'x' : c;
+		}
+	}
+	return i < len ? 0 : m;
 }
 
 /*
@@ -1426,9 +1458,10 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 	if (rule == READ_FR || rule == READ_EN) {
 		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
-	} else if (rule == READ_AE || rule == READ_EI || rule == READ_ZH) {
+	} else if (rule == READ_AE || rule == READ_EI || rule == READ_ZH || rule == READ_HU) {
 		m = rule == READ_AE ? read_aloud(d, s, len) :
-		    rule == READ_EI ? read_long_a(d, s, len) : read_pinyin(d, s, len);
+		    rule == READ_EI ? read_long_a(d, s, len) :
+		    rule == READ_HU ? read_hungarian(d, s, len) : read_pinyin(d, s, len);
 		i = len;
 		if (!m)
 			return 0;
@@ -1550,11 +1583,15 @@ static int may_help(int rule, const hist *k, const hist *o)
 	case READ_EN:
 		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
 	case READ_AE:
-		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) ||
+		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) || (N(k, 'u') > N(o, 'u') && N(o, 'a')) ||
 		       (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
 		       ((k->pairs & END_E) && o->len < k->len);
 	case READ_EI:
 		return N(k, 'a') > N(o, 'a') && N(o, 'e') && N(o, 'i');
+	case READ_HU:
+		return (N(k, 's') > N(o, 's') && N(o, 'x')) || (N(k, 'x') > N(o, 'x') && N(o, 's')) ||
+		       ((k->pairs & PAIR_KS) && N(o, 'q') > N(k, 'q')) ||
+		       (N(k, 'z') > N(o, 'z') && N(o, 'j') > N(k, 'j'));
 	case READ_ZH:
 		return ((o->pairs & PAIR_CZ) && !(k->pairs & PAIR_CZ) && (N(k, 'z') || N(k, 'j'))) ||
 		       ((o->pairs & PAIR_QJ) && !(k->pairs & PAIR_QJ) && N(k, 'j')) ||
@@ -1598,7 +1635,7 @@ static int may_apply(int rule, const hist *k, const char *key)
 		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
 		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
 	case READ_AE:
-		if (N(k, 'a') || N(k, 'c') || (len >= 4 && key[len - 1] == 'e'))
+		if (N(k, 'a') || N(k, 'u') || N(k, 'c') || (len >= 4 && key[len - 1] == 'e'))
 			return 1;
 		for (size_t i = 0; i + 1 < len; i++)
 			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
@@ -1606,6 +1643,8 @@ static int may_apply(int rule, const hist *k, const char *key)
 		return len >= 4 && key[len - 2] == 'e' && key[len - 1] == 'i';
 	case READ_EI:
 		return N(k, 'a');
+	case READ_HU:
+		return N(k, 's') || N(k, 'x');
 	case READ_ZH:
 		return pinyin_like(key, len);
 	default:
