@@ -256,6 +256,9 @@ static void test_readings(void)
 		{ "casey", "кэйси", 40 },         /* English long a as эй */
 		{ "dames", "деймс", 40 },
 		{ "wharton", "уортон", 40 },      /* wh as w, wa as уо */
+		{ "perrier", "перье", 40 },       /* French -ier */
+		{ "hoeks", "хукс", 40 },          /* Dutch */
+		{ "dijk", "дейк", 40 },
 		{ "kocsis", "кочиш", 40 },        /* Hungarian */
 		{ "szilágyi", "силадьи", 40 },
 		{ "balázs", "балаж", 40 },
@@ -308,6 +311,8 @@ static void test_readings(void)
 	/* a is эй only before one consonant and a vowel (Dantes is no Дейнтс),
 	 * w is у only before a vowel (Kenwright is no Кенурайт) */
 	CHECK(nxt_name_cost("dantes", 6, "deints", 6, 1000) > 40);
+	/* -ier loses its r in five letters or more only (Pier is no Пие) */
+	CHECK(nxt_name_cost("pier", 4, "pie", 3, 1000) > 40);
 	/* u before r is no а (Hurley is Хёрли, not Харли) */
 	CHECK(nxt_name_cost("hurlei", 6, "harli", 5, 1000) > 40);
 	CHECK(nxt_name_cost("kenvrigt", 8, "kenurigt", 8, 1000) > 40);

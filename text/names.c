@@ -1155,8 +1155,9 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            Russian leaves out (Spartacus Спартак, Laonikos Лаоник).
  *   Japanese (Hepburn, which Russian writes after Polivanov): sh s, ch t,
  *            j z (Shunji Сюндзи, Chūkichi Тюкити).
- *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
- *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
+ *   French:  eau, au o; a final t, d, s, z, x after a vowel silent, and
+ *            the r of -ier (Foucault Фуко, Berthelot Бертло, Chevreau
+ *            Шевро, Perrier Перье).
  *   English: w (and wh) before a vowel u, wa uo, wai uei (Weatherly
  *            Уэзерли, Swain Суэйн, Wharton Уортон); and its
  *            vowels: ea, ie i, a final e after a consonant silent, a before
@@ -1167,29 +1168,32 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            as эй (Casey Кэйси).
  *   Hungarian (comparisons only): cs ч, zs ж, sz с, s ш, gy дь (Kocsis
  *            Кочиш, Szilágyi Силадьи).
+ *   Dutch (comparisons only): oe у, ij and ui ей, sj ш (Hoeks Хукс, Dijk
+ *            Дейк, Sjoerd Шурд).
  *   Chinese: pinyin read after Palladius, the Russian system, for keys
  *            that split into pinyin syllables (Xiaoxuan Сяосюань, Chengjiang
  *            Чэнцзян, Zhongli Чжунли).
  *
  * and the first five at once (Jachmann Яхман).  A reading files the key under
- * its own probes too (nxt_name_probes; all but the English read aloud and
- * Hungarian, whose spellings mostly share a reduced probe already), so a
- * spelling that differs from another by such a letter in several places
- * still shares a probe with it; nxt_name_cost counts a reading's letters at
- * what they cost (reading_cost) instead of as edits.
+ * its own probes too (nxt_name_probes; all but the English read aloud,
+ * Hungarian and Dutch, whose spellings mostly share a reduced probe
+ * already), so a spelling that differs from another by such a letter in
+ * several places still shares a probe with it; nxt_name_cost counts a
+ * reading's letters at what they cost (reading_cost) instead of as edits.
  */
 enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
-       READ_AE, READ_EI, READ_ZH, READ_HU, READ_ALL, NREADINGS };
+       READ_AE, READ_EI, READ_ZH, READ_HU, READ_NL, READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
 static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30,
-						 30, 30 };
+						 30, 30, 30 };
 #define READING_MIN 20
 
 /* Readings that only nxt_name_cost tries: the index files no probes under
  * them (nxt_name_probes), as the spellings they join mostly share a probe
  * already (a reduced one: vowels are one letter there). */
-#define COST_ONLY(rule) ((rule) == READ_AE || (rule) == READ_EI || (rule) == READ_HU)
+#define COST_ONLY(rule) \
+	((rule) == READ_AE || (rule) == READ_EI || (rule) == READ_HU || (rule) == READ_NL)
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1215,6 +1219,8 @@ static size_t read_french(char *d, const char *s, size_t len)
 		m--;
 	else if (au && au + 2 == len && s[au] == 'l' && strchr("tdsz", s[au + 1]))
 		m -= 2;  /* -ault, -auld */
+	else if (m >= 5 && !memcmp(d + m - 3, "ier", 3))
+		m--;  /* -ier: Perrier Перье */
 	return m;
 }
 
@@ -1332,6 +1338,32 @@ static size_t read_hungarian(char *d, const char *s, size_t len)
 			i++;
 		} else {
 			d[m++] = c == 'x' ? 's' : c == 's' ? 'x' : c;
+		}
+	}
+	return i < len ? 0 : m;
+}
+
+/* Dutch (Hoeks Хукс, Dijk Дейк, Nijhuis Нейхейс, Sjoerd Шурд): oe as у, ij
+ * and ui as ей, sj as ш.  Into d; its length, 0 when it does not fit. */
+static size_t read_dutch(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+
+		if (c == 'o' && next == 'e') {
+			d[m++] = 'u';
+			i++;
+		} else if ((c == 'i' && next == 'j') || (c == 'u' && next == 'i')) {
+			d[m++] = 'e';
+			d[m++] = 'i';
+			i++;
+		} else if (c == 's' && next == 'j') {
+			d[m++] = 'x';
+			i++;
+		} else {
+			d[m++] = c;
 		}
 	}
 	return i < len ? 0 : m;
@@ -1458,10 +1490,11 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 	if (rule == READ_FR || rule == READ_EN) {
 		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
-	} else if (rule == READ_AE || rule == READ_EI || rule == READ_ZH || rule == READ_HU) {
+	} else if (rule >= READ_AE) {
 		m = rule == READ_AE ? read_aloud(d, s, len) :
 		    rule == READ_EI ? read_long_a(d, s, len) :
-		    rule == READ_HU ? read_hungarian(d, s, len) : read_pinyin(d, s, len);
+		    rule == READ_HU ? read_hungarian(d, s, len) :
+		    rule == READ_NL ? read_dutch(d, s, len) : read_pinyin(d, s, len);
 		i = len;
 		if (!m)
 			return 0;
@@ -1588,6 +1621,9 @@ static int may_help(int rule, const hist *k, const hist *o)
 		       ((k->pairs & END_E) && o->len < k->len);
 	case READ_EI:
 		return N(k, 'a') > N(o, 'a') && N(o, 'e') && N(o, 'i');
+	case READ_NL:
+		return (N(k, 'e') > N(o, 'e') && N(o, 'u')) || (N(k, 'j') > N(o, 'j') && N(o, 'e')) ||
+		       (N(k, 'u') > N(o, 'u') && N(o, 'e')) || (N(k, 'j') > N(o, 'j') && N(o, 'x'));
 	case READ_HU:
 		return (N(k, 's') > N(o, 's') && N(o, 'x')) || (N(k, 'x') > N(o, 'x') && N(o, 's')) ||
 		       ((k->pairs & PAIR_KS) && N(o, 'q') > N(k, 'q')) ||
@@ -1633,7 +1669,8 @@ static int may_apply(int rule, const hist *k, const char *key)
 			if (key[i] == 'a' && key[i + 1] == 'u')
 				return 1;
 		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
-		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
+		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's') ||
+		       (len >= 5 && !memcmp(key + len - 3, "ier", 3));
 	case READ_AE:
 		if (N(k, 'a') || N(k, 'u') || N(k, 'c') || (len >= 4 && key[len - 1] == 'e'))
 			return 1;
@@ -1645,6 +1682,12 @@ static int may_apply(int rule, const hist *k, const char *key)
 		return N(k, 'a');
 	case READ_HU:
 		return N(k, 's') || N(k, 'x');
+	case READ_NL:
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'o' && key[i + 1] == 'e') || key[i + 1] == 'j' ||
+			    (key[i] == 'u' && key[i + 1] == 'i'))
+				return 1;
+		return 0;
 	case READ_ZH:
 		return pinyin_like(key, len);
 	default:
