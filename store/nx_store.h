@@ -3,7 +3,7 @@
  *
  * An index is a Xapian database (glass backend) in one directory.
  *
- * ---- Schema version 3 -------------------------------------------------------
+ * ---- Schema version 4 -------------------------------------------------------
  *
  * One Xapian document per PASSAGE (a run of whole sentences of one article,
  * roughly 40-150 words, never across a paragraph break).
@@ -68,11 +68,13 @@
  *   article text.
  *
  * Metadata keys
- *   newsidx.schema   "2" — checked on open (NX_ENOTINDEX when absent from a
+ *   newsidx.schema   "4" — checked on open (NX_ENOTINDEX when absent from a
  *                    non-empty database, NX_EVERSION when different: the
  *                    index must be rebuilt, `indexer --force`, which opens
  *                    it with NX_OPEN_REBUILD)
  *                    Version 1 (newsidx up to 0.3): a Z term for every word.
+ *                    Version 3: the same terms, but no B probes under a
+ *                    key's pinyin reading (nxt_name_probes, READ_ZH).
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -106,7 +108,7 @@
 extern "C" {
 #endif
 
-#define NX_SCHEMA_VERSION 3
+#define NX_SCHEMA_VERSION 4
 #define NX_META_SCHEMA "newsidx.schema"
 #define NX_META_CREATED "newsidx.created"
 #define NX_META_LAST_RUN "newsidx.lastrun"

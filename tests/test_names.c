@@ -248,7 +248,28 @@ static void test_readings(void)
 		{ "swain", "суэйн", 100 },        /* English */
 		{ "lottie", "лотти", 40 },
 		{ "cade", "кейд", 40 },
+		{ "hattie", "хэтти", 40 },        /* English read aloud: a as э */
+		{ "nancy", "нэнси", 40 },
+		{ "storey", "стори", 40 },        /* -ey as и */
+		{ "hutton", "хаттон", 40 },       /* English u as а */
+		{ "brush", "браш", 40 },
+		{ "casey", "кэйси", 40 },         /* English long a as эй */
+		{ "dames", "деймс", 40 },
+		{ "wharton", "уортон", 40 },      /* wh as w, wa as уо */
+		{ "perrier", "перье", 40 },       /* French -ier */
+		{ "hoeks", "хукс", 40 },          /* Dutch */
+		{ "dijk", "дейк", 40 },
+		{ "kocsis", "кочиш", 40 },        /* Hungarian */
+		{ "szilágyi", "силадьи", 40 },
+		{ "balázs", "балаж", 40 },
+		{ "xiaoxuan", "сяосюань", 40 },   /* pinyin after Palladius */
+		{ "chengjiang", "чэнцзян", 40 },
+		{ "zhongli", "чжунли", 40 },
+		{ "xuetong", "сюэтун", 40 },
+		{ "qiang", "цян", 40 },
+		{ "ruzhen", "жучжэнь", 40 },
 	};
+	/* (police keeps its c before the silent e in the English reading) */
 	static const char *const apart[][2] = {
 		{ "order", "older" }, { "market", "marked" }, { "police", "polis" },
 		{ "house", "hough" }, { "tokayev", "tokarev" },
@@ -278,6 +299,23 @@ static void test_readings(void)
 				  nxt_name_tolerance(strlen(a), 1),
 			  "%s and %s join", apart[i][0], apart[i][1]);
 	}
+	/* Only a key that splits into pinyin syllables is read as pinyin:
+	 * Zhongli is Чжунли, but Zdeněk is no Цзденек and Bingo no Бино (its
+	 * -ng before a vowel is no syllable's end); a and c stay before u and
+	 * a final e in the English reading (Crashaw is no Крэшэ). */
+	key_of(k, "zhongli", a, sizeof a);
+	CHECK(nxt_name_cost(a, strlen(a), "qjunli", 6, 1000) <= 30);
+	CHECK(nxt_name_cost("zdenek", 6, "czdenek", 7, 1000) > 40);
+	CHECK(nxt_name_cost("bingo", 5, "bino", 4, 1000) > 40);
+	CHECK(nxt_name_cost("kraxav", 6, "krexev", 6, 1000) > 40);
+	/* a is эй only before one consonant and a vowel (Dantes is no Дейнтс),
+	 * w is у only before a vowel (Kenwright is no Кенурайт) */
+	CHECK(nxt_name_cost("dantes", 6, "deints", 6, 1000) > 40);
+	/* -ier loses its r in five letters or more only (Pier is no Пие) */
+	CHECK(nxt_name_cost("pier", 4, "pie", 3, 1000) > 40);
+	/* u before r is no а (Hurley is Хёрли, not Харли) */
+	CHECK(nxt_name_cost("hurlei", 6, "harli", 5, 1000) > 40);
+	CHECK(nxt_name_cost("kenvrigt", 8, "kenurigt", 8, 1000) > 40);
 	nxt_namekey_free(k);
 }
 

@@ -1155,24 +1155,45 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  *            Russian leaves out (Spartacus Спартак, Laonikos Лаоник).
  *   Japanese (Hepburn, which Russian writes after Polivanov): sh s, ch t,
  *            j z (Shunji Сюндзи, Chūkichi Тюкити).
- *   French:  eau, au o; a final t, d, s, z, x after a vowel silent
- *            (Foucault Фуко, Berthelot Бертло, Chevreau Шевро).
- *   English: w before a vowel u (Weatherly Уэзерли, Swain Суэйн); and its
+ *   French:  eau, au o; a final t, d, s, z, x after a vowel silent, and
+ *            the r of -ier (Foucault Фуко, Berthelot Бертло, Chevreau
+ *            Шевро, Perrier Перье).
+ *   English: w (and wh) before a vowel u, wa uo, wai uei (Weatherly
+ *            Уэзерли, Swain Суэйн, Wharton Уортон); and its
  *            vowels: ea, ie i, a final e after a consonant silent, a before
  *            it ei (Greasley Грисли, Lottie Лотти, Cade Кейд).
+ *   English read aloud (comparisons only): a as э, u before a consonant
+ *            but r as а, c before i or e as s, a final -ey as и (Hattie
+ *            Хэтти, Hutton Хаттон, Nancy Нэнси, Storey Стори); and long a
+ *            as эй (Casey Кэйси).
+ *   Hungarian (comparisons only): cs ч, zs ж, sz с, s ш, gy дь (Kocsis
+ *            Кочиш, Szilágyi Силадьи).
+ *   Dutch (comparisons only): oe у, ij and ui ей, sj ш (Hoeks Хукс, Dijk
+ *            Дейк, Sjoerd Шурд).
+ *   Chinese: pinyin read after Palladius, the Russian system, for keys
+ *            that split into pinyin syllables (Xiaoxuan Сяосюань, Chengjiang
+ *            Чэнцзян, Zhongli Чжунли).
  *
  * and the first five at once (Jachmann Яхман).  A reading files the key under
- * its own probes too (nxt_name_probes), so a spelling that differs from
- * another by such a letter in several places still shares a probe with it;
- * nxt_name_cost counts a reading's letters at what they cost (reading_cost)
- * instead of as edits.
+ * its own probes too (nxt_name_probes; all but the English read aloud,
+ * Hungarian and Dutch, whose spellings mostly share a reduced probe
+ * already), so a spelling that differs from another by such a letter in
+ * several places still shares a probe with it; nxt_name_cost counts a
+ * reading's letters at what they cost (reading_cost) instead of as edits.
  */
 enum { READ_JY, READ_QH, READ_QK, READ_GJ, READ_END, READ_JA, READ_FR, READ_W, READ_EN,
-       READ_ALL, NREADINGS };
+       READ_AE, READ_EI, READ_ZH, READ_HU, READ_NL, READ_ALL, NREADINGS };
 
 /* What reading a key another way costs, in hundredths of an edit. */
-static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30 };
+static const unsigned reading_cost[READ_ALL] = { 20, 20, 30, 30, 35, 30, 35, 30, 30, 30, 30,
+						 30, 30, 30 };
 #define READING_MIN 20
+
+/* Readings that only nxt_name_cost tries: the index files no probes under
+ * them (nxt_name_probes), as the spellings they join mostly share a probe
+ * already (a reduced one: vowels are one letter there). */
+#define COST_ONLY(rule) \
+	((rule) == READ_AE || (rule) == READ_EI || (rule) == READ_HU || (rule) == READ_NL)
 
 static const char *const dropped_endings[] = { "us", "os", "as", "is", "es", "um" };
 
@@ -1198,6 +1219,8 @@ static size_t read_french(char *d, const char *s, size_t len)
 		m--;
 	else if (au && au + 2 == len && s[au] == 'l' && strchr("tdsz", s[au + 1]))
 		m -= 2;  /* -ault, -auld */
+	else if (m >= 5 && !memcmp(d + m - 3, "ier", 3))
+		m--;  /* -ier: Perrier Перье */
 	return m;
 }
 
@@ -1227,6 +1250,225 @@ static size_t read_english(char *d, const char *s, size_t len)
 	return i < len ? 0 : m;
 }
 
+/* English read aloud, as Russian writes it by ear (Hattie Хэтти, Nancy
+ * Нэнси, Bagley Бэгли, Hutton Хаттон): a as э (the e of a key), u before a
+ * consonant but r as а, c before e and i as s (not before a final e), a
+ * final -ey as и, and READ_EN's ea, ie and silent final e.
+ * Into d; its length, 0 when it does not fit. */
+static size_t read_aloud(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i];
+
+		if ((c == 'e' && i + 1 < len && s[i + 1] == 'a') ||
+		    (c == 'i' && i + 1 < len && s[i + 1] == 'e')) {
+			d[m++] = 'i';
+			i++;
+			continue;
+		}
+		/* but au and aw (v in a key) are o: Crashaw Крэшо */
+		if (c == 'a' && (i + 1 == len || (s[i + 1] != 'u' && s[i + 1] != 'v')))
+			c = 'e';
+		/* u before a consonant but r is а: Hutton Хаттон, Brush Браш */
+		else if (c == 'u' && i > 0 && !is_vowel(s[i - 1]) && i + 1 < len &&
+			 !is_vowel(s[i + 1]) && s[i + 1] != 'r' && s[i + 1] != 'v')
+			c = 'a';
+		else if (c == 'c' && i + 1 < len && (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len)))
+			c = 's';  /* not before a final e: police is no Polis */
+		else if (c == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
+			continue;
+		d[m++] = c;
+	}
+	if (i < len)
+		return 0;
+	/* -ey, keyed -ei: Stacey Стейси */
+	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
+		d[m - 2] = 'i', m--;
+	return m;
+}
+
+/* English long a, as Russian writes it (Casey Кейси, Dames Деймс, Avery
+ * Эйвери): a before one consonant and e or i as эй, and as in read_aloud
+ * c before i or e as s, a final -ey as и, a silent final e, also before a
+ * final s.  Into d; its length, 0 when it does not fit. */
+static size_t read_long_a(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 3 < 64; i++) {
+		char c = s[i];
+
+		if (c == 'a' && i + 2 < len && !is_vowel(s[i + 1]) && (s[i + 2] == 'e' || s[i + 2] == 'i')) {
+			d[m++] = 'e';
+			c = 'i';
+		} else if (c == 'c' && i + 1 < len &&
+			   (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len))) {
+			c = 's';
+		} else if (c == 'e' && i >= 3 && !is_vowel(s[i - 1]) &&
+			   (i + 1 == len || (i + 2 == len && s[i + 1] == 's'))) {
+			continue;
+		}
+		d[m++] = c;
+	}
+	if (i < len)
+		return 0;
+	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
+		d[m - 2] = 'i', m--;
+	return m;
+}
+
+/* Hungarian (Kocsis Кочиш, Szilágyi Силадьи, Balázs Балаж): cs (keyed ks)
+ * as ч, zs as ж, sz (keyed x) as с, s as ш, gy (keyed gi) as дь.  Into d;
+ * its length, 0 when it does not fit. */
+static size_t read_hungarian(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+
+		if ((c == 'k' && next == 's') || (c == 'z' && next == 's')) {
+			d[m++] = c == 'k' ? 'q' : 'j';
+			i++;
+		} else if (c == 'g' && next == 'i' && i > 0) {
+			d[m++] = 'd';
+			d[m++] = 'i';
+			i++;
+		} else {
+			d[m++] = c == 'x' ? 's' : c == 's' ? 'x' : c;
+		}
+	}
+	return i < len ? 0 : m;
+}
+
+/* Dutch (Hoeks Хукс, Dijk Дейк, Nijhuis Нейхейс, Sjoerd Шурд): oe as у, ij
+ * and ui as ей, sj as ш.  Into d; its length, 0 when it does not fit. */
+static size_t read_dutch(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 2 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+
+		if (c == 'o' && next == 'e') {
+			d[m++] = 'u';
+			i++;
+		} else if ((c == 'i' && next == 'j') || (c == 'u' && next == 'i')) {
+			d[m++] = 'e';
+			d[m++] = 'i';
+			i++;
+		} else if (c == 's' && next == 'j') {
+			d[m++] = 'x';
+			i++;
+		} else {
+			d[m++] = c;
+		}
+	}
+	return i < len ? 0 : m;
+}
+
+/*
+ * Chinese: pinyin keyed, read as Russian writes it after Palladius
+ * (Xiaoxuan Сяосюань, Chengjiang Чэнцзян, Zhongli Чжунли): x (keyed ks) as
+ * с, before u as сю; z as цз, j (zh or j) as чж, but before i as цз; q
+ * (keyed k) before i as ц; r before a vowel as ж; -ng and -ong at a
+ * syllable's end as -н and -ун; ie, uo after a consonant as е, о; initial
+ * yi as и.  Only for keys that split into pinyin syllables (pinyin_like).
+ * Into d; its length, 0 when it does not fit.
+ */
+static size_t read_pinyin(char *d, const char *s, size_t len)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < len && m + 3 < 64; i++) {
+		char c = s[i], next = i + 1 < len ? s[i + 1] : '\0';
+		/* does a syllable end after s[i + 1]?  (pinyin has no gi: ngi is
+		 * ng and yi, keyed i) */
+		int end = i + 2 >= len || !is_vowel(s[i + 2]) || s[i + 2] == 'i';
+
+		if (c == 'k' && next == 's') {
+			d[m++] = 's';
+			if (i + 2 < len && s[i + 2] == 'u')
+				d[m++] = 'i';
+			i++;
+		} else if (c == 'z' || (c == 'j' && next == 'i')) {
+			d[m++] = 'c';
+			d[m++] = 'z';
+		} else if (c == 'j') {
+			d[m++] = 'q';
+			d[m++] = 'j';
+		} else if (c == 'k' && next == 'i') {
+			d[m++] = 'c';
+		} else if (c == 'r' && is_vowel(next)) {
+			d[m++] = 'j';
+		} else if (c == 'o' && next == 'n' && i + 2 < len && s[i + 2] == 'g' &&
+			   (i + 3 >= len || !is_vowel(s[i + 3]) || s[i + 3] == 'i')) {
+			d[m++] = 'u';
+			d[m++] = 'n';
+			i += 2;
+		} else if (c == 'n' && next == 'g' && end) {
+			d[m++] = 'n';
+			i++;
+		} else if (i > 0 && !is_vowel(s[i - 1]) &&
+			   ((c == 'i' && next == 'e') || (c == 'u' && next == 'o'))) {
+			d[m++] = next;
+			i++;
+		} else if (i == 0 && c == 'y' && next == 'i') {
+			continue;
+		} else {
+			d[m++] = c;
+		}
+	}
+	return i < len ? 0 : m;
+}
+
+/* Pinyin syllables' finals as keyed (ou is u, y between vowels gone or i,
+ * doubled letters single). */
+static const char *const pinyin_finals[] = {
+	"iang", "iong", "uang", "ang", "eng", "ing", "ong", "iao", "ian", "uai", "uan", "ai",
+	"ei", "ao", "an", "en", "er", "ia", "ie", "iu", "in", "ua", "uo", "ui", "un", "ue",
+	"a", "o", "e", "i", "u",
+};
+
+/* Does s[0, len) split into pinyin syllables, each an initial as keyed (zh
+ * j, ch q, sh x, x ks, q k, c before a, o, u k, w v) or none, and a final?
+ * Most keys fail at once: pinyin has no two consonants in a row but a
+ * syllable's -n, -ng or -r before the next one's initial, and x (ks). */
+static int pinyin_like(const char *s, size_t len)
+{
+	unsigned char ok[64];
+
+	if (!len || len >= sizeof ok)
+		return 0;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (!is_vowel(s[i]) && !is_vowel(s[i + 1]) && s[i] != 'n' && s[i] != 'g' &&
+		    s[i] != 'r' && !(s[i] == 'k' && s[i + 1] == 's'))
+			return 0;
+	memset(ok, 0, len + 1);
+	ok[0] = 1;
+	for (size_t i = 0; i < len; i++) {
+		size_t f;
+
+		if (!ok[i])
+			continue;
+		/* the final starts at f: after the initial, if any */
+		f = i + (s[i] == 'k' && i + 1 < len && s[i + 1] == 's' ? 2 :
+			 !is_vowel(s[i]) && strchr("bpmfdtnlgkhjqxrzcsyv", s[i]) ? 1 : 0);
+		if (f == i && !is_vowel(s[i]))
+			continue;
+		for (size_t j = 0; f < len && j < sizeof pinyin_finals / sizeof *pinyin_finals; j++) {
+			const char *fin = pinyin_finals[j];
+			size_t fl = fin[1] ? fin[2] ? fin[3] ? 4 : 3 : 2 : 1;
+
+			if (fin[0] == s[f] && f + fl <= len && !memcmp(s + f, fin, fl))
+				ok[f + fl] = 1;
+		}
+	}
+	return ok[len];
+}
+
 /* Rule `rule` applied to s[0, len) into d (64 bytes); returns the length
  * of the reading, or 0 when the rule does not apply or the reading does
  * not fit. */
@@ -1248,6 +1490,14 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 	if (rule == READ_FR || rule == READ_EN) {
 		m = rule == READ_FR ? read_french(d, s, len) : read_english(d, s, len);
 		i = len;
+	} else if (rule >= READ_AE) {
+		m = rule == READ_AE ? read_aloud(d, s, len) :
+		    rule == READ_EI ? read_long_a(d, s, len) :
+		    rule == READ_HU ? read_hungarian(d, s, len) :
+		    rule == READ_NL ? read_dutch(d, s, len) : read_pinyin(d, s, len);
+		i = len;
+		if (!m)
+			return 0;
 	}
 	for (; i < len && m + 2 < 64; i++) {
 		char c = s[i];
@@ -1259,9 +1509,18 @@ static size_t read_as(char *d, const char *s, size_t len, int rule)
 				c = 'i';
 			else
 				continue;
-		} else if (rule == READ_W && c == 'v' && i + 1 < len && is_vowel(s[i + 1]) &&
-			   (i == 0 || !is_vowel(s[i - 1]))) {
+		} else if (rule == READ_W && c == 'v' && (i == 0 || !is_vowel(s[i - 1])) &&
+			   i + 1 < len && (is_vowel(s[i + 1]) || (s[i + 1] == 'h' && i + 2 < len &&
+								  is_vowel(s[i + 2])))) {
+			/* wh as w; wa as уо (Walling Уоллинг), but wai, way as
+			 * уэй (Dwayne Дуэйн) */
+			i += s[i + 1] == 'h';
 			c = 'u';
+			if (s[i + 1] == 'a') {
+				d[m++] = c;
+				c = i + 2 < len && s[i + 2] == 'i' ? 'e' : 'o';
+				i++;
+			}
 		} else if (rule == READ_JY && c == 'j') {
 			c = 'y';
 		} else if ((rule == READ_QH || rule == READ_QK) && c == 'q') {
@@ -1304,14 +1563,28 @@ static unsigned char letter_index(char c)
 typedef struct hist {
 	unsigned char n[27];
 	size_t len;
+	unsigned pairs;  /* PAIR_* */
 } hist;
+
+/* Letter pairs of a key that READ_ZH reads or makes: Palladius цз, чж
+ * (keyed cz, qj), pinyin x (ks) and -ng. */
+enum { PAIR_CZ = 1, PAIR_QJ = 2, PAIR_KS = 4, PAIR_NG = 8, END_E = 16 };
 
 static void count_letters(hist *h, const char *key, size_t len)
 {
 	memset(h, 0, sizeof *h);
 	h->len = len;
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		h->n[letter_index(key[i])]++;
+		if (i && (key[i] == 'z' || key[i] == 'j' || key[i] == 's' || key[i] == 'g'))
+			h->pairs |= key[i] == 'z' && key[i - 1] == 'c' ? PAIR_CZ :
+				    key[i] == 'j' && key[i - 1] == 'q' ? PAIR_QJ :
+				    key[i] == 's' && key[i - 1] == 'k' ? PAIR_KS :
+				    key[i] == 'g' && key[i - 1] == 'n' ? PAIR_NG : 0;
+	}
+	/* a final e or -ei (-ey), which English readings drop or read as и */
+	if (len >= 2 && (key[len - 1] == 'e' || (key[len - 1] == 'i' && key[len - 2] == 'e')))
+		h->pairs |= END_E;
 }
 
 #define N(h, c) ((h)->n[(c) - 'a'])
@@ -1342,6 +1615,25 @@ static int may_help(int rule, const hist *k, const hist *o)
 		return o->len < k->len || N(k, 'a') > N(o, 'a');
 	case READ_EN:
 		return o->len < k->len || N(k, 'a') > N(o, 'a') || N(k, 'e') > N(o, 'e');
+	case READ_AE:
+		return (N(k, 'a') > N(o, 'a') && N(o, 'e')) || (N(k, 'u') > N(o, 'u') && N(o, 'a')) ||
+		       (N(k, 'c') > N(o, 'c') && N(o, 's')) ||
+		       ((k->pairs & END_E) && o->len < k->len);
+	case READ_EI:
+		return N(k, 'a') > N(o, 'a') && N(o, 'e') && N(o, 'i');
+	case READ_NL:
+		return (N(k, 'e') > N(o, 'e') && N(o, 'u')) || (N(k, 'j') > N(o, 'j') && N(o, 'e')) ||
+		       (N(k, 'u') > N(o, 'u') && N(o, 'e')) || (N(k, 'j') > N(o, 'j') && N(o, 'x'));
+	case READ_HU:
+		return (N(k, 's') > N(o, 's') && N(o, 'x')) || (N(k, 'x') > N(o, 'x') && N(o, 's')) ||
+		       ((k->pairs & PAIR_KS) && N(o, 'q') > N(k, 'q')) ||
+		       (N(k, 'z') > N(o, 'z') && N(o, 'j') > N(k, 'j'));
+	case READ_ZH:
+		return ((o->pairs & PAIR_CZ) && !(k->pairs & PAIR_CZ) && (N(k, 'z') || N(k, 'j'))) ||
+		       ((o->pairs & PAIR_QJ) && !(k->pairs & PAIR_QJ) && N(k, 'j')) ||
+		       ((k->pairs & PAIR_KS) && N(o, 'k') < N(k, 'k')) ||
+		       ((k->pairs & PAIR_NG) && !(o->pairs & PAIR_NG)) ||
+		       (N(k, 'k') > N(o, 'k') && N(o, 'c')) || (N(k, 'r') > N(o, 'r') && N(o, 'j'));
 	default:
 		return 1;
 	}
@@ -1377,7 +1669,27 @@ static int may_apply(int rule, const hist *k, const char *key)
 			if (key[i] == 'a' && key[i + 1] == 'u')
 				return 1;
 		return (len >= 4 && is_vowel(key[len - 2]) && strchr("tdsz", key[len - 1])) ||
-		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's');
+		       (len >= 5 && key[len - 2] == 'k' && key[len - 1] == 's') ||
+		       (len >= 5 && !memcmp(key + len - 3, "ier", 3));
+	case READ_AE:
+		if (N(k, 'a') || N(k, 'u') || N(k, 'c') || (len >= 4 && key[len - 1] == 'e'))
+			return 1;
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'e' && key[i + 1] == 'a') || (key[i] == 'i' && key[i + 1] == 'e'))
+				return 1;
+		return len >= 4 && key[len - 2] == 'e' && key[len - 1] == 'i';
+	case READ_EI:
+		return N(k, 'a');
+	case READ_HU:
+		return N(k, 's') || N(k, 'x');
+	case READ_NL:
+		for (size_t i = 0; i + 1 < len; i++)
+			if ((key[i] == 'o' && key[i + 1] == 'e') || key[i + 1] == 'j' ||
+			    (key[i] == 'u' && key[i + 1] == 'i'))
+				return 1;
+		return 0;
+	case READ_ZH:
+		return pinyin_like(key, len);
 	default:
 		return 1;
 	}
@@ -1386,15 +1698,17 @@ static int may_apply(int rule, const hist *k, const char *key)
 /* The other readings of key[0, len) (len < 64) into r; returns how many.
  * With other (the letters of another key), only those that may bring it
  * nearer to that key. */
-static size_t readings(reading *r, const char *key, size_t len, const hist *other)
+static size_t readings(reading *r, const char *key, size_t len, const hist *self,
+		       const hist *other)
 {
-	hist self;
 	size_t n = 0, combined = 0;
 	int use[READ_ALL];
 
-	count_letters(&self, key, len);
 	for (int rule = 0; rule < READ_ALL; rule++) {
-		use[rule] = may_apply(rule, &self, key) && (!other || may_help(rule, &self, other));
+		/* the cheap test first; probes (no other key) skip what only
+		 * comparisons read */
+		use[rule] = other ? may_help(rule, self, other) && may_apply(rule, self, key) :
+				    !COST_ONLY(rule) && may_apply(rule, self, key);
 		if (use[rule] && (r[n].len = read_as(r[n].s, key, len, rule))) {
 			r[n].cost = reading_cost[rule];
 			r[n].rule = rule;
@@ -1419,6 +1733,91 @@ static size_t readings(reading *r, const char *key, size_t len, const hist *othe
 				all->cost += reading_cost[rule];
 			}
 		n++;
+	}
+	return n;
+}
+
+/*
+ * The key a comparison keeps coming back to: a query's, against each key
+ * its probes find (store/people.c), thousands of them.  Its readings are
+ * made once per thread (each rule's, and those of the first five at once
+ * by the subset of them that applies), and each comparison takes those
+ * that may help against the other key: readings_of gives what readings
+ * would.
+ */
+typedef struct reading_memo {
+	char key[64];
+	size_t len;
+	hist h;
+	int applies[READ_ALL];
+	reading r[READ_ALL];    /* by rule; len 0 when the rule changes nothing */
+	reading all[16];        /* READ_ALL by the subset of JY, QH, GJ, END used */
+	unsigned all_made;      /* which of all[] are made */
+} reading_memo;
+
+static _Thread_local reading_memo memo;
+
+static const reading_memo *memo_of(const char *key, size_t len)
+{
+	if (memo.len == len && len && !memcmp(memo.key, key, len))
+		return &memo;
+	memcpy(memo.key, key, len);
+	memo.key[len] = '\0';
+	memo.len = len;
+	memo.all_made = 0;
+	count_letters(&memo.h, key, len);
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		memo.applies[rule] = may_apply(rule, &memo.h, key);
+		memo.r[rule].len = memo.applies[rule] ? read_as(memo.r[rule].s, key, len, rule) : 0;
+		memo.r[rule].cost = reading_cost[rule];
+		memo.r[rule].rule = rule;
+	}
+	return &memo;
+}
+
+/* The combined rules of readings(), as bits of a subset. */
+static unsigned combined_bit(int rule)
+{
+	return rule == READ_JY ? 1 : rule == READ_QH ? 2 : rule == READ_GJ ? 4 :
+	       rule == READ_END ? 8 : 0;
+}
+
+/* readings(r, key, len, &memo's hist, other) from the memo of key. */
+static size_t readings_of(reading *r, const char *key, size_t len, const hist *other)
+{
+	const reading_memo *m = memo_of(key, len);
+	size_t n = 0, combined = 0;
+	unsigned subset = 0;
+
+	for (int rule = 0; rule < READ_ALL; rule++) {
+		if (!m->applies[rule] || !may_help(rule, &m->h, other))
+			continue;
+		subset |= combined_bit(rule);
+		if (m->r[rule].len) {
+			r[n++] = m->r[rule];
+			combined += combined_bit(rule) != 0;
+		}
+	}
+	if (combined >= 2) {
+		reading *all = &memo.all[subset];
+		char tmp[64];
+		size_t l;
+
+		if (!(memo.all_made & 1u << subset)) {
+			memcpy(all->s, key, len + 1);
+			all->len = len;
+			all->cost = 0;
+			all->rule = READ_ALL;
+			for (int rule = 0; rule < READ_JA; rule++)
+				if ((subset & combined_bit(rule)) &&
+				    (l = read_as(tmp, all->s, all->len, rule))) {
+					memcpy(all->s, tmp, l + 1);
+					all->len = l;
+					all->cost += reading_cost[rule];
+				}
+			memo.all_made |= 1u << subset;
+		}
+		r[n++] = *all;
 	}
 	return n;
 }
@@ -1547,10 +1946,11 @@ unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, u
 		return best;
 	if (best > max)
 		best = max + 1;
-	count_letters(&ha, a, alen);
+	/* a is the key compared again and again (a query's) */
+	ha = memo_of(a, alen)->h;
 	count_letters(&hb, b, blen);
-	best = by_readings(r, readings(r, a, alen, &hb), b, blen, best);
-	best = by_readings(r, readings(r, b, blen, &ha), a, alen, best);
+	best = by_readings(r, readings_of(r, a, alen, &hb), b, blen, best);
+	best = by_readings(r, readings(r, b, blen, &hb, &ha), a, alen, best);
 	return best > max ? max + 1 : best;
 }
 
@@ -1650,6 +2050,7 @@ static int add_deletions(nx_buf *out, size_t *n, char kind, const char *s, size_
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 {
 	reading r[NREADINGS];
+	hist self;
 	char red[64];
 	size_t nr, rlen;
 	int rc;
@@ -1660,7 +2061,8 @@ int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 		return NX_OK;
 	if ((rc = add_deletions(out, n, 'k', key, len, 4, 0)))
 		return rc;
-	nr = readings(r, key, len, NULL);
+	count_letters(&self, key, len);
+	nr = readings(r, key, len, &self, NULL);
 	for (size_t i = 0; i < nr && !rc; i++)
 		rc = add_deletions(out, n, 'k', r[i].s, r[i].len, 4, 0);
 	rlen = reduce(red, key, len);

@@ -89,8 +89,9 @@ int nxt_name_key(const char **out, size_t *outlen, nxt_namekey *k, const char *w
  * ...) cost less than 100, measured on names in Latin and Cyrillic.  Where
  * a Latin letter sounds differently by language, either key may be read
  * the other way at a small cost (j as y, ch as kh or k, g as dzh, Latin
- * and Greek endings dropped, Japanese, French and English readings:
- * text/names.c): Spartacus ~ Спартак, Reichenbach ~ Райхенбах.  Symmetric.
+ * and Greek endings dropped, Japanese, French, English and pinyin
+ * readings: text/names.c): Spartacus ~ Спартак, Reichenbach ~ Райхенбах,
+ * Xiaoxuan ~ Сяосюань.  Symmetric.
  * Returns max + 1 when it exceeds max. */
 unsigned nxt_name_cost(const char *a, size_t alen, const char *b, size_t blen, unsigned max);
 
