@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
@@ -40,15 +41,17 @@ typedef struct nxt_cache_slot {
 
 /* The word-forms cache (variants.c, nxt_word_forms): a word's folded form,
  * key, stem and stem key, by language.  Words repeat (Zipf), so most of
- * the per-word work of indexing is a lookup. */
+ * the per-word work of indexing is a lookup.  The language is a number
+ * (forms_langs), so a lookup compares the word alone. */
 #define NXT_FORMS_BLOB 176
 #define NXT_FORMS_SETS 8192
+#define NXT_FORMS_LANGS 64
 typedef struct nxt_forms_slot {
 	uint32_t hash;
 	uint32_t used;
-	uint8_t lang_len, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
+	uint8_t lang, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
 	uint8_t fold_same;
-	char blob[NXT_FORMS_BLOB];  /* lang word fold key stem stemkey, each + NUL */
+	char blob[NXT_FORMS_BLOB];  /* word fold key stem stemkey, each + NUL */
 } nxt_forms_slot;
 
 /* The stem cache (analyzer.c): Snowball stemming is the costliest step of
@@ -111,6 +114,10 @@ struct nxt_analyzer {
 	nxt_stem_slot *stem_cache;    /* NXT_STEM_SETS * 2, on first use */
 	nxt_forms_slot *forms_cache;  /* NXT_FORMS_SETS * 2, on first use */
 	uint32_t forms_tick;
+	/* The languages of the forms cache (at most 15 bytes each): a
+	 * slot's lang is an index here; the last one used is tried first. */
+	char forms_langs[NXT_FORMS_LANGS][16];
+	unsigned forms_nlangs, forms_last_lang;
 	char *stem_key;               /* nxt_word_forms: the stem's key */
 	size_t stem_key_cap;
 	char *yo_copy;                /* a word with ё made е, for Snowball */
@@ -138,6 +145,70 @@ struct nxt_analyzer {
 	uint32_t cache_tick;
 	unsigned long cache_hits, cache_misses;
 };
+
+/* Eight, four and one bytes of s as a number (unaligned reads). */
+static inline uint64_t nxt_load8(const char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	return v;
+}
+
+static inline uint64_t nxt_load4(const char *s)
+{
+	uint32_t v;
+
+	memcpy(&v, s, 4);
+	return v;
+}
+
+/* The last 1-8 bytes of s[0, n) (n >= 1) as a number, in at most two
+ * reads: the last eight (overlapping what came before) when n >= 8, else
+ * the first and last four, else the first, middle and last byte. */
+static inline uint64_t nxt_tail_bytes(const char *s, size_t n)
+{
+	if (n >= 8)
+		return nxt_load8(s + n - 8);
+	if (n >= 4)
+		return nxt_load4(s) << 32 | nxt_load4(s + n - 4);
+	return (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n >> 1] << 8 |
+	       (unsigned char)s[n - 1];
+}
+
+/* The caches' hash of a short string (a word, a language code), a word of
+ * eight bytes at a time: the FNV-1a byte loop it replaces was a tenth of a
+ * cache hit.  Where a string lands in a cache depends on it, nothing else. */
+static inline uint32_t nxt_hash_short(const char *s, size_t n, uint64_t seed)
+{
+	const uint64_t m = 0x9E3779B97F4A7C15ull;
+	uint64_t h = (seed ^ n) * m;
+	size_t i = 0;
+
+	for (; i + 8 < n; i += 8) {
+		h = (h ^ nxt_load8(s + i)) * m;
+		h ^= h >> 29;
+	}
+	if (n)
+		h = (h ^ nxt_tail_bytes(s, n)) * m;
+	/* The low bits pick the set: mix the high ones in (MurmurHash3). */
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
+/* memcmp(a, b, n) == 0 for the short strings of the caches, inline, with
+ * the reads of nxt_tail_bytes. */
+static inline int nxt_same_bytes(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 < n; i += 8)
+		if (nxt_load8(a + i) != nxt_load8(b + i))
+			return 0;
+	return n == 0 || nxt_tail_bytes(a, n) == nxt_tail_bytes(b, n);
+}
 
 /* Grow a byte buffer to hold at least `need` bytes (doubling). */
 int nxt_grow_bytes(char **buf, size_t *cap, size_t need);

@@ -600,20 +600,52 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 	return nxt_key(&f->key, &f->key_len, a, w, n, script);
 }
 
+/* Is lang (NUL-terminated) the cached language l? */
+static int same_lang(const char *l, const char *lang)
+{
+	size_t i = 0;
+
+	while (i < 15 && lang[i] && l[i] == lang[i])
+		i++;
+	return l[i] == lang[i];
+}
+
+/* The forms cache's number for lang, or -1 when it has none: a code of
+ * more than 15 bytes, or more languages than the cache holds (the words
+ * of those are not cached). */
+static int forms_lang(nxt_analyzer *a, const char *lang)
+{
+	size_t ll;
+
+	if (a->forms_nlangs && same_lang(a->forms_langs[a->forms_last_lang], lang))
+		return (int)a->forms_last_lang;
+	for (unsigned i = 0; i < a->forms_nlangs; i++) {
+		if (same_lang(a->forms_langs[i], lang)) {
+			a->forms_last_lang = i;
+			return (int)i;
+		}
+	}
+	ll = strlen(lang);
+	if (ll > 15 || a->forms_nlangs == NXT_FORMS_LANGS)
+		return -1;
+	memcpy(a->forms_langs[a->forms_nlangs], lang, ll + 1);
+	a->forms_last_lang = a->forms_nlangs++;
+	return (int)a->forms_last_lang;
+}
+
 int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char *w, size_t n,
 		   int script)
 {
 	nxt_forms_slot *set = NULL, *slot;
-	size_t ll, need;
+	size_t need;
 	uint32_t h;
-	int rc;
+	int li, rc;
 
 	if (!lang)
 		lang = "";
-	ll = strlen(lang);
-	if (n == 0 || n > 40 || ll > 15)
+	if (n == 0 || n > 40 || (li = forms_lang(a, lang)) < 0)
 		return compute_forms(out, a, lang, w, n, script);
-	h = hash_bytes(w, n) ^ (hash_bytes(lang, ll) * 31u);
+	h = nxt_hash_short(w, n, (uint64_t)li);
 	if (!a->forms_cache)
 		a->forms_cache = calloc((size_t)NXT_FORMS_SETS * 2, sizeof *a->forms_cache);
 	if (!a->forms_cache)
@@ -621,9 +653,9 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 	set = &a->forms_cache[(h % NXT_FORMS_SETS) * 2];
 	for (int k = 0; k < 2; k++) {
 		slot = &set[k];
-		if (slot->wlen == n && slot->hash == h && slot->lang_len == ll &&
-		    memcmp(slot->blob, lang, ll) == 0 && memcmp(slot->blob + ll + 1, w, n) == 0) {
-			const char *p = slot->blob + ll + 1 + n + 1;
+		if (slot->hash == h && slot->wlen == n && slot->lang == li &&
+		    nxt_same_bytes(slot->blob, w, n)) {
+			const char *p = slot->blob + n + 1;
 			slot->used = ++a->forms_tick;
 			out->fold = slot->fold_same ? w : p;
 			out->fold_len = slot->fold_same ? n : slot->flen;
@@ -641,7 +673,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 	}
 	if ((rc = compute_forms(out, a, lang, w, n, script)))
 		return rc;
-	need = ll + n + out->fold_len + out->key_len + out->stem_len + out->stem_key_len + 6;
+	need = n + out->fold_len + out->key_len + out->stem_len + out->stem_key_len + 5;
 	if (need > NXT_FORMS_BLOB || out->fold_len > 255 || out->key_len > 255 ||
 	    out->stem_len > 255 || out->stem_key_len > 255)
 		return NX_OK;
@@ -650,7 +682,6 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		char *p = slot->blob;
 		int same = out->fold == w;
 #define PUT(s_, l_) do { memcpy(p, (s_), (l_)); p[(l_)] = '\0'; p += (l_) + 1; } while (0)
-		PUT(lang, ll);
 		PUT(w, n);
 		PUT(out->fold, out->fold_len);
 		PUT(out->key, out->key_len);
@@ -659,7 +690,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 #undef PUT
 		slot->hash = h;
 		slot->used = ++a->forms_tick;
-		slot->lang_len = (uint8_t)ll;
+		slot->lang = (uint8_t)li;
 		slot->wlen = (uint8_t)n;
 		slot->flen = (uint8_t)out->fold_len;
 		slot->klen = (uint8_t)out->key_len;
@@ -667,7 +698,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		slot->sklen = (uint8_t)out->stem_key_len;
 		slot->fold_same = (uint8_t)same;
 		/* Hand out the slot's copies: they outlive the buffers. */
-		p = slot->blob + ll + 1 + n + 1;
+		p = slot->blob + n + 1;
 		if (!same)
 			out->fold = p;
 		p += out->fold_len + 1;
