@@ -62,6 +62,7 @@ int nxt_analyzer_new(nxt_analyzer **out)
 	}
 	make_simple_table(a);
 	make_class_tables(a);
+	nxt_make_key_tables(a);
 	/* Word breaks do not depend on the locale, except through the
 	 * dictionaries, which ICU picks by script. */
 	a->word_brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &st);

@@ -131,6 +131,15 @@ struct nxt_analyzer {
 	int sel_turkic;               /* lang is kk/ky/tt */
 	nxx_stem *sel_stem;           /* NULL: words pass unchanged */
 
+	/* variants.c (nxt_make_key_tables): the BGN/PCGN letters of
+	 * U+0400..U+04FF for match keys (up to four; length 0xFF: none), and
+	 * the ASCII spellings of the Latin letters of U+00C0..U+02AF (up to
+	 * two; length 0: none), as the functions that made them say. */
+	char cyr_key[256][4];
+	uint8_t cyr_key_len[256];
+	char latin_key[0x2B0 - 0xC0][2];
+	uint8_t latin_key_len[0x2B0 - 0xC0];
+
 	/* variants.c: outputs of nxt_fold and nxt_key, a scratch buffer,
 	 * the fallback transliterator and its cache. */
 	char *fold;
@@ -220,6 +229,9 @@ int nxt_grow_bytes(char **buf, size_t *cap, size_t need);
  * updated.  Returns 1 when the word changed, 0 when not, < 0 on error.
  */
 int nxt_repair_mixed(nxt_analyzer *a, size_t *len);
+
+/* Fill the analyzer's tables of nxt_key and nxt_fold (variants.c). */
+void nxt_make_key_tables(nxt_analyzer *a);
 
 /* The spelling-variant rules of match keys over a lower-case ASCII
  * transliteration s[0, n), written to out (room for 2n + 1 bytes);

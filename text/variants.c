@@ -100,9 +100,8 @@ static void put_str(char *out, size_t *o, const char *s)
 	*o = i;
 }
 
-/* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
- * out at *o; 0 when c is no Latin letter with one. */
-static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+/* latin_ascii without the table of U+00C0..U+02AF (which it fills). */
+static int latin_ascii_icu(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
 {
 	const char *sp;
 	int base;
@@ -118,6 +117,25 @@ static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
 		return 1;
 	}
 	return 0;
+}
+
+/* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
+ * out at *o; 0 when c is no Latin letter with one.  The letters of
+ * U+00C0..U+02AF (those of European languages, Turkish, Uzbek) come from a
+ * table, as ICU's decomposition costs some 300 instructions a letter. */
+static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+{
+	if (c >= 0xC0 && c < 0x2B0) {
+		unsigned k = (unsigned)c - 0xC0, n = a->latin_key_len[k];
+
+		if (!n)
+			return 0;
+		out[(*o)++] = a->latin_key[k][0];
+		if (n > 1)
+			out[(*o)++] = a->latin_key[k][1];
+		return 1;
+	}
+	return latin_ascii_icu(a, c, out, o);
 }
 
 /* ---- folding ------------------------------------------------------------- */
@@ -291,6 +309,29 @@ static const char *cyrillic_latin(UChar32 c)
 	}
 }
 
+void nxt_make_key_tables(nxt_analyzer *a)
+{
+	for (UChar32 c = 0x400; c < 0x500; c++) {
+		const char *t = cyrillic_latin(c);
+		size_t n = t ? strlen(t) : 0;
+
+		memset(a->cyr_key[c - 0x400], 0, 4);
+		a->cyr_key_len[c - 0x400] = t && n <= 4 ? (uint8_t)n : 0xFF;
+		if (t && n <= 4)
+			memcpy(a->cyr_key[c - 0x400], t, n);
+	}
+	for (UChar32 c = 0xC0; c < 0x2B0; c++) {
+		char out[8];
+		size_t o = 0;
+
+		a->latin_key_len[c - 0xC0] = 0;
+		if (latin_ascii_icu(a, c, out, &o) && o <= 2) {
+			memcpy(a->latin_key[c - 0xC0], out, o);
+			a->latin_key_len[c - 0xC0] = (uint8_t)o;
+		}
+	}
+}
+
 static uint32_t hash_bytes(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
@@ -422,9 +463,19 @@ size_t nxt_key_rules(char *out, const char *s, size_t n)
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i], next = i + 1 < n ? s[i + 1] : 0;
+	/* The letters a rule below starts at: d g k q s x y z. */
+	const uint32_t rule_letters = 1u << ('d' - 'a') | 1u << ('g' - 'a') | 1u << ('k' - 'a') |
+				      1u << ('q' - 'a') | 1u << ('s' - 'a') | 1u << ('x' - 'a') |
+				      1u << ('y' - 'a') | 1u << ('z' - 'a');
 
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], next;
+
+		if (!(c >= 'a' && c <= 'z' && (rule_letters >> (c - 'a') & 1))) {
+			out[o++] = c;
+			continue;
+		}
+		next = i + 1 < n ? s[i + 1] : 0;
 		/* Initial ye before a consonant: Yerlan = Erlan, Yevgeny = Evgeny. */
 		if (i == 0 && c == 'y' && next == 'e' && i + 2 < n && !is_vowel(s[i + 2]) &&
 		    s[i + 2] != 'y')
@@ -515,8 +566,9 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 		return NX_OK;
 	}
 	len = (int32_t)n;
-	/* "shch" (4 bytes) for a 2-byte letter is the most any letter takes. */
-	if ((rc = nxt_grow_bytes(&a->tmp, &a->tmp_cap, 2 * n + 1)))
+	/* "shch" (4 bytes) for a 2-byte letter is the most any letter takes;
+	 * the table's letters are copied 4 bytes at a time, hence the 4 more. */
+	if ((rc = nxt_grow_bytes(&a->tmp, &a->tmp_cap, 2 * n + 5)))
 		return rc;
 	while (i < len) {
 		unsigned char b = (unsigned char)w[i];
@@ -530,6 +582,16 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 			else if (b >= 'A' && b <= 'Z')
 				a->tmp[o++] = (char)(b + ('a' - 'A'));
 			continue;
+		}
+		/* U+0400..U+04FF: D0..D3 and a continuation byte */
+		if (b >= 0xD0 && b <= 0xD3 && i + 1 < len && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			unsigned k = (unsigned)(b & 3) << 6 | ((unsigned char)w[i + 1] & 0x3F);
+			if (a->cyr_key_len[k] != 0xFF) {
+				memcpy(a->tmp + o, a->cyr_key[k], 4);
+				o += a->cyr_key_len[k];
+				i += 2;
+				continue;
+			}
 		}
 		U8_NEXT(w, i, len, c);
 		if (c < 0)
