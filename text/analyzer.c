@@ -658,6 +658,8 @@ typedef struct seg_iter {
 	size_t rs, re;  /* the current region */
 	size_t pos;     /* scanner: where to scan from */
 	int32_t prev;   /* ICU: the last boundary, relative to rs */
+	size_t icu_at;  /* next_region: the first C_ICU character at or after */
+	int icu_known;  /* ... the start of a region, once looked for */
 } seg_iter;
 
 /* ' ', '\t', '\n', '\v', '\f', '\r' (one test: this runs per byte). */
@@ -692,6 +694,29 @@ static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_
 	return fast;
 }
 
+/* Where the first character of class C_ICU (char_class) at or after p is
+ * in t[0, len), or len when there is none.  Runs of ASCII, which has no
+ * C_ICU character but the spaces between pieces, go eight bytes at a time. */
+static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t p)
+{
+	while (p < len) {
+		size_t next;
+
+		if ((unsigned char)t[p] < 0x80) {
+			uint64_t v;
+
+			p++;
+			while (p + 8 <= len && (memcpy(&v, t + p, 8), !(v & 0x8080808080808080ull)))
+				p += 8;
+			continue;
+		}
+		if (char_class(a, t, len, p, &next) == C_ICU)
+			return p;
+		p = next;
+	}
+	return len;
+}
+
 /* Choose the next region, from it->next.  Returns 0 at the end of text. */
 static int next_region(seg_iter *it)
 {
@@ -701,6 +726,20 @@ static int next_region(seg_iter *it)
 	if (p >= it->len)
 		return 0;
 	it->rs = p;
+	/* No C_ICU character in the rest of the text (most texts of the
+	 * alphabets): every piece of it is the scanner's, so the rest is one
+	 * scanner's region, as the loop below would find piece by piece.
+	 * (Were it all spaces, the loop would hand it to ICU: no words
+	 * either way.) */
+	if (!it->icu_known || it->icu_at < p) {
+		it->icu_at = first_icu(it->a, it->text, it->len, p);
+		it->icu_known = 1;
+	}
+	if (it->icu_at == it->len) {
+		it->scan = 1;
+		it->re = it->len;
+		return 1;
+	}
 	/* A scanner's region: FAST_RUN of its pieces or more, or all the rest. */
 	for (k = piece(it->a, it->text, it->len, p, &ps, &pe); k == 1;
 	     k = piece(it->a, it->text, it->len, pe, &ps, &pe)) {
