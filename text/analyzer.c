@@ -131,7 +131,7 @@ static int grow_uchars(UChar **buf, int32_t *cap, int32_t need)
 	return NX_OK;
 }
 
-int nxt_grow_bytes(char **buf, size_t *cap, size_t need)
+int nxt_grow_bytes_to(char **buf, size_t *cap, size_t need)
 {
 	size_t n;
 	char *p;
@@ -897,9 +897,24 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		tok.end = end;
 		tok.index = index++;
 		/* The script of the normalised word: mixed-script repair
-		 * may have changed it. */
-		tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX ? INT32_MAX
-									       : (int32_t)tok.norm_len);
+		 * may have changed it.  (A lower-case ASCII letter, a digit or
+		 * a letter of U+0400..U+047F first: as nxt_word_script says,
+		 * without the call.) */
+		{
+			unsigned char b0 = (unsigned char)a->norm[0];
+
+			if ((unsigned)b0 - 'a' < 26u)
+				tok.script = NXT_SCRIPT_LATIN;
+			else if ((unsigned)b0 - '0' < 10u)
+				tok.script = NXT_SCRIPT_DIGIT;
+			else if ((b0 == 0xD0 || b0 == 0xD1) && tok.norm_len > 1 &&
+				 ((unsigned char)a->norm[1] & 0xC0) == 0x80)
+				tok.script = NXT_SCRIPT_CYRILLIC;
+			else
+				tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX
+									  ? INT32_MAX
+									  : (int32_t)tok.norm_len);
+		}
 		if ((rc = chain_word(a, &tok, text, len, prev_end, prev_script)))
 			break;
 		prev_end = (int32_t)end;

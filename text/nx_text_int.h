@@ -220,7 +220,13 @@ static inline int nxt_same_bytes(const char *a, const char *b, size_t n)
 }
 
 /* Grow a byte buffer to hold at least `need` bytes (doubling). */
-int nxt_grow_bytes(char **buf, size_t *cap, size_t need);
+int nxt_grow_bytes_to(char **buf, size_t *cap, size_t need);
+
+/* The same, inline when the buffer is big enough (several times a word). */
+static inline int nxt_grow_bytes(char **buf, size_t *cap, size_t need)
+{
+	return need <= *cap ? 0 : nxt_grow_bytes_to(buf, cap, need);  /* 0: NX_OK */
+}
 
 /*
  * Mixed-script repair of a normalised word in a->norm (variants.c): a word
