@@ -92,6 +92,8 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	ubrk_close(a->sent_brk);
 	utext_close(a->word_text);
 	utext_close(a->sent_text);
+	free(a->reg16);
+	free(a->reg_map);
 	free(a->u16);
 	free(a->n16);
 	free(a->norm);
@@ -657,7 +659,9 @@ typedef struct seg_iter {
 	int scan;       /* the current region's kind: 1 for the scanner */
 	size_t rs, re;  /* the current region */
 	size_t pos;     /* scanner: where to scan from */
-	int32_t prev;   /* ICU: the last boundary, relative to rs */
+	int32_t prev;   /* ICU: the last boundary (a unit of a->reg16, or a
+			 * byte when the region is too long for it) */
+	const int32_t *map;  /* ICU: a->reg_map, or NULL for a UTF-8 region */
 	size_t icu_at;  /* next_region: the first C_ICU character at or after */
 	int icu_known;  /* ... the start of a region, once looked for */
 } seg_iter;
@@ -772,6 +776,61 @@ static int next_region(seg_iter *it)
 	return 1;
 }
 
+#define REGION16_MAX ((size_t)256 << 10)
+
+/* Hand ICU's word iterator the region t[0, n) in UTF-16 (a->reg16, with
+ * a->reg_map from its units back to bytes).  Ill-formed bytes become
+ * U+FFFD as in ICU's own UTF-8 text (U8_NEXT_OR_FFFD). */
+static int set_region_text(nxt_analyzer *a, const char *t, size_t n)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t i = 0, u = 0, len;
+
+	if (n > INT32_MAX - 1)
+		return nx_error_set(NX_EINVAL, "text of %zu bytes is too long to segment (max %d)",
+				    n, INT32_MAX - 1);
+	len = (int32_t)n;
+	/* UTF-16 never needs more units than UTF-8 has bytes. */
+	if (n + 1 > a->reg_cap) {
+		size_t cap = a->reg_cap ? a->reg_cap : 256;
+		UChar *r;
+		int32_t *m;
+
+		while (cap < n + 1)
+			cap *= 2;
+		if (!(r = realloc(a->reg16, cap * sizeof *r)))
+			return nx_error_set(NX_ENOMEM, "out of memory segmenting %zu bytes", n);
+		a->reg16 = r;
+		if (!(m = realloc(a->reg_map, cap * sizeof *m)))
+			return nx_error_set(NX_ENOMEM, "out of memory segmenting %zu bytes", n);
+		a->reg_map = m;
+		a->reg_cap = cap;
+	}
+	while (i < len) {
+		int32_t at = i;
+		UChar32 c;
+
+		U8_NEXT_OR_FFFD(t, i, len, c);
+		if (U_IS_BMP(c)) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = (UChar)c;
+		} else {
+			a->reg_map[u] = at;
+			a->reg16[u++] = U16_LEAD(c);
+			a->reg_map[u] = at;  /* never a boundary */
+			a->reg16[u++] = U16_TRAIL(c);
+		}
+	}
+	a->reg_map[u] = len;
+	a->word_text = utext_openUChars(a->word_text, a->reg16, u, &st);
+	if (U_FAILURE(st))
+		return icu_error("opening UTF-16 text", st);
+	ubrk_setUText(a->word_brk, a->word_text, &st);
+	if (U_FAILURE(st))
+		return icu_error("setting break iterator text", st);
+	return NX_OK;
+}
+
 static int start_region(seg_iter *it)
 {
 	int rc;
@@ -781,7 +840,18 @@ static int start_region(seg_iter *it)
 		it->pos = it->rs;
 		return NX_OK;
 	}
-	if ((rc = set_text(&it->a->word_text, it->a->word_brk, it->text + it->rs, it->re - it->rs)))
+	/* A region longer than REGION16_MAX (a 100 MB line of mixed
+	 * scripts, say) stays UTF-8: its UTF-16 copy and map would take six
+	 * times its size. */
+	if (it->re - it->rs <= REGION16_MAX) {
+		rc = set_region_text(it->a, it->text + it->rs, it->re - it->rs);
+		it->map = it->a->reg_map;
+	} else {
+		rc = set_text(&it->a->word_text, it->a->word_brk, it->text + it->rs,
+			      it->re - it->rs);
+		it->map = NULL;
+	}
+	if (rc)
 		return rc;
 	it->prev = ubrk_first(it->a->word_brk);
 	return NX_OK;
@@ -820,8 +890,8 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 				 * punctuation, emoji. */
 				if (ubrk_getRuleStatus(it->a->word_brk) < UBRK_WORD_NONE_LIMIT)
 					continue;
-				*start = it->rs + (size_t)it->prev;
-				*end = it->rs + (size_t)cur;
+				*start = it->rs + (size_t)(it->map ? it->map[it->prev] : it->prev);
+				*end = it->rs + (size_t)(it->map ? it->map[cur] : cur);
 				it->prev = cur;
 				return 1;
 			}

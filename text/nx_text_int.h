@@ -84,6 +84,14 @@ struct nxt_analyzer {
 	uint8_t wb_low[0x800];
 	uint8_t wb_punct[0x80];
 
+	/* An ICU region of nxt_words in UTF-16, which ICU's dictionary
+	 * segmentation reads in place (UTF-8 it copies character by character
+	 * into a string of its own, with a map back), and where each of its
+	 * units starts in the UTF-8 region (reg_map[reg_len] is its end). */
+	UChar *reg16;
+	int32_t *reg_map;
+	size_t reg_cap;      /* units of both */
+
 	UChar *u16;          /* a word converted to UTF-16 */
 	int32_t u16_cap;
 	UChar *n16;          /* ... and normalised */
