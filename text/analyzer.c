@@ -280,14 +280,35 @@ static int has_non_ignorable(const char *w, int32_t n)
  * the result has ASCII letters and other characters (mixed-script repair
  * is then worth trying).
  */
-static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen, int *mixed)
+static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen,
+		       int *mixed)
 {
 	size_t o = 0;
-	int32_t i = 0;
+	int32_t i = 0, ascii_end;
 	int rc, ascii_letter = 0, other = 0;
 
-	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
+	/* 8 more: the ASCII loop writes eight bytes at a time */
+	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 8)))
 		return rc;
+	/* ASCII first, eight bytes at a time, reading on past the word while
+	 * the text goes on (what is past it is not kept): A-Z (a byte plus
+	 * 0x3F has its top bit set from 'A' on, plus 0x25 from '[' on) get
+	 * 0x20 more.  Most words are ASCII all through. */
+	while (i < n && (size_t)i + 8 <= avail) {
+		const uint64_t top = 0x8080808080808080ull;
+		uint64_t v;
+
+		memcpy(&v, w + i, 8);
+		if (v & top)
+			break;
+		v |= ((v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull) & top) >> 2;
+		memcpy(a->norm + i, &v, 8);
+		i += 8;
+	}
+	if (i > n)
+		i = n;
+	ascii_end = i;
+	o = (size_t)i;
 	while (i < n) {
 		unsigned char b = (unsigned char)w[i];
 		UChar32 c;
@@ -333,7 +354,10 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		o -= 2;
 	a->norm[o] = '\0';
 	*outlen = o;
-	/* only then can it mix Latin and Cyrillic */
+	/* only then can it mix Latin and Cyrillic (the letters of the ASCII
+	 * run are looked for only then) */
+	for (int32_t k = 0; other && !ascii_letter && k < ascii_end; k++)
+		ascii_letter = a->norm[k] >= 'a' && a->norm[k] <= 'z';
 	*mixed = ascii_letter && other;
 	return 1;
 }
@@ -392,7 +416,8 @@ static int folds_to_itself(nxt_analyzer *a, UChar32 c)
 
 /* Normalise w[0, n) into a->norm; *outlen is set to its length (possibly 0).
  * Possessive "'s" is dropped only when something precedes it. */
-static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+/* (avail >= n bytes can be read at w.) */
+static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	unsigned char any = 0;
@@ -400,7 +425,7 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	int rc, mixed = 0;
 
 	/* Most words, ASCII ones included: without ICU's normaliser. */
-	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
+	if (!a->icu_only && (rc = simple_fold(a, w, n, avail, outlen, &mixed)) != 0) {
 		if (rc < 0)
 			return rc;
 		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
@@ -603,15 +628,35 @@ static inline int char_class(const nxt_analyzer *a, const char *t, size_t len, s
 	return C_ICU;
 }
 
-/* The end of the segment starting at i (a letter, digit or ExtendNumLet),
- * and whether it is a word. */
+/* char_class inside a scanner's region, whose characters char_class has
+ * already found to be no C_ICU (next_region): a byte of 0x80 or above
+ * starts a whole two-byte sequence or E2 80..81 xx, so neither the bounds
+ * nor the continuation bytes need checking again. */
+static inline int region_class(const nxt_analyzer *a, const char *t, size_t i, size_t *next)
+{
+	const unsigned char *p = (const unsigned char *)t + i;
+
+	if (p[0] < 0x80) {
+		*next = i + 1;
+		return a->wb_low[p[0]];
+	}
+	if (p[0] < 0xE0) {
+		*next = i + 2;
+		return a->wb_low[((p[0] & 0x1F) << 6) | (p[1] & 0x3F)];
+	}
+	*next = i + 3;
+	return a->wb_punct[((p[1] & 0x01) << 6) | (p[2] & 0x3F)];
+}
+
+/* The end of the segment starting at i (a letter, digit or ExtendNumLet)
+ * in a scanner's region ending at len, and whether it is a word. */
 static size_t fast_segment(const nxt_analyzer *a, const char *t, size_t len, size_t i, int *word)
 {
 	size_t start = i, next, after_next;
 	int has = 0, prev = C_OTHER;
 
 	while (i < len) {
-		int c = char_class(a, t, len, i, &next);
+		int c = region_class(a, t, i, &next);
 
 		if (c == C_LETTER || c == C_DIGIT) {
 			has = 1;
@@ -619,7 +664,7 @@ static size_t fast_segment(const nxt_analyzer *a, const char *t, size_t len, siz
 			/* ICU: a run of two ExtendNumLet or more is a word, one is not */
 			has |= i > start;
 		} else if ((c == C_MIDNUMLET || c == C_MIDLETTER || c == C_MIDNUM) && next < len) {
-			int after = char_class(a, t, len, next, &after_next);
+			int after = region_class(a, t, next, &after_next);
 			if ((prev == C_LETTER && after == C_LETTER && c != C_MIDNUM) ||
 			    (prev == C_DIGIT && after == C_DIGIT && c != C_MIDLETTER)) {
 				i = after_next;
@@ -867,7 +912,7 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 		if (it->scan) {
 			while (it->pos < it->re) {
 				size_t i = it->pos, e;
-				int c = char_class(it->a, it->text, it->re, i, &e), word;
+				int c = region_class(it->a, it->text, i, &e), word;
 
 				if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
 					it->pos = e;
@@ -958,7 +1003,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 				n++;
 			continue;
 		}
-		if ((rc = normalize_word(a, w, wn, &tok.norm_len)))
+		if ((rc = normalize_word(a, w, wn, len - start, &tok.norm_len)))
 			break;
 		if (tok.norm_len == 0)
 			continue;
