@@ -337,18 +337,18 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 		/* Two-byte sequences C2..DF are U+0080..U+07FF. */
 		if (b < 0xC2 || b > 0xDF || i + 1 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80)
 			return 0;
-		c = ((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F);
-		if (!a->simple[c - 0x80])
-			return 0;
-		c = a->simple[c - 0x80];
+		c = (((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
 		i += 2;
-		if (c < 0x80) {  /* ſ -> s */
-			ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-			a->norm[o++] = (char)c;
-		} else {  /* still U+0080..U+07FF: two bytes */
-			a->norm[o++] = (char)(0xC0 | (c >> 6));
-			a->norm[o++] = (char)(0x80 | (c & 0x3F));
+		if (a->simple[c] >= 0x80) {  /* still two bytes, ready in simple8 */
+			memcpy(a->norm + o, a->simple8[c], 2);
+			o += 2;
+			continue;
 		}
+		if (!a->simple[c])
+			return 0;
+		c = a->simple[c];  /* ſ -> s */
+		ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		a->norm[o++] = (char)c;
 	}
 	if (o > 2 && a->norm[o - 2] == '\'' && a->norm[o - 1] == 's')
 		o -= 2;
@@ -389,6 +389,8 @@ static void make_simple_table(nxt_analyzer *a)
 		len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
 		if (U_SUCCESS(st) && len == 1 && out[0] != 0 && out[0] < 0x800 && !U16_IS_SURROGATE(out[0]))
 			a->simple[c - 0x80] = out[0];
+		a->simple8[c - 0x80][0] = (char)(0xC0 | (a->simple[c - 0x80] >> 6));
+		a->simple8[c - 0x80][1] = (char)(0x80 | (a->simple[c - 0x80] & 0x3F));
 	}
 }
 

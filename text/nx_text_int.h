@@ -75,6 +75,7 @@ struct nxt_analyzer {
 	const UNormalizer2 *nfkc_cf;  /* owned by ICU, never freed */
 	const UNormalizer2 *nfd;      /* likewise */
 	uint16_t simple[0x800 - 0x80];  /* analyzer.c, simple_fold */
+	char simple8[0x800 - 0x80][2];  /* ... in UTF-8 where it is 0x80 or more */
 	/* analyzer.c, folds_to_itself: a bit per character of the BMP, in
 	 * blocks of 64 filled when first needed (same_known) */
 	uint64_t same_bits[1024];
