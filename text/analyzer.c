@@ -1265,13 +1265,7 @@ static int has_yo(const char *w, size_t n)
 
 static uint32_t stem_hash(const void *who, const char *w, size_t n)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)who;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)w[i];
-		h *= 16777619u;
-	}
-	return h;
+	return nxt_hash_short(w, n, (uint64_t)(uintptr_t)who);
 }
 
 /* Stem with s through the cache. */
@@ -1291,8 +1285,8 @@ static int cached_stem(const char **out, size_t *outlen, nxt_analyzer *a, nxx_st
 			set = &a->stem_cache[(h % NXT_STEM_SETS) * 2];
 			for (int k = 0; k < 2; k++) {
 				slot = &set[k];
-				if (slot->wlen == len && slot->hash == h && slot->stemmer == s &&
-				    memcmp(slot->word, word, len) == 0) {
+				if (slot->hash == h && slot->wlen == len && slot->stemmer == s &&
+				    nxt_same_bytes(slot->word, word, len)) {
 					slot->used = ++a->stem_tick;
 					*out = slot->stem;
 					if (outlen)
@@ -1322,7 +1316,8 @@ static int cached_stem(const char **out, size_t *outlen, nxt_analyzer *a, nxx_st
 int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
 	     const char *word, size_t len, int script)
 {
-	int rc;
+	nxx_stem *stem;
+	int rc, sel_turkic;
 
 	*out = NULL;
 	if (outlen)
@@ -1334,23 +1329,36 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 
 	if (!lang)
 		lang = "";
-	if (!a->sel_valid || a->sel_script != script || strcmp(a->sel_lang, lang) != 0) {
-		a->sel_valid = 0;
-		if ((rc = choose_stemmer(&a->sel_stem, &a->sel_turkic, a, lang, script)))
+	if (!a->sel_valid || strcmp(a->sel_lang, lang) != 0) {
+		size_t ll = strlen(lang);
+
+		memset(a->sel_known, 0, sizeof a->sel_known);
+		a->sel_valid = ll < sizeof a->sel_lang;
+		if (a->sel_valid)
+			memcpy(a->sel_lang, lang, ll + 1);
+	}
+	if (script < 0 || script > NXT_SCRIPT_HAN || !a->sel_valid || !a->sel_known[script]) {
+		int turkic;
+
+		if ((rc = choose_stemmer(&stem, &turkic, a, lang, script)))
 			return rc;
-		if (strlen(lang) < sizeof a->sel_lang) {
-			memcpy(a->sel_lang, lang, strlen(lang) + 1);
-			a->sel_script = script;
-			a->sel_valid = 1;
+		if (script >= 0 && script <= NXT_SCRIPT_HAN && a->sel_valid) {
+			a->sel_stem[script] = stem;
+			a->sel_turkic[script] = (uint8_t)turkic;
+			a->sel_known[script] = 1;
 		}
+		sel_turkic = turkic;
+	} else {
+		stem = a->sel_stem[script];
+		sel_turkic = a->sel_turkic[script];
 	}
 	/* Kazakh, Kyrgyz and Tatar have no Snowball stemmer: our light
 	 * suffix stripper (kkstem.c) takes their Cyrillic words, and, when
 	 * the language is unknown, Cyrillic words with letters of theirs. */
 	if (script == NXT_SCRIPT_CYRILLIC &&
-	    (*lang ? a->sel_turkic : nxt_has_turkic_letters(word, len)))
+	    (*lang ? sel_turkic : nxt_has_turkic_letters(word, len)))
 		return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
-	if (!a->sel_stem)
+	if (!stem)
 		return return_unchanged(out, outlen, a, word, len);
 	/* ё is е to Russian readers and to Snowball since 2.0, but Xapian
 	 * 1.4's Russian stemmer predates that: fold it first (2 bytes each). */
@@ -1363,7 +1371,7 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 				a->yo_copy[i] = (char)0xD0, a->yo_copy[i + 1] = (char)0xB5;
 		word = a->yo_copy;
 	}
-	return cached_stem(out, outlen, a, a->sel_stem, word, len);
+	return cached_stem(out, outlen, a, stem, word, len);
 }
 
 /* ---- recorded words ------------------------------------------------------ */

@@ -132,13 +132,14 @@ struct nxt_analyzer {
 	char *yo_copy;                /* a word with ё made е, for Snowball */
 	size_t yo_copy_cap;
 	uint32_t stem_tick;
-	/* The stemmer chosen for the last (lang, script): lang is compared as
-	 * given, so a run of words of one article resolves it once. */
+	/* The stemmers chosen for the last lang, by script (NXT_SCRIPT_*):
+	 * lang is compared as given, so the words of one article, of
+	 * whatever scripts, resolve them once. */
 	char sel_lang[16];
-	int sel_script;
-	int sel_valid;
-	int sel_turkic;               /* lang is kk/ky/tt */
-	nxx_stem *sel_stem;           /* NULL: words pass unchanged */
+	int sel_valid;                /* sel_lang holds the last lang */
+	uint8_t sel_known[NXT_SCRIPT_HAN + 1];
+	uint8_t sel_turkic[NXT_SCRIPT_HAN + 1];  /* lang is kk/ky/tt */
+	nxx_stem *sel_stem[NXT_SCRIPT_HAN + 1];  /* NULL: words pass unchanged */
 
 	/* variants.c (nxt_make_key_tables): the BGN/PCGN letters of
 	 * U+0400..U+04FF for match keys (up to four; length 0xFF: none), and
