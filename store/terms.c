@@ -101,16 +101,22 @@ int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		return NX_OK;
 	if (t->joined && (rc = emit_joined(a, t->joined, t->joined_len, emit, ctx)))
 		return rc;
-	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)) ||
-	    (rc = emit_positional(t->norm, t->norm_len, f.fold, f.fold_len, f.key, f.key_len, emit,
-				  ctx)))
+	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)))
+		return rc;
+	/* emit_positional, with the comparisons done once per word in the
+	 * forms cache (f.repeats) */
+	if ((rc = emit(ctx, t->norm, t->norm_len, 1)) ||
+	    (!(f.repeats & NXT_FORMS_FOLD_IS_WORD) && (rc = emit(ctx, f.fold, f.fold_len, 1))) ||
+	    (!(f.repeats & NXT_FORMS_KEY_REPEATS) &&
+	     term_make(&tb, NX_PREFIX_KEY[0], f.key, f.key_len) &&
+	     (rc = emit(ctx, tb.s, tb.len, 1))))
 		return rc;
 	if (term_make(&tb, NX_PREFIX_STEM[0], f.stem, f.stem_len) &&
 	    (rc = emit(ctx, tb.s, tb.len, 0)))
 		return rc;
 	/* The stem's key meets the stems of the same name in other scripts
 	 * and languages (K); when it equals the stem, Z already holds it. */
-	if (f.stem_key_len && !same(f.stem_key, f.stem_key_len, f.stem, f.stem_len) &&
+	if (!(f.repeats & NXT_FORMS_STEM_KEY_REPEATS) &&
 	    term_make(&tb, NX_PREFIX_STEM_KEY[0], f.stem_key, f.stem_key_len) &&
 	    (rc = emit(ctx, tb.s, tb.len, 0)))
 		return rc;

@@ -256,7 +256,7 @@ size_t nxt_kk_stem_len(const char *w, size_t n)
 			/* All suffixes are Cyrillic: compare the last byte first. */
 			if (sl > best && sl < n && n - sl >= keep && w[n - 1] == suffixes[s].s[sl - 1] &&
 			    w[n - 2] == suffixes[s].s[sl - 2] &&
-			    memcmp(w + n - sl, suffixes[s].s, sl) == 0 &&
+			    nxt_same_bytes(w + n - sl, suffixes[s].s, sl) &&
 			    may_follow(w, n - sl, suffixes[s].s, sl))
 				best = sl;
 		}

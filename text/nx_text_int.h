@@ -51,6 +51,7 @@ typedef struct nxt_forms_slot {
 	uint32_t used;
 	uint8_t lang, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
 	uint8_t fold_same;
+	uint8_t repeats;      /* nxt_forms.repeats */
 	char blob[NXT_FORMS_BLOB];  /* word fold key stem stemkey, each + NUL */
 } nxt_forms_slot;
 

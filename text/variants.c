@@ -629,6 +629,11 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 
 /* ---- all forms, cached ---------------------------------------------------- */
 
+static int same_str(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (a == b || memcmp(a, b, alen) == 0);
+}
+
 static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const char *w,
 			 size_t n, int script)
 {
@@ -657,9 +662,16 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 	if (f->stem_len == n && memcmp(f->stem, w, n) == 0) {
 		f->key = f->stem_key;
 		f->key_len = f->stem_key_len;
-		return NX_OK;
+	} else if ((rc = nxt_key(&f->key, &f->key_len, a, w, n, script))) {
+		return rc;
 	}
-	return nxt_key(&f->key, &f->key_len, a, w, n, script);
+	f->repeats = (same_str(f->fold, f->fold_len, w, n) ? NXT_FORMS_FOLD_IS_WORD : 0) |
+		     (!f->key_len || same_str(f->key, f->key_len, w, n) ||
+				      same_str(f->key, f->key_len, f->fold, f->fold_len)
+			      ? NXT_FORMS_KEY_REPEATS : 0) |
+		     (!f->stem_key_len || same_str(f->stem_key, f->stem_key_len, f->stem, f->stem_len)
+			      ? NXT_FORMS_STEM_KEY_REPEATS : 0);
+	return NX_OK;
 }
 
 /* Is lang (NUL-terminated) the cached language l? */
@@ -730,6 +742,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 			p += slot->slen + 1;
 			out->stem_key = p;
 			out->stem_key_len = slot->sklen;
+			out->repeats = slot->repeats;
 			return NX_OK;
 		}
 	}
@@ -759,6 +772,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		slot->slen = (uint8_t)out->stem_len;
 		slot->sklen = (uint8_t)out->stem_key_len;
 		slot->fold_same = (uint8_t)same;
+		slot->repeats = (uint8_t)out->repeats;
 		/* Hand out the slot's copies: they outlive the buffers. */
 		p = slot->blob + n + 1;
 		if (!same)
