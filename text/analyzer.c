@@ -240,6 +240,38 @@ int nxt_word_script(const char *w, int32_t n)
 	return NXT_SCRIPT_OTHER;
 }
 
+/* The script nxt_word_script gives a word for the character of
+ * U+0800..U+FFFF at w (three bytes), when every character of its block of
+ * 64 gives that same one (CJK ideographs, kana, Hangul); else -1.  The
+ * blocks are asked of ICU when first met (script_blk: 0 not yet, 1 mixed,
+ * else the script + 2). */
+static int block_script(nxt_analyzer *a, const char *w)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	unsigned blk;
+
+	if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+		return -1;
+	blk = ((unsigned)(p[0] & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6) >> 6;
+	if (blk < 0x800 >> 6 || (blk >= 0xD800 >> 6 && blk <= 0xDFFF >> 6))
+		return -1;  /* overlong, or a surrogate: not UTF-8 */
+	if (!a->script_blk[blk]) {
+		int s0 = -2;
+
+		for (unsigned k = 0; k < 64 && s0 != -1; k++) {
+			UChar32 c = (UChar32)(blk << 6 | k);
+			int s = u_charType(c) == U_DECIMAL_DIGIT_NUMBER ? NXT_SCRIPT_DIGIT
+									  : script_class(c);
+			if (s < 0 || (s0 != -2 && s != s0))
+				s0 = -1;
+			else
+				s0 = s;
+		}
+		a->script_blk[blk] = (uint8_t)(s0 < 0 ? 1 : s0 + 2);
+	}
+	return a->script_blk[blk] >= 2 ? a->script_blk[blk] - 2 : -1;
+}
+
 int nxt_word_script_of(const char *w, size_t len)
 {
 	return nxt_word_script(w, len > INT32_MAX ? INT32_MAX : (int32_t)len);
@@ -605,6 +637,12 @@ static void make_class_tables(nxt_analyzer *a)
 		a->wb_low[c] = wb_class(c);
 	for (UChar32 c = 0x2000; c < 0x2080; c++)
 		a->wb_punct[c - 0x2000] = wb_class(c);
+	for (unsigned lead = 0; lead < 32; lead++) {
+		a->wb_lead_plain[lead] = 1;
+		for (unsigned k = 0; k < 64; k++)
+			if (a->wb_low[lead << 6 | k] == C_ICU)
+				a->wb_lead_plain[lead] = 0;
+	}
 }
 
 /* The class of the character at t[i] (i < len); *next is where the next
@@ -761,6 +799,13 @@ static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t
 				p += 8;
 			continue;
 		}
+		/* A two-byte character whose lead byte has no C_ICU one
+		 * (Cyrillic, most of Latin): no need to look it up. */
+		if ((unsigned char)t[p] >= 0xC2 && (unsigned char)t[p] <= 0xDF && p + 1 < len &&
+		    ((unsigned char)t[p + 1] & 0xC0) == 0x80 && a->wb_lead_plain[t[p] & 0x1F]) {
+			p += 2;
+			continue;
+		}
 		if (char_class(a, t, len, p, &next) == C_ICU)
 			return p;
 		p = next;
@@ -856,7 +901,23 @@ static int set_region_text(nxt_analyzer *a, const char *t, size_t n)
 	while (i < len) {
 		int32_t at = i;
 		UChar32 c;
+		unsigned char b = (unsigned char)t[i];
 
+		/* ASCII and well-formed three-byte characters (CJK) inline */
+		if (b < 0x80) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = b;
+			i++;
+			continue;
+		}
+		if (b >= 0xE1 && b <= 0xEC && i + 2 < len && ((unsigned char)t[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)t[i + 2] & 0xC0) == 0x80) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = (UChar)((b & 0x0F) << 12 | ((unsigned char)t[i + 1] & 0x3F) << 6 |
+						((unsigned char)t[i + 2] & 0x3F));
+			i += 3;
+			continue;
+		}
 		U8_NEXT_OR_FFFD(t, i, len, c);
 		if (U_IS_BMP(c)) {
 			a->reg_map[u] = at;
@@ -1027,6 +1088,9 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 			else if ((b0 == 0xD0 || b0 == 0xD1) && tok.norm_len > 1 &&
 				 ((unsigned char)a->norm[1] & 0xC0) == 0x80)
 				tok.script = NXT_SCRIPT_CYRILLIC;
+			else if (b0 >= 0xE0 && b0 <= 0xEF && tok.norm_len > 2 &&
+				 (tok.script = block_script(a, a->norm)) >= 0)
+				;  /* CJK: the script of the character's block */
 			else
 				tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX
 									  ? INT32_MAX

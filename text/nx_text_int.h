@@ -85,6 +85,8 @@ struct nxt_analyzer {
 	 * U+07FF and U+2000..U+207F (char_class) */
 	uint8_t wb_low[0x800];
 	uint8_t wb_punct[0x80];
+	uint8_t wb_lead_plain[32];  /* ... no C_ICU class under this lead byte */
+	uint8_t script_blk[1024];   /* analyzer.c, block_script */
 
 	/* An ICU region of nxt_words in UTF-16, which ICU's dictionary
 	 * segmentation reads in place (UTF-8 it copies character by character

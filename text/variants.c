@@ -677,11 +677,12 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 /* Is lang (NUL-terminated) the cached language l? */
 static int same_lang(const char *l, const char *lang)
 {
-	size_t i = 0;
-
-	while (i < 15 && lang[i] && l[i] == lang[i])
-		i++;
-	return l[i] == lang[i];
+	/* l ends by its 16th byte: so does the loop (at a difference or at
+	 * the NUL of both) */
+	for (size_t i = 0; l[i] == lang[i]; i++)
+		if (!l[i])
+			return 1;
+	return 0;
 }
 
 /* The forms cache's number for lang, or -1 when it has none: a code of
