@@ -345,6 +345,22 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 		unsigned char b = (unsigned char)w[i];
 		UChar32 c;
 
+		/* A run of two-byte letters that fold to two bytes (Cyrillic,
+		 * Greek, Arabic ...), in a loop of its own. */
+		while (b >= 0xC2 && b <= 0xDF && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			c = (((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
+			if (a->simple[c] < 0x80)
+				break;
+			memcpy(a->norm + o, a->simple8[c], 2);
+			o += 2;
+			i += 2;
+			other = 1;
+			if (i >= n)
+				break;
+			b = (unsigned char)w[i];
+		}
+		if (i >= n)
+			break;
 		if (b < 0x80) {
 			ascii_letter |= (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
 			a->norm[o++] = (b >= 'A' && b <= 'Z') ? (char)(b + ('a' - 'A')) : (char)b;
@@ -772,7 +788,19 @@ static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_
 	*ps = p;
 	while (p < n && !is_space((unsigned char)t[p])) {
 		size_t next;
-		if ((unsigned char)t[p] < 0x80 || !fast) {
+		if (!fast) {
+			/* Only the piece's end is wanted now: eight bytes at
+			 * a time up to one below 0x21 (a space among them). */
+			uint64_t v;
+
+			while (p + 8 <= n && (memcpy(&v, t + p, 8),
+					      !((v - 0x2121212121212121ull) & ~v & 0x8080808080808080ull)))
+				p += 8;
+			while (p < n && !is_space((unsigned char)t[p]))
+				p++;
+			break;
+		}
+		if ((unsigned char)t[p] < 0x80) {
 			p++;
 			continue;
 		}
