@@ -653,6 +653,11 @@ static void make_class_tables(nxt_analyzer *a)
 		a->wb_low[c] = wb_class(c);
 	for (UChar32 c = 0x2000; c < 0x2080; c++)
 		a->wb_punct[c - 0x2000] = wb_class(c);
+	/* what nxt_word_script makes of a word's first character */
+	for (UChar32 c = 0x80; c < 0x800; c++)
+		a->script2[c - 0x80] = (int8_t)(u_charType(c) == U_DECIMAL_DIGIT_NUMBER
+							? NXT_SCRIPT_DIGIT
+							: script_class(c));
 	for (unsigned lead = 0; lead < 32; lead++) {
 		a->wb_lead_plain[lead] = 1;
 		for (unsigned k = 0; k < 64; k++)
@@ -1116,6 +1121,12 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 			else if ((b0 == 0xD0 || b0 == 0xD1) && tok.norm_len > 1 &&
 				 ((unsigned char)a->norm[1] & 0xC0) == 0x80)
 				tok.script = NXT_SCRIPT_CYRILLIC;
+			else if (b0 >= 0xC2 && b0 <= 0xDF && tok.norm_len > 1 &&
+				 ((unsigned char)a->norm[1] & 0xC0) == 0x80 &&
+				 a->script2[((b0 & 0x1F) << 6 | ((unsigned char)a->norm[1] & 0x3F)) -
+					    0x80] >= 0)
+				tok.script = a->script2[((b0 & 0x1F) << 6 |
+							 ((unsigned char)a->norm[1] & 0x3F)) - 0x80];
 			else if (b0 >= 0xE0 && b0 <= 0xEF && tok.norm_len > 2 &&
 				 (tok.script = block_script(a, a->norm)) >= 0)
 				;  /* CJK: the script of the character's block */

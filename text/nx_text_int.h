@@ -87,6 +87,8 @@ struct nxt_analyzer {
 	uint8_t wb_punct[0x80];
 	uint8_t wb_lead_plain[32];  /* ... no C_ICU class under this lead byte */
 	uint8_t script_blk[1024];   /* analyzer.c, block_script */
+	int8_t script2[0x800 - 0x80];  /* ... the same for U+0080..U+07FF, -1:
+					* none (the next character decides) */
 
 	/* An ICU region of nxt_words in UTF-16, which ICU's dictionary
 	 * segmentation reads in place (UTF-8 it copies character by character
@@ -152,6 +154,9 @@ struct nxt_analyzer {
 	uint8_t cyr_key_len[256];
 	char latin_key[0x2B0 - 0xC0][2];
 	uint8_t latin_key_len[0x2B0 - 0xC0];
+	/* ... and nxt_fold's output for each of U+0080..U+07FF (0-2 bytes) */
+	char fold2[0x800 - 0x80][2];
+	uint8_t fold2_len[0x800 - 0x80];
 
 	/* variants.c: outputs of nxt_fold and nxt_key, a scratch buffer,
 	 * the fallback transliterator and its cache. */

@@ -140,6 +140,25 @@ static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
 
 /* ---- folding ------------------------------------------------------------- */
 
+/* Append the folded form of the character c (not ASCII) to out at *o. */
+static void fold_char(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+{
+	if (c == 0x0451) {             /* ё -> е */
+		put_cp(out, o, 0x0435);
+		return;
+	}
+	if (latin_ascii(a, c, out, o))
+		return;
+	if (!is_latin_cp(c) && u_charType(c) == U_NON_SPACING_MARK) {
+		/* Marks of no script of their own: accents left
+		 * uncomposed, Arabic harakat. */
+		UErrorCode st = U_ZERO_ERROR;
+		if (uscript_getScript(c, &st) == USCRIPT_INHERITED && U_SUCCESS(st))
+			return;
+	}
+	put_cp(out, o, c);
+}
+
 /* A number without its thousands separators: a , . or ' followed by
  * exactly three digits (16,000 = 16.000 = 16'000 = 16000; 5.93 and 1,5
  * stay as they are). */
@@ -227,23 +246,20 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
 				a->fold[o++] = (char)b;
 			continue;
 		}
+		/* U+0080..U+07FF: from the table fold_char made (two bytes
+		 * written, at most two kept, within the word's length) */
+		if (b >= 0xC2 && b <= 0xDF && i + 1 < len && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			unsigned k = ((unsigned)(b & 0x1F) << 6 | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
+
+			memcpy(a->fold + o, a->fold2[k], 2);
+			o += a->fold2_len[k];
+			i += 2;
+			continue;
+		}
 		U8_NEXT(w, i, len, c);
 		if (c < 0)
 			continue;
-		if (c == 0x0451) {             /* ё -> е */
-			put_cp(a->fold, &o, 0x0435);
-			continue;
-		}
-		if (latin_ascii(a, c, a->fold, &o))
-			continue;
-		if (!is_latin_cp(c) && u_charType(c) == U_NON_SPACING_MARK) {
-			/* Marks of no script of their own: accents left
-			 * uncomposed, Arabic harakat. */
-			UErrorCode st = U_ZERO_ERROR;
-			if (uscript_getScript(c, &st) == USCRIPT_INHERITED && U_SUCCESS(st))
-				continue;
-		}
-		put_cp(a->fold, &o, c);
+		fold_char(a, c, a->fold, &o);
 	}
 	a->fold[o] = '\0';
 	/* A word of apostrophes and dots alone stays what it is. */
@@ -329,6 +345,15 @@ void nxt_make_key_tables(nxt_analyzer *a)
 			memcpy(a->latin_key[c - 0xC0], out, o);
 			a->latin_key_len[c - 0xC0] = (uint8_t)o;
 		}
+	}
+	/* after latin_key: fold_char reads it */
+	for (UChar32 c = 0x80; c < 0x800; c++) {
+		char out[8] = { 0 };
+		size_t o = 0;
+
+		fold_char(a, c, out, &o);
+		memcpy(a->fold2[c - 0x80], out, 2);
+		a->fold2_len[c - 0x80] = (uint8_t)o;  /* 0..2: no character grows */
 	}
 }
 
