@@ -403,9 +403,16 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 	a->norm[o] = '\0';
 	*outlen = o;
 	/* only then can it mix Latin and Cyrillic (the letters of the ASCII
-	 * run are looked for only then) */
+	 * run are looked for only then); and only with a character of
+	 * U+0400..U+053F (lead byte D0..D4) as folded: nxt_repair_mixed has
+	 * nothing to do without one (café, Zürich) */
 	for (int32_t k = 0; other && !ascii_letter && k < ascii_end; k++)
 		ascii_letter = a->norm[k] >= 'a' && a->norm[k] <= 'z';
+	if (ascii_letter && other) {
+		other = 0;
+		for (size_t k = 0; k + 1 < o && !other; k++)
+			other = (unsigned char)a->norm[k] >= 0xD0 && (unsigned char)a->norm[k] <= 0xD4;
+	}
 	*mixed = ascii_letter && other;
 	return 1;
 }
