@@ -312,6 +312,16 @@ static int has_non_ignorable(const char *w, int32_t n)
  * the result has ASCII letters and other characters (mixed-script repair
  * is then worth trying).
  */
+/* Does the UTF-8 s[0, n) hold a character of U+0400..U+053F (a lead byte
+ * D0..D4)?  (Kept out of simple_fold's loop: few words get here.) */
+NXT_NOINLINE static int has_cyrillic_lead(const char *s, size_t n)
+{
+	for (size_t k = 0; k + 1 < n; k++)
+		if ((unsigned char)s[k] >= 0xD0 && (unsigned char)s[k] <= 0xD4)
+			return 1;
+	return 0;
+}
+
 static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen,
 		       int *mixed)
 {
@@ -408,12 +418,7 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 	 * nothing to do without one (café, Zürich) */
 	for (int32_t k = 0; other && !ascii_letter && k < ascii_end; k++)
 		ascii_letter = a->norm[k] >= 'a' && a->norm[k] <= 'z';
-	if (ascii_letter && other) {
-		other = 0;
-		for (size_t k = 0; k + 1 < o && !other; k++)
-			other = (unsigned char)a->norm[k] >= 0xD0 && (unsigned char)a->norm[k] <= 0xD4;
-	}
-	*mixed = ascii_letter && other;
+	*mixed = ascii_letter && other && has_cyrillic_lead(a->norm, o);
 	return 1;
 }
 
@@ -671,6 +676,14 @@ static void make_class_tables(nxt_analyzer *a)
 			if (a->wb_low[lead << 6 | k] == C_ICU)
 				a->wb_lead_plain[lead] = 0;
 	}
+	{
+		static const unsigned char mask[8] = { 0xFE, 0xC0, 0xFE, 0xC0, 0xFE, 0xC0, 0xFE, 0xC0 };
+		static const unsigned char bits[8] = { 0xD0, 0x80, 0xD0, 0x80, 0xD0, 0x80, 0xD0, 0x80 };
+
+		memcpy(&a->cyr4_mask, mask, 8);
+		memcpy(&a->cyr4_bits, bits, 8);
+		a->cyr4_plain = a->wb_lead_plain[0xD0 & 0x1F] && a->wb_lead_plain[0xD1 & 0x1F];
+	}
 }
 
 /* The class of the character at t[i] (i < len); *next is where the next
@@ -840,10 +853,17 @@ static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t
 			continue;
 		}
 		/* A two-byte character whose lead byte has no C_ICU one
-		 * (Cyrillic, most of Latin): no need to look it up. */
+		 * (Cyrillic, most of Latin): no need to look it up; and four
+		 * of U+0400..U+047F (D0 or D1, a continuation byte: mask and
+		 * bits in memory order) at a time after it. */
 		if ((unsigned char)t[p] >= 0xC2 && (unsigned char)t[p] <= 0xDF && p + 1 < len &&
 		    ((unsigned char)t[p + 1] & 0xC0) == 0x80 && a->wb_lead_plain[t[p] & 0x1F]) {
+			uint64_t v;
+
 			p += 2;
+			while (a->cyr4_plain && p + 8 <= len &&
+			       (memcpy(&v, t + p, 8), (v & a->cyr4_mask) == a->cyr4_bits))
+				p += 8;
 			continue;
 		}
 		if (char_class(a, t, len, p, &next) == C_ICU)

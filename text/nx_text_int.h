@@ -86,6 +86,10 @@ struct nxt_analyzer {
 	uint8_t wb_low[0x800];
 	uint8_t wb_punct[0x80];
 	uint8_t wb_lead_plain[32];  /* ... no C_ICU class under this lead byte */
+	/* ... four characters of U+0400..U+047F as eight bytes: bits under
+	 * mask; cyr4_plain when none of them is C_ICU */
+	uint64_t cyr4_mask, cyr4_bits;
+	int cyr4_plain;
 	uint8_t script_blk[1024];   /* analyzer.c, block_script */
 	int8_t script2[0x800 - 0x80];  /* ... the same for U+0080..U+07FF, -1:
 					* none (the next character decides) */
@@ -236,6 +240,13 @@ static inline int nxt_same_bytes(const char *a, const char *b, size_t n)
 			return 0;
 	return n == 0 || nxt_tail_bytes(a, n) == nxt_tail_bytes(b, n);
 }
+
+/* A rare path kept out of the loop around it (GCC, Clang). */
+#if defined(__GNUC__)
+#define NXT_NOINLINE __attribute__((noinline))
+#else
+#define NXT_NOINLINE
+#endif
 
 /* Grow a byte buffer to hold at least `need` bytes (doubling). */
 int nxt_grow_bytes_to(char **buf, size_t *cap, size_t need);
