@@ -222,7 +222,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 typedef int (*nx_term_fn)(void *ctx, const char *term, size_t len, int positional);
 
 /* Every index term of one analysed word, for an article in `lang`.
- * `scratch` is a buffer the caller reuses between calls. */
+ * `scratch` is not used (the terms are built on the stack) and may be NULL. */
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		      nx_term_fn emit, void *ctx, nx_buf *scratch);
 

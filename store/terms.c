@@ -14,10 +14,12 @@
 
 static int same(const char *a, size_t alen, const char *b, size_t blen)
 {
-	return alen == blen && memcmp(a, b, alen) == 0;
+	/* The forms often are the word itself (the same pointer). */
+	return alen == blen && (a == b || memcmp(a, b, alen) == 0);
 }
 
-/* prefix + body as a term in scratch; 0 when too long or out of memory. */
+/* prefix + body as a term in scratch; 0 when too long or out of memory.
+ * (The query side's builder; the index side uses term_buf below.) */
 static int prefixed(nx_buf *scratch, const char *prefix, const char *body, size_t len)
 {
 	nx_buf_clear(scratch);
@@ -28,28 +30,49 @@ static int prefixed(nx_buf *scratch, const char *prefix, const char *body, size_
 	return !scratch->failed;
 }
 
+/* A prefixed index term, built on the stack: every word's terms pass
+ * through here, several per word, and a growing buffer's calls cost more
+ * than the copy (the prefixes of word terms are one letter). */
+typedef struct term_buf {
+	char s[NX_MAX_TERM + 1];
+	size_t len;
+} term_buf;
+
+/* prefix (one byte) + body in *t; 0 when the term would be too long. */
+static int term_make(term_buf *t, char prefix, const char *body, size_t len)
+{
+	if (len + 1 > NX_MAX_TERM)
+		return 0;
+	t->s[0] = prefix;
+	memcpy(t->s + 1, body, len);
+	t->len = len + 1;
+	return 1;
+}
+
+_Static_assert(sizeof NX_PREFIX_STEM == 2 && sizeof NX_PREFIX_KEY == 2 &&
+		       sizeof NX_PREFIX_STEM_KEY == 2,
+	       "term_make takes one-letter prefixes");
+
 /* A word's positional forms: itself, its folded form and its match key
  * (X), each unless it repeats one before it. */
 static int emit_positional(const char *w, size_t len, const char *fold, size_t flen,
-			   const char *key, size_t klen, nx_term_fn emit, void *ctx,
-			   nx_buf *scratch)
+			   const char *key, size_t klen, nx_term_fn emit, void *ctx)
 {
+	term_buf t;
 	int rc;
 
 	if ((rc = emit(ctx, w, len, 1)))
 		return rc;
 	if (!same(fold, flen, w, len) && (rc = emit(ctx, fold, flen, 1)))
 		return rc;
-	if (!klen || same(key, klen, w, len) || same(key, klen, fold, flen))
+	if (!klen || same(key, klen, w, len) || same(key, klen, fold, flen) ||
+	    !term_make(&t, NX_PREFIX_KEY[0], key, klen))
 		return NX_OK;
-	if (!prefixed(scratch, NX_PREFIX_KEY, key, klen))
-		return scratch->failed ? NX_ENOMEM : NX_OK;
-	return emit(ctx, scratch->ptr, scratch->len, 1);
+	return emit(ctx, t.s, t.len, 1);
 }
 
 /* The positional forms of a hyphen compound written as one word. */
-static int emit_joined(nxt_analyzer *a, const char *w, size_t len, nx_term_fn emit, void *ctx,
-		       nx_buf *scratch)
+static int emit_joined(nxt_analyzer *a, const char *w, size_t len, nx_term_fn emit, void *ctx)
 {
 	int script = nxt_word_script_of(w, len);
 	const char *fold, *key;
@@ -61,35 +84,43 @@ static int emit_joined(nxt_analyzer *a, const char *w, size_t len, nx_term_fn em
 	if ((rc = nxt_fold(&fold, &flen, a, w, len, script)) ||
 	    (rc = nxt_key(&key, &klen, a, w, len, script)))
 		return rc;
-	return emit_positional(w, len, fold, flen, key, klen, emit, ctx, scratch);
+	return emit_positional(w, len, fold, flen, key, klen, emit, ctx);
 }
 
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
 		      nx_term_fn emit, void *ctx, nx_buf *scratch)
 {
 	nxt_forms f;
+	term_buf tb;
 	int rc;
 
+	(void)scratch;  /* the terms are built in term_buf */
 	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
 	 * terms; Xapian would reject them. */
 	if (t->norm_len > NX_MAX_TERM)
 		return NX_OK;
-	if (t->joined && (rc = emit_joined(a, t->joined, t->joined_len, emit, ctx, scratch)))
+	if (t->joined && (rc = emit_joined(a, t->joined, t->joined_len, emit, ctx)))
 		return rc;
-	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)) ||
-	    (rc = emit_positional(t->norm, t->norm_len, f.fold, f.fold_len, f.key, f.key_len, emit,
-				  ctx, scratch)))
+	if ((rc = nxt_word_forms(&f, a, lang, t->norm, t->norm_len, t->script)))
 		return rc;
-	if (prefixed(scratch, NX_PREFIX_STEM, f.stem, f.stem_len) &&
-	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
+	/* emit_positional, with the comparisons done once per word in the
+	 * forms cache (f.repeats) */
+	if ((rc = emit(ctx, t->norm, t->norm_len, 1)) ||
+	    (!(f.repeats & NXT_FORMS_FOLD_IS_WORD) && (rc = emit(ctx, f.fold, f.fold_len, 1))) ||
+	    (!(f.repeats & NXT_FORMS_KEY_REPEATS) &&
+	     term_make(&tb, NX_PREFIX_KEY[0], f.key, f.key_len) &&
+	     (rc = emit(ctx, tb.s, tb.len, 1))))
+		return rc;
+	if (term_make(&tb, NX_PREFIX_STEM[0], f.stem, f.stem_len) &&
+	    (rc = emit(ctx, tb.s, tb.len, 0)))
 		return rc;
 	/* The stem's key meets the stems of the same name in other scripts
 	 * and languages (K); when it equals the stem, Z already holds it. */
-	if (f.stem_key_len && !same(f.stem_key, f.stem_key_len, f.stem, f.stem_len) &&
-	    prefixed(scratch, NX_PREFIX_STEM_KEY, f.stem_key, f.stem_key_len) &&
-	    (rc = emit(ctx, scratch->ptr, scratch->len, 0)))
+	if (!(f.repeats & NXT_FORMS_STEM_KEY_REPEATS) &&
+	    term_make(&tb, NX_PREFIX_STEM_KEY[0], f.stem_key, f.stem_key_len) &&
+	    (rc = emit(ctx, tb.s, tb.len, 0)))
 		return rc;
-	return scratch->failed ? NX_ENOMEM : NX_OK;
+	return NX_OK;
 }
 
 /* ---- querying ------------------------------------------------------------ */

@@ -8,7 +8,10 @@
  *
  * Usage: bench_analysis [--repeat N] FILE.jsonl[.gz]...
  * Environment: BENCH_WORDS_ONLY (segmentation and normalisation alone),
- * BENCH_ICU_ONLY (ICU for every text and word: the fast paths off).
+ * BENCH_ICU_ONLY (ICU for every text and word: the fast paths off),
+ * BENCH_TERMS_OUT=FILE (every term of the first run written to FILE, one a
+ * line after its article and word number and a P for a positional one, to
+ * show that a change of the analysis left the terms as they were).
  * Prints one line per run: bytes, words, terms, CPU seconds, MB/s.
  */
 #include "nx_store.h"
@@ -87,14 +90,18 @@ typedef struct run {
 	nx_buf scratch;
 	size_t words, terms;
 	int words_only;   /* $BENCH_WORDS_ONLY: segmentation and folding alone */
+	FILE *terms_out;  /* $BENCH_TERMS_OUT, first run only */
+	size_t article;
 } run;
 
 static int count_term(void *ctx, const char *term, size_t len, int positional)
 {
-	(void)term;
-	(void)len;
-	(void)positional;
-	((run *)ctx)->terms++;
+	run *r = ctx;
+
+	r->terms++;
+	if (r->terms_out)
+		fprintf(r->terms_out, "%zu %zu %c %.*s\n", r->article, r->words,
+			positional ? 'P' : '-', (int)len, term);
 	return 0;
 }
 
@@ -137,6 +144,10 @@ int main(int argc, char **argv)
 		}
 	}
 	r.words_only = getenv("BENCH_WORDS_ONLY") != NULL;
+	if (getenv("BENCH_TERMS_OUT") && !(r.terms_out = fopen(getenv("BENCH_TERMS_OUT"), "w"))) {
+		fprintf(stderr, "bench_analysis: cannot write %s\n", getenv("BENCH_TERMS_OUT"));
+		return 1;
+	}
 	if (nxt_analyzer_new(&r.an)) {
 		fprintf(stderr, "bench_analysis: %s\n", nx_error_message());
 		return 1;
@@ -149,12 +160,20 @@ int main(int argc, char **argv)
 		r.words = r.terms = 0;
 		for (size_t j = 0; j < c.n; j++) {
 			r.lang = c.a[j].lang;
+			r.article = j;
 			if (nxt_words(r.an, c.a[j].text, c.a[j].len, on_word, &r)) {
 				fprintf(stderr, "bench_analysis: %s\n", nx_error_message());
 				return 1;
 			}
 		}
 		s = cpu_seconds() - t0;
+		if (r.terms_out) {
+			if (fclose(r.terms_out)) {
+				fprintf(stderr, "bench_analysis: cannot write the terms\n");
+				return 1;
+			}
+			r.terms_out = NULL;
+		}
 		printf("run %d: %zu articles, %zu bytes, %zu words, %zu terms, %.3f s CPU, %.1f MB/s\n",
 		       k + 1, c.n, c.bytes, r.words, r.terms, s, s > 0 ? c.bytes / s / 1e6 : 0.0);
 	}

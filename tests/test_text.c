@@ -236,6 +236,69 @@ static void test_long_word(nxt_analyzer *a)
 	free(s);
 }
 
+/* ICU segments a region of text in UTF-16 (copied, with a map back to
+ * bytes) unless the region is very long, when it reads the UTF-8 itself:
+ * both must give the same words.  A sample of what goes to ICU (ideographs
+ * in and beyond the BMP, kana, a combining mark, an emoji, ill-formed
+ * bytes) is segmented alone and repeated into 400 KB of one region. */
+typedef struct wordlist {
+	nx_buf norms;   /* the norms, NUL-separated */
+	size_t starts[64], ends[64], n, at, bad;
+	size_t period;  /* checking: the sample's length, 0 while collecting */
+} wordlist;
+
+static int wordlist_fn(void *ctx, const nxt_token *t)
+{
+	wordlist *w = ctx;
+
+	if (!w->period) {
+		if (w->n < 64) {
+			w->starts[w->n] = t->start;
+			w->ends[w->n] = t->end;
+			nx_buf_put(&w->norms, t->norm, t->norm_len + 1);
+		}
+		w->n++;
+		return 0;
+	}
+	/* The k-th word of the long text is word k % n of the sample, k / n
+	 * samples further on. */
+	{
+		size_t i = w->at % w->n, shift = (w->at / w->n) * w->period;
+		const char *norm = w->norms.ptr;
+
+		for (size_t j = 0; j < i; j++)
+			norm += strlen(norm) + 1;
+		if (t->start != w->starts[i] + shift || t->end != w->ends[i] + shift ||
+		    strcmp(t->norm, norm) != 0)
+			w->bad++;
+		w->at++;
+	}
+	return 0;
+}
+
+static void test_long_icu_region(nxt_analyzer *a)
+{
+	static const char sample[] = "北京是中国的首都 Tokayev \xF0\xA0\xAE\xB7野家 カタカナ "
+				     "cafe\xCC\x81 \xF0\x9F\x98\x80 ab\xFF" "cd \xE4\xB8" "x 東京\n";
+	size_t len = sizeof sample - 1, copies = (400 << 10) / len + 1;
+	char *text = malloc(copies * len);
+	wordlist w;
+
+	if (!text)
+		return;
+	memset(&w, 0, sizeof w);
+	CHECK_INT(nxt_words(a, sample, len, wordlist_fn, &w), NX_OK);
+	CHECK_MSG(w.n >= 8 && w.n <= 64, "%zu words in the sample", w.n);
+	for (size_t k = 0; k < copies; k++)
+		memcpy(text + k * len, sample, len);
+	w.period = len;
+	CHECK_INT(nxt_words(a, text, copies * len, wordlist_fn, &w), NX_OK);
+	CHECK_INT(w.at, copies * w.n);
+	CHECK_INT(w.bad, 0);
+	nx_buf_free(&w.norms);
+	free(text);
+}
+
 /* Input should be valid UTF-8 (nxt_utf8_repair), but bad bytes must not
  * crash the analyzer or make it fail: offsets stay inside the text. */
 static void test_bad_utf8(nxt_analyzer *a)
@@ -836,6 +899,7 @@ int main(void)
 	test_cjk(a);
 	test_words_api(a);
 	test_long_word(a);
+	test_long_icu_region(a);
 	test_bad_utf8(a);
 	test_sentences(a);
 	test_nesting(a);

@@ -62,6 +62,7 @@ int nxt_analyzer_new(nxt_analyzer **out)
 	}
 	make_simple_table(a);
 	make_class_tables(a);
+	nxt_make_key_tables(a);
 	/* Word breaks do not depend on the locale, except through the
 	 * dictionaries, which ICU picks by script. */
 	a->word_brk = ubrk_open(UBRK_WORD, "root", NULL, 0, &st);
@@ -91,6 +92,8 @@ void nxt_analyzer_free(nxt_analyzer *a)
 	ubrk_close(a->sent_brk);
 	utext_close(a->word_text);
 	utext_close(a->sent_text);
+	free(a->reg16);
+	free(a->reg_map);
 	free(a->u16);
 	free(a->n16);
 	free(a->norm);
@@ -130,7 +133,7 @@ static int grow_uchars(UChar **buf, int32_t *cap, int32_t need)
 	return NX_OK;
 }
 
-int nxt_grow_bytes(char **buf, size_t *cap, size_t need)
+int nxt_grow_bytes_to(char **buf, size_t *cap, size_t need)
 {
 	size_t n;
 	char *p;
@@ -237,6 +240,38 @@ int nxt_word_script(const char *w, int32_t n)
 	return NXT_SCRIPT_OTHER;
 }
 
+/* The script nxt_word_script gives a word for the character of
+ * U+0800..U+FFFF at w (three bytes), when every character of its block of
+ * 64 gives that same one (CJK ideographs, kana, Hangul); else -1.  The
+ * blocks are asked of ICU when first met (script_blk: 0 not yet, 1 mixed,
+ * else the script + 2). */
+static int block_script(nxt_analyzer *a, const char *w)
+{
+	const unsigned char *p = (const unsigned char *)w;
+	unsigned blk;
+
+	if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+		return -1;
+	blk = ((unsigned)(p[0] & 0x0F) << 12 | (unsigned)(p[1] & 0x3F) << 6) >> 6;
+	if (blk < 0x800 >> 6 || (blk >= 0xD800 >> 6 && blk <= 0xDFFF >> 6))
+		return -1;  /* overlong, or a surrogate: not UTF-8 */
+	if (!a->script_blk[blk]) {
+		int s0 = -2;
+
+		for (unsigned k = 0; k < 64 && s0 != -1; k++) {
+			UChar32 c = (UChar32)(blk << 6 | k);
+			int s = u_charType(c) == U_DECIMAL_DIGIT_NUMBER ? NXT_SCRIPT_DIGIT
+									  : script_class(c);
+			if (s < 0 || (s0 != -2 && s != s0))
+				s0 = -1;
+			else
+				s0 = s;
+		}
+		a->script_blk[blk] = (uint8_t)(s0 < 0 ? 1 : s0 + 2);
+	}
+	return a->script_blk[blk] >= 2 ? a->script_blk[blk] - 2 : -1;
+}
+
 int nxt_word_script_of(const char *w, size_t len)
 {
 	return nxt_word_script(w, len > INT32_MAX ? INT32_MAX : (int32_t)len);
@@ -277,18 +312,65 @@ static int has_non_ignorable(const char *w, int32_t n)
  * the result has ASCII letters and other characters (mixed-script repair
  * is then worth trying).
  */
-static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen, int *mixed)
+/* Does the UTF-8 s[0, n) hold a character of U+0400..U+053F (a lead byte
+ * D0..D4)?  (Kept out of simple_fold's loop: few words get here.) */
+NXT_NOINLINE static int has_cyrillic_lead(const char *s, size_t n)
+{
+	for (size_t k = 0; k + 1 < n; k++)
+		if ((unsigned char)s[k] >= 0xD0 && (unsigned char)s[k] <= 0xD4)
+			return 1;
+	return 0;
+}
+
+static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen,
+		       int *mixed)
 {
 	size_t o = 0;
-	int32_t i = 0;
+	int32_t i = 0, ascii_end;
 	int rc, ascii_letter = 0, other = 0;
 
-	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 1)))
+	/* 8 more: the ASCII loop writes eight bytes at a time */
+	if ((rc = nxt_grow_bytes(&a->norm, &a->norm_cap, (size_t)n + 8)))
 		return rc;
+	/* ASCII first, eight bytes at a time, reading on past the word while
+	 * the text goes on (what is past it is not kept): A-Z (a byte plus
+	 * 0x3F has its top bit set from 'A' on, plus 0x25 from '[' on) get
+	 * 0x20 more.  Most words are ASCII all through. */
+	while (i < n && (size_t)i + 8 <= avail) {
+		const uint64_t top = 0x8080808080808080ull;
+		uint64_t v;
+
+		memcpy(&v, w + i, 8);
+		if (v & top)
+			break;
+		v |= ((v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull) & top) >> 2;
+		memcpy(a->norm + i, &v, 8);
+		i += 8;
+	}
+	if (i > n)
+		i = n;
+	ascii_end = i;
+	o = (size_t)i;
 	while (i < n) {
 		unsigned char b = (unsigned char)w[i];
 		UChar32 c;
 
+		/* A run of two-byte letters that fold to two bytes (Cyrillic,
+		 * Greek, Arabic ...), in a loop of its own. */
+		while (b >= 0xC2 && b <= 0xDF && i + 1 < n && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			c = (((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
+			if (a->simple[c] < 0x80)
+				break;
+			memcpy(a->norm + o, a->simple8[c], 2);
+			o += 2;
+			i += 2;
+			other = 1;
+			if (i >= n)
+				break;
+			b = (unsigned char)w[i];
+		}
+		if (i >= n)
+			break;
 		if (b < 0x80) {
 			ascii_letter |= (b | 0x20) >= 'a' && (b | 0x20) <= 'z';
 			a->norm[o++] = (b >= 'A' && b <= 'Z') ? (char)(b + ('a' - 'A')) : (char)b;
@@ -313,25 +395,30 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen
 		/* Two-byte sequences C2..DF are U+0080..U+07FF. */
 		if (b < 0xC2 || b > 0xDF || i + 1 >= n || ((unsigned char)w[i + 1] & 0xC0) != 0x80)
 			return 0;
-		c = ((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F);
-		if (!a->simple[c - 0x80])
-			return 0;
-		c = a->simple[c - 0x80];
+		c = (((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
 		i += 2;
-		if (c < 0x80) {  /* ſ -> s */
-			ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-			a->norm[o++] = (char)c;
-		} else {  /* still U+0080..U+07FF: two bytes */
-			a->norm[o++] = (char)(0xC0 | (c >> 6));
-			a->norm[o++] = (char)(0x80 | (c & 0x3F));
+		if (a->simple[c] >= 0x80) {  /* still two bytes, ready in simple8 */
+			memcpy(a->norm + o, a->simple8[c], 2);
+			o += 2;
+			continue;
 		}
+		if (!a->simple[c])
+			return 0;
+		c = a->simple[c];  /* ſ -> s */
+		ascii_letter |= (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		a->norm[o++] = (char)c;
 	}
 	if (o > 2 && a->norm[o - 2] == '\'' && a->norm[o - 1] == 's')
 		o -= 2;
 	a->norm[o] = '\0';
 	*outlen = o;
-	/* only then can it mix Latin and Cyrillic */
-	*mixed = ascii_letter && other;
+	/* only then can it mix Latin and Cyrillic (the letters of the ASCII
+	 * run are looked for only then); and only with a character of
+	 * U+0400..U+053F (lead byte D0..D4) as folded: nxt_repair_mixed has
+	 * nothing to do without one (café, Zürich) */
+	for (int32_t k = 0; other && !ascii_letter && k < ascii_end; k++)
+		ascii_letter = a->norm[k] >= 'a' && a->norm[k] <= 'z';
+	*mixed = ascii_letter && other && has_cyrillic_lead(a->norm, o);
 	return 1;
 }
 
@@ -362,6 +449,8 @@ static void make_simple_table(nxt_analyzer *a)
 		len = unorm2_normalize(a->nfkc_cf, in, 1, out, 8, &st);
 		if (U_SUCCESS(st) && len == 1 && out[0] != 0 && out[0] < 0x800 && !U16_IS_SURROGATE(out[0]))
 			a->simple[c - 0x80] = out[0];
+		a->simple8[c - 0x80][0] = (char)(0xC0 | (a->simple[c - 0x80] >> 6));
+		a->simple8[c - 0x80][1] = (char)(0x80 | (a->simple[c - 0x80] & 0x3F));
 	}
 }
 
@@ -389,7 +478,8 @@ static int folds_to_itself(nxt_analyzer *a, UChar32 c)
 
 /* Normalise w[0, n) into a->norm; *outlen is set to its length (possibly 0).
  * Possessive "'s" is dropped only when something precedes it. */
-static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *outlen)
+/* (avail >= n bytes can be read at w.) */
+static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen)
 {
 	UErrorCode st = U_ZERO_ERROR;
 	unsigned char any = 0;
@@ -397,7 +487,7 @@ static int normalize_word(nxt_analyzer *a, const char *w, int32_t n, size_t *out
 	int rc, mixed = 0;
 
 	/* Most words, ASCII ones included: without ICU's normaliser. */
-	if (!a->icu_only && (rc = simple_fold(a, w, n, outlen, &mixed)) != 0) {
+	if (!a->icu_only && (rc = simple_fold(a, w, n, avail, outlen, &mixed)) != 0) {
 		if (rc < 0)
 			return rc;
 		if (mixed && (rc = nxt_repair_mixed(a, outlen)) < 0)
@@ -575,6 +665,25 @@ static void make_class_tables(nxt_analyzer *a)
 		a->wb_low[c] = wb_class(c);
 	for (UChar32 c = 0x2000; c < 0x2080; c++)
 		a->wb_punct[c - 0x2000] = wb_class(c);
+	/* what nxt_word_script makes of a word's first character */
+	for (UChar32 c = 0x80; c < 0x800; c++)
+		a->script2[c - 0x80] = (int8_t)(u_charType(c) == U_DECIMAL_DIGIT_NUMBER
+							? NXT_SCRIPT_DIGIT
+							: script_class(c));
+	for (unsigned lead = 0; lead < 32; lead++) {
+		a->wb_lead_plain[lead] = 1;
+		for (unsigned k = 0; k < 64; k++)
+			if (a->wb_low[lead << 6 | k] == C_ICU)
+				a->wb_lead_plain[lead] = 0;
+	}
+	{
+		static const unsigned char mask[8] = { 0xFE, 0xC0, 0xFE, 0xC0, 0xFE, 0xC0, 0xFE, 0xC0 };
+		static const unsigned char bits[8] = { 0xD0, 0x80, 0xD0, 0x80, 0xD0, 0x80, 0xD0, 0x80 };
+
+		memcpy(&a->cyr4_mask, mask, 8);
+		memcpy(&a->cyr4_bits, bits, 8);
+		a->cyr4_plain = a->wb_lead_plain[0xD0 & 0x1F] && a->wb_lead_plain[0xD1 & 0x1F];
+	}
 }
 
 /* The class of the character at t[i] (i < len); *next is where the next
@@ -600,15 +709,35 @@ static inline int char_class(const nxt_analyzer *a, const char *t, size_t len, s
 	return C_ICU;
 }
 
-/* The end of the segment starting at i (a letter, digit or ExtendNumLet),
- * and whether it is a word. */
+/* char_class inside a scanner's region, whose characters char_class has
+ * already found to be no C_ICU (next_region): a byte of 0x80 or above
+ * starts a whole two-byte sequence or E2 80..81 xx, so neither the bounds
+ * nor the continuation bytes need checking again. */
+static inline int region_class(const nxt_analyzer *a, const char *t, size_t i, size_t *next)
+{
+	const unsigned char *p = (const unsigned char *)t + i;
+
+	if (p[0] < 0x80) {
+		*next = i + 1;
+		return a->wb_low[p[0]];
+	}
+	if (p[0] < 0xE0) {
+		*next = i + 2;
+		return a->wb_low[((p[0] & 0x1F) << 6) | (p[1] & 0x3F)];
+	}
+	*next = i + 3;
+	return a->wb_punct[((p[1] & 0x01) << 6) | (p[2] & 0x3F)];
+}
+
+/* The end of the segment starting at i (a letter, digit or ExtendNumLet)
+ * in a scanner's region ending at len, and whether it is a word. */
 static size_t fast_segment(const nxt_analyzer *a, const char *t, size_t len, size_t i, int *word)
 {
 	size_t start = i, next, after_next;
 	int has = 0, prev = C_OTHER;
 
 	while (i < len) {
-		int c = char_class(a, t, len, i, &next);
+		int c = region_class(a, t, i, &next);
 
 		if (c == C_LETTER || c == C_DIGIT) {
 			has = 1;
@@ -616,7 +745,7 @@ static size_t fast_segment(const nxt_analyzer *a, const char *t, size_t len, siz
 			/* ICU: a run of two ExtendNumLet or more is a word, one is not */
 			has |= i > start;
 		} else if ((c == C_MIDNUMLET || c == C_MIDLETTER || c == C_MIDNUM) && next < len) {
-			int after = char_class(a, t, len, next, &after_next);
+			int after = region_class(a, t, next, &after_next);
 			if ((prev == C_LETTER && after == C_LETTER && c != C_MIDNUM) ||
 			    (prev == C_DIGIT && after == C_DIGIT && c != C_MIDLETTER)) {
 				i = after_next;
@@ -656,7 +785,11 @@ typedef struct seg_iter {
 	int scan;       /* the current region's kind: 1 for the scanner */
 	size_t rs, re;  /* the current region */
 	size_t pos;     /* scanner: where to scan from */
-	int32_t prev;   /* ICU: the last boundary, relative to rs */
+	int32_t prev;   /* ICU: the last boundary (a unit of a->reg16, or a
+			 * byte when the region is too long for it) */
+	const int32_t *map;  /* ICU: a->reg_map, or NULL for a UTF-8 region */
+	size_t icu_at;  /* next_region: the first C_ICU character at or after */
+	int icu_known;  /* ... the start of a region, once looked for */
 } seg_iter;
 
 /* ' ', '\t', '\n', '\v', '\f', '\r' (one test: this runs per byte). */
@@ -680,7 +813,19 @@ static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_
 	*ps = p;
 	while (p < n && !is_space((unsigned char)t[p])) {
 		size_t next;
-		if ((unsigned char)t[p] < 0x80 || !fast) {
+		if (!fast) {
+			/* Only the piece's end is wanted now: eight bytes at
+			 * a time up to one below 0x21 (a space among them). */
+			uint64_t v;
+
+			while (p + 8 <= n && (memcpy(&v, t + p, 8),
+					      !((v - 0x2121212121212121ull) & ~v & 0x8080808080808080ull)))
+				p += 8;
+			while (p < n && !is_space((unsigned char)t[p]))
+				p++;
+			break;
+		}
+		if ((unsigned char)t[p] < 0x80) {
 			p++;
 			continue;
 		}
@@ -689,6 +834,43 @@ static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_
 	}
 	*pe = p;
 	return fast;
+}
+
+/* Where the first character of class C_ICU (char_class) at or after p is
+ * in t[0, len), or len when there is none.  Runs of ASCII, which has no
+ * C_ICU character but the spaces between pieces, go eight bytes at a time. */
+static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t p)
+{
+	while (p < len) {
+		size_t next;
+
+		if ((unsigned char)t[p] < 0x80) {
+			uint64_t v;
+
+			p++;
+			while (p + 8 <= len && (memcpy(&v, t + p, 8), !(v & 0x8080808080808080ull)))
+				p += 8;
+			continue;
+		}
+		/* A two-byte character whose lead byte has no C_ICU one
+		 * (Cyrillic, most of Latin): no need to look it up; and four
+		 * of U+0400..U+047F (D0 or D1, a continuation byte: mask and
+		 * bits in memory order) at a time after it. */
+		if ((unsigned char)t[p] >= 0xC2 && (unsigned char)t[p] <= 0xDF && p + 1 < len &&
+		    ((unsigned char)t[p + 1] & 0xC0) == 0x80 && a->wb_lead_plain[t[p] & 0x1F]) {
+			uint64_t v;
+
+			p += 2;
+			while (a->cyr4_plain && p + 8 <= len &&
+			       (memcpy(&v, t + p, 8), (v & a->cyr4_mask) == a->cyr4_bits))
+				p += 8;
+			continue;
+		}
+		if (char_class(a, t, len, p, &next) == C_ICU)
+			return p;
+		p = next;
+	}
+	return len;
 }
 
 /* Choose the next region, from it->next.  Returns 0 at the end of text. */
@@ -700,6 +882,20 @@ static int next_region(seg_iter *it)
 	if (p >= it->len)
 		return 0;
 	it->rs = p;
+	/* No C_ICU character in the rest of the text (most texts of the
+	 * alphabets): every piece of it is the scanner's, so the rest is one
+	 * scanner's region, as the loop below would find piece by piece.
+	 * (Were it all spaces, the loop would hand it to ICU: no words
+	 * either way.) */
+	if (!it->icu_known || it->icu_at < p) {
+		it->icu_at = first_icu(it->a, it->text, it->len, p);
+		it->icu_known = 1;
+	}
+	if (it->icu_at == it->len) {
+		it->scan = 1;
+		it->re = it->len;
+		return 1;
+	}
 	/* A scanner's region: FAST_RUN of its pieces or more, or all the rest. */
 	for (k = piece(it->a, it->text, it->len, p, &ps, &pe); k == 1;
 	     k = piece(it->a, it->text, it->len, pe, &ps, &pe)) {
@@ -732,6 +928,77 @@ static int next_region(seg_iter *it)
 	return 1;
 }
 
+#define REGION16_MAX ((size_t)256 << 10)
+
+/* Hand ICU's word iterator the region t[0, n) in UTF-16 (a->reg16, with
+ * a->reg_map from its units back to bytes).  Ill-formed bytes become
+ * U+FFFD as in ICU's own UTF-8 text (U8_NEXT_OR_FFFD). */
+static int set_region_text(nxt_analyzer *a, const char *t, size_t n)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t i = 0, u = 0, len;
+
+	if (n > INT32_MAX - 1)
+		return nx_error_set(NX_EINVAL, "text of %zu bytes is too long to segment (max %d)",
+				    n, INT32_MAX - 1);
+	len = (int32_t)n;
+	/* UTF-16 never needs more units than UTF-8 has bytes. */
+	if (n + 1 > a->reg_cap) {
+		size_t cap = a->reg_cap ? a->reg_cap : 256;
+		UChar *r;
+		int32_t *m;
+
+		while (cap < n + 1)
+			cap *= 2;
+		if (!(r = realloc(a->reg16, cap * sizeof *r)))
+			return nx_error_set(NX_ENOMEM, "out of memory segmenting %zu bytes", n);
+		a->reg16 = r;
+		if (!(m = realloc(a->reg_map, cap * sizeof *m)))
+			return nx_error_set(NX_ENOMEM, "out of memory segmenting %zu bytes", n);
+		a->reg_map = m;
+		a->reg_cap = cap;
+	}
+	while (i < len) {
+		int32_t at = i;
+		UChar32 c;
+		unsigned char b = (unsigned char)t[i];
+
+		/* ASCII and well-formed three-byte characters (CJK) inline */
+		if (b < 0x80) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = b;
+			i++;
+			continue;
+		}
+		if (b >= 0xE1 && b <= 0xEC && i + 2 < len && ((unsigned char)t[i + 1] & 0xC0) == 0x80 &&
+		    ((unsigned char)t[i + 2] & 0xC0) == 0x80) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = (UChar)((b & 0x0F) << 12 | ((unsigned char)t[i + 1] & 0x3F) << 6 |
+						((unsigned char)t[i + 2] & 0x3F));
+			i += 3;
+			continue;
+		}
+		U8_NEXT_OR_FFFD(t, i, len, c);
+		if (U_IS_BMP(c)) {
+			a->reg_map[u] = at;
+			a->reg16[u++] = (UChar)c;
+		} else {
+			a->reg_map[u] = at;
+			a->reg16[u++] = U16_LEAD(c);
+			a->reg_map[u] = at;  /* never a boundary */
+			a->reg16[u++] = U16_TRAIL(c);
+		}
+	}
+	a->reg_map[u] = len;
+	a->word_text = utext_openUChars(a->word_text, a->reg16, u, &st);
+	if (U_FAILURE(st))
+		return icu_error("opening UTF-16 text", st);
+	ubrk_setUText(a->word_brk, a->word_text, &st);
+	if (U_FAILURE(st))
+		return icu_error("setting break iterator text", st);
+	return NX_OK;
+}
+
 static int start_region(seg_iter *it)
 {
 	int rc;
@@ -741,7 +1008,18 @@ static int start_region(seg_iter *it)
 		it->pos = it->rs;
 		return NX_OK;
 	}
-	if ((rc = set_text(&it->a->word_text, it->a->word_brk, it->text + it->rs, it->re - it->rs)))
+	/* A region longer than REGION16_MAX (a 100 MB line of mixed
+	 * scripts, say) stays UTF-8: its UTF-16 copy and map would take six
+	 * times its size. */
+	if (it->re - it->rs <= REGION16_MAX) {
+		rc = set_region_text(it->a, it->text + it->rs, it->re - it->rs);
+		it->map = it->a->reg_map;
+	} else {
+		rc = set_text(&it->a->word_text, it->a->word_brk, it->text + it->rs,
+			      it->re - it->rs);
+		it->map = NULL;
+	}
+	if (rc)
 		return rc;
 	it->prev = ubrk_first(it->a->word_brk);
 	return NX_OK;
@@ -757,7 +1035,7 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 		if (it->scan) {
 			while (it->pos < it->re) {
 				size_t i = it->pos, e;
-				int c = char_class(it->a, it->text, it->re, i, &e), word;
+				int c = region_class(it->a, it->text, i, &e), word;
 
 				if (c != C_LETTER && c != C_DIGIT && c != C_EXT) {
 					it->pos = e;
@@ -780,8 +1058,8 @@ static int next_segment(seg_iter *it, size_t *start, size_t *end)
 				 * punctuation, emoji. */
 				if (ubrk_getRuleStatus(it->a->word_brk) < UBRK_WORD_NONE_LIMIT)
 					continue;
-				*start = it->rs + (size_t)it->prev;
-				*end = it->rs + (size_t)cur;
+				*start = it->rs + (size_t)(it->map ? it->map[it->prev] : it->prev);
+				*end = it->rs + (size_t)(it->map ? it->map[cur] : cur);
 				it->prev = cur;
 				return 1;
 			}
@@ -848,7 +1126,7 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 				n++;
 			continue;
 		}
-		if ((rc = normalize_word(a, w, wn, &tok.norm_len)))
+		if ((rc = normalize_word(a, w, wn, len - start, &tok.norm_len)))
 			break;
 		if (tok.norm_len == 0)
 			continue;
@@ -857,9 +1135,33 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		tok.end = end;
 		tok.index = index++;
 		/* The script of the normalised word: mixed-script repair
-		 * may have changed it. */
-		tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX ? INT32_MAX
-									       : (int32_t)tok.norm_len);
+		 * may have changed it.  (A lower-case ASCII letter, a digit or
+		 * a letter of U+0400..U+047F first: as nxt_word_script says,
+		 * without the call.) */
+		{
+			unsigned char b0 = (unsigned char)a->norm[0];
+
+			if ((unsigned)b0 - 'a' < 26u)
+				tok.script = NXT_SCRIPT_LATIN;
+			else if ((unsigned)b0 - '0' < 10u)
+				tok.script = NXT_SCRIPT_DIGIT;
+			else if ((b0 == 0xD0 || b0 == 0xD1) && tok.norm_len > 1 &&
+				 ((unsigned char)a->norm[1] & 0xC0) == 0x80)
+				tok.script = NXT_SCRIPT_CYRILLIC;
+			else if (b0 >= 0xC2 && b0 <= 0xDF && tok.norm_len > 1 &&
+				 ((unsigned char)a->norm[1] & 0xC0) == 0x80 &&
+				 a->script2[((b0 & 0x1F) << 6 | ((unsigned char)a->norm[1] & 0x3F)) -
+					    0x80] >= 0)
+				tok.script = a->script2[((b0 & 0x1F) << 6 |
+							 ((unsigned char)a->norm[1] & 0x3F)) - 0x80];
+			else if (b0 >= 0xE0 && b0 <= 0xEF && tok.norm_len > 2 &&
+				 (tok.script = block_script(a, a->norm)) >= 0)
+				;  /* CJK: the script of the character's block */
+			else
+				tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX
+									  ? INT32_MAX
+									  : (int32_t)tok.norm_len);
+		}
 		if ((rc = chain_word(a, &tok, text, len, prev_end, prev_script)))
 			break;
 		prev_end = (int32_t)end;
@@ -1093,13 +1395,7 @@ static int has_yo(const char *w, size_t n)
 
 static uint32_t stem_hash(const void *who, const char *w, size_t n)
 {
-	uint32_t h = 2166136261u ^ (uint32_t)(uintptr_t)who;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)w[i];
-		h *= 16777619u;
-	}
-	return h;
+	return nxt_hash_short(w, n, (uint64_t)(uintptr_t)who);
 }
 
 /* Stem with s through the cache. */
@@ -1119,8 +1415,8 @@ static int cached_stem(const char **out, size_t *outlen, nxt_analyzer *a, nxx_st
 			set = &a->stem_cache[(h % NXT_STEM_SETS) * 2];
 			for (int k = 0; k < 2; k++) {
 				slot = &set[k];
-				if (slot->wlen == len && slot->hash == h && slot->stemmer == s &&
-				    memcmp(slot->word, word, len) == 0) {
+				if (slot->hash == h && slot->wlen == len && slot->stemmer == s &&
+				    nxt_same_bytes(slot->word, word, len)) {
 					slot->used = ++a->stem_tick;
 					*out = slot->stem;
 					if (outlen)
@@ -1150,7 +1446,8 @@ static int cached_stem(const char **out, size_t *outlen, nxt_analyzer *a, nxx_st
 int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang,
 	     const char *word, size_t len, int script)
 {
-	int rc;
+	nxx_stem *stem;
+	int rc, sel_turkic;
 
 	*out = NULL;
 	if (outlen)
@@ -1162,23 +1459,36 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 
 	if (!lang)
 		lang = "";
-	if (!a->sel_valid || a->sel_script != script || strcmp(a->sel_lang, lang) != 0) {
-		a->sel_valid = 0;
-		if ((rc = choose_stemmer(&a->sel_stem, &a->sel_turkic, a, lang, script)))
+	if (!a->sel_valid || strcmp(a->sel_lang, lang) != 0) {
+		size_t ll = strlen(lang);
+
+		memset(a->sel_known, 0, sizeof a->sel_known);
+		a->sel_valid = ll < sizeof a->sel_lang;
+		if (a->sel_valid)
+			memcpy(a->sel_lang, lang, ll + 1);
+	}
+	if (script < 0 || script > NXT_SCRIPT_HAN || !a->sel_valid || !a->sel_known[script]) {
+		int turkic;
+
+		if ((rc = choose_stemmer(&stem, &turkic, a, lang, script)))
 			return rc;
-		if (strlen(lang) < sizeof a->sel_lang) {
-			memcpy(a->sel_lang, lang, strlen(lang) + 1);
-			a->sel_script = script;
-			a->sel_valid = 1;
+		if (script >= 0 && script <= NXT_SCRIPT_HAN && a->sel_valid) {
+			a->sel_stem[script] = stem;
+			a->sel_turkic[script] = (uint8_t)turkic;
+			a->sel_known[script] = 1;
 		}
+		sel_turkic = turkic;
+	} else {
+		stem = a->sel_stem[script];
+		sel_turkic = a->sel_turkic[script];
 	}
 	/* Kazakh, Kyrgyz and Tatar have no Snowball stemmer: our light
 	 * suffix stripper (kkstem.c) takes their Cyrillic words, and, when
 	 * the language is unknown, Cyrillic words with letters of theirs. */
 	if (script == NXT_SCRIPT_CYRILLIC &&
-	    (*lang ? a->sel_turkic : nxt_has_turkic_letters(word, len)))
+	    (*lang ? sel_turkic : nxt_has_turkic_letters(word, len)))
 		return return_unchanged(out, outlen, a, word, nxt_kk_stem_len(word, len));
-	if (!a->sel_stem)
+	if (!stem)
 		return return_unchanged(out, outlen, a, word, len);
 	/* ё is е to Russian readers and to Snowball since 2.0, but Xapian
 	 * 1.4's Russian stemmer predates that: fold it first (2 bytes each). */
@@ -1191,7 +1501,7 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
 				a->yo_copy[i] = (char)0xD0, a->yo_copy[i + 1] = (char)0xB5;
 		word = a->yo_copy;
 	}
-	return cached_stem(out, outlen, a, a->sel_stem, word, len);
+	return cached_stem(out, outlen, a, stem, word, len);
 }
 
 /* ---- recorded words ------------------------------------------------------ */

@@ -198,8 +198,9 @@ static size_t stan_end(const char *w, size_t n)
 	for (size_t p = n >= sl ? n - sl + 1 : 0; p-- > 0;) {
 		size_t syllables = 0;
 
-		/* стан starts with a lead byte: a match is on a letter */
-		if (memcmp(w + p, stan, sl) != 0)
+		/* стан starts with a lead byte: a match is on a letter (its
+		 * с compared first: this runs at every byte) */
+		if (w[p + 1] != stan[1] || w[p] != stan[0] || memcmp(w + p, stan, sl) != 0)
 			continue;
 		for (size_t i = 0; i + 1 < p; i++) {
 			unsigned c = letter_at(w, i);
@@ -255,7 +256,7 @@ size_t nxt_kk_stem_len(const char *w, size_t n)
 			/* All suffixes are Cyrillic: compare the last byte first. */
 			if (sl > best && sl < n && n - sl >= keep && w[n - 1] == suffixes[s].s[sl - 1] &&
 			    w[n - 2] == suffixes[s].s[sl - 2] &&
-			    memcmp(w + n - sl, suffixes[s].s, sl) == 0 &&
+			    nxt_same_bytes(w + n - sl, suffixes[s].s, sl) &&
 			    may_follow(w, n - sl, suffixes[s].s, sl))
 				best = sl;
 		}

@@ -171,7 +171,16 @@ typedef struct nxt_forms {
 	size_t stem_len;
 	const char *stem_key;  /* "" when none */
 	size_t stem_key_len;
+	/* NXT_FORMS_*: which forms repeat others, so the index holds them
+	 * once (worked out when the forms are, not for every occurrence). */
+	unsigned repeats;
 } nxt_forms;
+
+enum {
+	NXT_FORMS_FOLD_IS_WORD = 1,  /* fold equals the word */
+	NXT_FORMS_KEY_REPEATS = 2,   /* no key, or it equals the word or fold */
+	NXT_FORMS_STEM_KEY_REPEATS = 4  /* no stem key, or it equals the stem */
+};
 
 /* Fill *out as the four functions would (through a cache of recent words,
  * which makes indexing's per-word work mostly a lookup).  The strings are

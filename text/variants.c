@@ -100,9 +100,8 @@ static void put_str(char *out, size_t *o, const char *s)
 	*o = i;
 }
 
-/* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
- * out at *o; 0 when c is no Latin letter with one. */
-static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+/* latin_ascii without the table of U+00C0..U+02AF (which it fills). */
+static int latin_ascii_icu(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
 {
 	const char *sp;
 	int base;
@@ -120,7 +119,45 @@ static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
 	return 0;
 }
 
+/* Append the ASCII spelling of a Latin letter (é -> e, ǖ -> u, æ -> ae) to
+ * out at *o; 0 when c is no Latin letter with one.  The letters of
+ * U+00C0..U+02AF (those of European languages, Turkish, Uzbek) come from a
+ * table, as ICU's decomposition costs some 300 instructions a letter. */
+static int latin_ascii(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+{
+	if (c >= 0xC0 && c < 0x2B0) {
+		unsigned k = (unsigned)c - 0xC0, n = a->latin_key_len[k];
+
+		if (!n)
+			return 0;
+		out[(*o)++] = a->latin_key[k][0];
+		if (n > 1)
+			out[(*o)++] = a->latin_key[k][1];
+		return 1;
+	}
+	return latin_ascii_icu(a, c, out, o);
+}
+
 /* ---- folding ------------------------------------------------------------- */
+
+/* Append the folded form of the character c (not ASCII) to out at *o. */
+static void fold_char(const nxt_analyzer *a, UChar32 c, char *out, size_t *o)
+{
+	if (c == 0x0451) {             /* ё -> е */
+		put_cp(out, o, 0x0435);
+		return;
+	}
+	if (latin_ascii(a, c, out, o))
+		return;
+	if (!is_latin_cp(c) && u_charType(c) == U_NON_SPACING_MARK) {
+		/* Marks of no script of their own: accents left
+		 * uncomposed, Arabic harakat. */
+		UErrorCode st = U_ZERO_ERROR;
+		if (uscript_getScript(c, &st) == USCRIPT_INHERITED && U_SUCCESS(st))
+			return;
+	}
+	put_cp(out, o, c);
+}
 
 /* A number without its thousands separators: a , . or ' followed by
  * exactly three digits (16,000 = 16.000 = 16'000 = 16000; 5.93 and 1,5
@@ -209,23 +246,20 @@ int nxt_fold(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, s
 				a->fold[o++] = (char)b;
 			continue;
 		}
+		/* U+0080..U+07FF: from the table fold_char made (two bytes
+		 * written, at most two kept, within the word's length) */
+		if (b >= 0xC2 && b <= 0xDF && i + 1 < len && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			unsigned k = ((unsigned)(b & 0x1F) << 6 | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
+
+			memcpy(a->fold + o, a->fold2[k], 2);
+			o += a->fold2_len[k];
+			i += 2;
+			continue;
+		}
 		U8_NEXT(w, i, len, c);
 		if (c < 0)
 			continue;
-		if (c == 0x0451) {             /* ё -> е */
-			put_cp(a->fold, &o, 0x0435);
-			continue;
-		}
-		if (latin_ascii(a, c, a->fold, &o))
-			continue;
-		if (!is_latin_cp(c) && u_charType(c) == U_NON_SPACING_MARK) {
-			/* Marks of no script of their own: accents left
-			 * uncomposed, Arabic harakat. */
-			UErrorCode st = U_ZERO_ERROR;
-			if (uscript_getScript(c, &st) == USCRIPT_INHERITED && U_SUCCESS(st))
-				continue;
-		}
-		put_cp(a->fold, &o, c);
+		fold_char(a, c, a->fold, &o);
 	}
 	a->fold[o] = '\0';
 	/* A word of apostrophes and dots alone stays what it is. */
@@ -288,6 +322,38 @@ static const char *cyrillic_latin(UChar32 c)
 	case 0x04E3: return "i";    /* ӣ (Tajik) */
 	case 0x04EF: return "u";    /* ӯ (Tajik) */
 	default: return NULL;
+	}
+}
+
+void nxt_make_key_tables(nxt_analyzer *a)
+{
+	for (UChar32 c = 0x400; c < 0x500; c++) {
+		const char *t = cyrillic_latin(c);
+		size_t n = t ? strlen(t) : 0;
+
+		memset(a->cyr_key[c - 0x400], 0, 4);
+		a->cyr_key_len[c - 0x400] = t && n <= 4 ? (uint8_t)n : 0xFF;
+		if (t && n <= 4)
+			memcpy(a->cyr_key[c - 0x400], t, n);
+	}
+	for (UChar32 c = 0xC0; c < 0x2B0; c++) {
+		char out[8];
+		size_t o = 0;
+
+		a->latin_key_len[c - 0xC0] = 0;
+		if (latin_ascii_icu(a, c, out, &o) && o <= 2) {
+			memcpy(a->latin_key[c - 0xC0], out, o);
+			a->latin_key_len[c - 0xC0] = (uint8_t)o;
+		}
+	}
+	/* after latin_key: fold_char reads it */
+	for (UChar32 c = 0x80; c < 0x800; c++) {
+		char out[8] = { 0 };
+		size_t o = 0;
+
+		fold_char(a, c, out, &o);
+		memcpy(a->fold2[c - 0x80], out, 2);
+		a->fold2_len[c - 0x80] = (uint8_t)o;  /* 0..2: no character grows */
 	}
 }
 
@@ -422,9 +488,19 @@ size_t nxt_key_rules(char *out, const char *s, size_t n)
 {
 	size_t o = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i], next = i + 1 < n ? s[i + 1] : 0;
+	/* The letters a rule below starts at: d g k q s x y z. */
+	const uint32_t rule_letters = 1u << ('d' - 'a') | 1u << ('g' - 'a') | 1u << ('k' - 'a') |
+				      1u << ('q' - 'a') | 1u << ('s' - 'a') | 1u << ('x' - 'a') |
+				      1u << ('y' - 'a') | 1u << ('z' - 'a');
 
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], next;
+
+		if (!(c >= 'a' && c <= 'z' && (rule_letters >> (c - 'a') & 1))) {
+			out[o++] = c;
+			continue;
+		}
+		next = i + 1 < n ? s[i + 1] : 0;
 		/* Initial ye before a consonant: Yerlan = Erlan, Yevgeny = Evgeny. */
 		if (i == 0 && c == 'y' && next == 'e' && i + 2 < n && !is_vowel(s[i + 2]) &&
 		    s[i + 2] != 'y')
@@ -515,8 +591,9 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 		return NX_OK;
 	}
 	len = (int32_t)n;
-	/* "shch" (4 bytes) for a 2-byte letter is the most any letter takes. */
-	if ((rc = nxt_grow_bytes(&a->tmp, &a->tmp_cap, 2 * n + 1)))
+	/* "shch" (4 bytes) for a 2-byte letter is the most any letter takes;
+	 * the table's letters are copied 4 bytes at a time, hence the 4 more. */
+	if ((rc = nxt_grow_bytes(&a->tmp, &a->tmp_cap, 2 * n + 5)))
 		return rc;
 	while (i < len) {
 		unsigned char b = (unsigned char)w[i];
@@ -530,6 +607,16 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 			else if (b >= 'A' && b <= 'Z')
 				a->tmp[o++] = (char)(b + ('a' - 'A'));
 			continue;
+		}
+		/* U+0400..U+04FF: D0..D3 and a continuation byte */
+		if (b >= 0xD0 && b <= 0xD3 && i + 1 < len && ((unsigned char)w[i + 1] & 0xC0) == 0x80) {
+			unsigned k = (unsigned)(b & 3) << 6 | ((unsigned char)w[i + 1] & 0x3F);
+			if (a->cyr_key_len[k] != 0xFF) {
+				memcpy(a->tmp + o, a->cyr_key[k], 4);
+				o += a->cyr_key_len[k];
+				i += 2;
+				continue;
+			}
 		}
 		U8_NEXT(w, i, len, c);
 		if (c < 0)
@@ -567,6 +654,11 @@ int nxt_key(const char **out, size_t *outlen, nxt_analyzer *a, const char *w, si
 
 /* ---- all forms, cached ---------------------------------------------------- */
 
+static int same_str(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (a == b || memcmp(a, b, alen) == 0);
+}
+
 static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const char *w,
 			 size_t n, int script)
 {
@@ -595,25 +687,65 @@ static int compute_forms(nxt_forms *f, nxt_analyzer *a, const char *lang, const 
 	if (f->stem_len == n && memcmp(f->stem, w, n) == 0) {
 		f->key = f->stem_key;
 		f->key_len = f->stem_key_len;
-		return NX_OK;
+	} else if ((rc = nxt_key(&f->key, &f->key_len, a, w, n, script))) {
+		return rc;
 	}
-	return nxt_key(&f->key, &f->key_len, a, w, n, script);
+	f->repeats = (same_str(f->fold, f->fold_len, w, n) ? NXT_FORMS_FOLD_IS_WORD : 0) |
+		     (!f->key_len || same_str(f->key, f->key_len, w, n) ||
+				      same_str(f->key, f->key_len, f->fold, f->fold_len)
+			      ? NXT_FORMS_KEY_REPEATS : 0) |
+		     (!f->stem_key_len || same_str(f->stem_key, f->stem_key_len, f->stem, f->stem_len)
+			      ? NXT_FORMS_STEM_KEY_REPEATS : 0);
+	return NX_OK;
+}
+
+/* Is lang (NUL-terminated) the cached language l? */
+static int same_lang(const char *l, const char *lang)
+{
+	/* l ends by its 16th byte: so does the loop (at a difference or at
+	 * the NUL of both) */
+	for (size_t i = 0; l[i] == lang[i]; i++)
+		if (!l[i])
+			return 1;
+	return 0;
+}
+
+/* The forms cache's number for lang, or -1 when it has none: a code of
+ * more than 15 bytes, or more languages than the cache holds (the words
+ * of those are not cached). */
+static int forms_lang(nxt_analyzer *a, const char *lang)
+{
+	size_t ll;
+
+	if (a->forms_nlangs && same_lang(a->forms_langs[a->forms_last_lang], lang))
+		return (int)a->forms_last_lang;
+	for (unsigned i = 0; i < a->forms_nlangs; i++) {
+		if (same_lang(a->forms_langs[i], lang)) {
+			a->forms_last_lang = i;
+			return (int)i;
+		}
+	}
+	ll = strlen(lang);
+	if (ll > 15 || a->forms_nlangs == NXT_FORMS_LANGS)
+		return -1;
+	memcpy(a->forms_langs[a->forms_nlangs], lang, ll + 1);
+	a->forms_last_lang = a->forms_nlangs++;
+	return (int)a->forms_last_lang;
 }
 
 int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char *w, size_t n,
 		   int script)
 {
 	nxt_forms_slot *set = NULL, *slot;
-	size_t ll, need;
+	size_t need;
 	uint32_t h;
-	int rc;
+	int li, rc;
 
 	if (!lang)
 		lang = "";
-	ll = strlen(lang);
-	if (n == 0 || n > 40 || ll > 15)
+	if (n == 0 || n > 40 || (li = forms_lang(a, lang)) < 0)
 		return compute_forms(out, a, lang, w, n, script);
-	h = hash_bytes(w, n) ^ (hash_bytes(lang, ll) * 31u);
+	h = nxt_hash_short(w, n, (uint64_t)li);
 	if (!a->forms_cache)
 		a->forms_cache = calloc((size_t)NXT_FORMS_SETS * 2, sizeof *a->forms_cache);
 	if (!a->forms_cache)
@@ -621,9 +753,9 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 	set = &a->forms_cache[(h % NXT_FORMS_SETS) * 2];
 	for (int k = 0; k < 2; k++) {
 		slot = &set[k];
-		if (slot->wlen == n && slot->hash == h && slot->lang_len == ll &&
-		    memcmp(slot->blob, lang, ll) == 0 && memcmp(slot->blob + ll + 1, w, n) == 0) {
-			const char *p = slot->blob + ll + 1 + n + 1;
+		if (slot->hash == h && slot->wlen == n && slot->lang == li &&
+		    nxt_same_bytes(slot->blob, w, n)) {
+			const char *p = slot->blob + n + 1;
 			slot->used = ++a->forms_tick;
 			out->fold = slot->fold_same ? w : p;
 			out->fold_len = slot->fold_same ? n : slot->flen;
@@ -636,12 +768,13 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 			p += slot->slen + 1;
 			out->stem_key = p;
 			out->stem_key_len = slot->sklen;
+			out->repeats = slot->repeats;
 			return NX_OK;
 		}
 	}
 	if ((rc = compute_forms(out, a, lang, w, n, script)))
 		return rc;
-	need = ll + n + out->fold_len + out->key_len + out->stem_len + out->stem_key_len + 6;
+	need = n + out->fold_len + out->key_len + out->stem_len + out->stem_key_len + 5;
 	if (need > NXT_FORMS_BLOB || out->fold_len > 255 || out->key_len > 255 ||
 	    out->stem_len > 255 || out->stem_key_len > 255)
 		return NX_OK;
@@ -650,7 +783,6 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		char *p = slot->blob;
 		int same = out->fold == w;
 #define PUT(s_, l_) do { memcpy(p, (s_), (l_)); p[(l_)] = '\0'; p += (l_) + 1; } while (0)
-		PUT(lang, ll);
 		PUT(w, n);
 		PUT(out->fold, out->fold_len);
 		PUT(out->key, out->key_len);
@@ -659,15 +791,16 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 #undef PUT
 		slot->hash = h;
 		slot->used = ++a->forms_tick;
-		slot->lang_len = (uint8_t)ll;
+		slot->lang = (uint8_t)li;
 		slot->wlen = (uint8_t)n;
 		slot->flen = (uint8_t)out->fold_len;
 		slot->klen = (uint8_t)out->key_len;
 		slot->slen = (uint8_t)out->stem_len;
 		slot->sklen = (uint8_t)out->stem_key_len;
 		slot->fold_same = (uint8_t)same;
+		slot->repeats = (uint8_t)out->repeats;
 		/* Hand out the slot's copies: they outlive the buffers. */
-		p = slot->blob + ll + 1 + n + 1;
+		p = slot->blob + n + 1;
 		if (!same)
 			out->fold = p;
 		p += out->fold_len + 1;
