@@ -190,6 +190,24 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
 
+/* How the index uses a normalised word whose name key is key: *as_name
+ * passages name it as a person (its N term), *as_word hold the word at
+ * all (the unprefixed term).  nx_name_variants expands a word only when
+ * as_name * 2 >= as_word; the people of a query (query/people.c) leave out
+ * keys with as_name * NX_PEOPLE_WORD_SHARE < as_word. */
+#define NX_PEOPLE_WORD_SHARE 4
+
+int nx_name_usage(uint32_t *as_name, uint32_t *as_word, nx_db *db, const char *norm, size_t len,
+		  const char *key, size_t klen);
+
+/* Is name key k (named in as_name passages) a place or a language rather
+ * than a person?  *out = 1 when it is the key of a one-word name ICU gives
+ * a country, region or language in English, Russian or Kazakh (Dutch,
+ * Германия), or when at least half of its passages write it after a given
+ * name (F term) that makes with it two consecutive words of such a name
+ * (Saudi Arabia, Hong Kong). */
+int nx_name_place(int *out, nx_db *db, const char *key, size_t klen, uint32_t as_name);
+
 /* Are name keys a and b two people?  *out = 1 when both were written with
  * given names in the index (F terms) and none of those meet (Donald Regan,
  * Ronald Reagan); else 0. */
