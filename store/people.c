@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucal.h>
 #include <unicode/uchar.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
@@ -517,7 +518,8 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
  * names as their key, longer names as each pair of consecutive words'
  * keys ("saudi:arabia").  Name detection takes any capitalised run for a
  * name, so Saudi Arabia is recorded as Mr Arabia, with Saudi for a given
- * name (F term), and Royal Dutch as Mr Dutch.  Last words of longer names
+ * name (F term), and Royal Dutch as Mr Dutch.  Cities of several words
+ * come from the time zone database's names.  Last words of longer names
  * alone are not places: Marshall (Islands), Martin (Saint), Cook (Islands).
  */
 
@@ -667,6 +669,29 @@ static void places_fill(void)
 			if (U_SUCCESS(err) && err != U_USING_DEFAULT_WARNING && len < 256)
 				place_name(nk, name, len);
 		}
+	}
+	/* Cities of more than one word, as the time zone database names
+	 * them (America/Buenos_Aires, Asia/Kuala_Lumpur): pairs only, as
+	 * one-word cities are also surnames (Antarctica/Davis,
+	 * Pacific/Johnston). */
+	{
+		UErrorCode err = U_ZERO_ERROR;
+		UEnumeration *tz = ucal_openTimeZones(&err);
+		const char *id;
+		int32_t len;
+
+		while (U_SUCCESS(err) && (id = uenum_next(tz, &len, &err))) {
+			const char *city = strrchr(id, '/');
+			UChar name[128];
+			int32_t n = 0;
+
+			if (!city || !strncmp(id, "Antarctica/", 11) || !strchr(city, '_'))
+				continue;
+			for (city++; *city && n < 127; city++)
+				name[n++] = *city == '_' ? ' ' : (UChar)(unsigned char)*city;
+			place_name(nk, name, n);
+		}
+		uenum_close(tz);
 	}
 	nxt_namekey_free(nk);
 	place_sort(&place_words);
