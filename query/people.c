@@ -677,12 +677,16 @@ static int break_ties(nx_db *db, scan *sc, spell_count *sp, size_t n)
  *     only with a title or a surname's shape: Reagan 48%, Lukman 45%,
  *     Ali 34%), ordinary words in 1-22% (budget 2%, rate 2%, finance 6%,
  *     administration 22%);
+ *   - a company's name written without its suffix: at least half of its
+ *     passages write it after a "given name" that makes with it two words
+ *     of a company's name the index has seen with Inc, Co, Corp ...
+ *     (nx_name_as_org: Merrill Lynch, Shearson Lehman, Phelps Dodge);
  *   - a place or a language by ICU's names of them (nx_name_place).
  */
 static int is_person(int *out, nx_db *db, const scan *sc, const agg *a, const spell_count *sp)
 {
 	const char *lead = str_of(&sc->s, a->lead), *form = lead;
-	uint32_t as_name = 0, as_word = 0;
+	uint32_t as_name = 0, as_word = 0, as_org = 0;
 	int place = 0, rc;
 
 	for (size_t k = 0; k < a->nspellings; k++)
@@ -694,6 +698,10 @@ static int is_person(int *out, nx_db *db, const scan *sc, const agg *a, const sp
 	if ((rc = nx_name_usage(&as_name, &as_word, db, form, strlen(form), lead, strlen(lead))))
 		return rc;
 	if ((uint64_t)as_name * NX_PEOPLE_WORD_SHARE < as_word)
+		return NX_OK;
+	if ((rc = nx_name_as_org(&as_org, db, lead, strlen(lead))))
+		return rc;
+	if (as_org && (uint64_t)as_org * 2 >= as_name)
 		return NX_OK;
 	if ((rc = nx_name_place(&place, db, lead, strlen(lead), as_name)))
 		return rc;

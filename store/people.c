@@ -11,6 +11,10 @@
  *   F<key>:<gkey>    a given name seen with the surname (Vikram Ruza,
  *                    Vikram Ruzakhunov), which lets a short form join a
  *                    long one
+ *   O<key>:<gkey>    two consecutive words of a company's name in the
+ *                    passage, the second first (Merrill Lynch and Co:
+ *                    Olinq:meril): the F terms of the same pair are the
+ *                    company written without its suffix
  *   B<probe>:<key>   the key filed under each of its probes
  *                    (nxt_name_probes), so that the keys near a query's are
  *                    found by a few prefix lookups instead of a scan
@@ -80,6 +84,15 @@ static int on_name(void *vc, const nxt_name *n)
 
 	if ((rc = nxt_name_key(&k, &klen, c->nk, n->surname, n->surname_len)) || klen < 2)
 		return rc;
+	if (n->org) {  /* O<key>:<key of the word before> */
+		nx_buf_clear(&c->key);
+		nx_buf_put(&c->key, k, klen);
+		if (c->key.failed)
+			return NX_ENOMEM;
+		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)) || klen < 2)
+			return rc;
+		return put_term(c, NX_PREFIX_ORG, c->key.ptr, c->key.len, k, klen, 0);
+	}
 	nx_buf_clear(&c->key);
 	nx_buf_put(&c->key, k, klen);
 	if (c->key.failed)
@@ -110,8 +123,7 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 
 	if ((rc = nx_db_namekey(&c.nk, db)))
 		return rc;
-	rc = words ? nxt_names_recorded(a, text, len, words, on_name, &c)
-		   : nxt_names(a, text, len, on_name, &c);
+	rc = nxt_names_ex(a, text, len, words, NXT_NAMES_ORGS, on_name, &c);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.key);
 	nx_buf_free(&c.probes);
@@ -443,6 +455,70 @@ int nx_name_usage(uint32_t *as_name, uint32_t *as_word, nx_db *db, const char *n
 	int rc = termfreq(as_name, db, NX_PREFIX_NAME, key, klen);
 
 	return rc ? rc : nxx_db_termfreq(as_word, db->x, norm, len);
+}
+
+#define MAX_ORG_GIVENS 64
+
+typedef struct org_ctx {
+	nx_buf givens;    /* NUL-separated given keys of the O terms */
+	uint32_t tf[MAX_ORG_GIVENS];
+	size_t n, skip;
+	uint32_t as_org;
+} org_ctx;
+
+static int collect_org(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	org_ctx *o = vc;
+
+	if (o->n == MAX_ORG_GIVENS)
+		return 1;  /* enough */
+	nx_buf_put(&o->givens, term + o->skip, len - o->skip);
+	nx_buf_putc(&o->givens, '\0');
+	o->tf[o->n++] = tf;
+	return o->givens.failed ? NX_ENOMEM : 0;
+}
+
+/* An F<key>:<given> term: is the pair a company's name, written with its
+ * suffix in 1 of NX_NAME_ORG_SHARE of its passages or more (Merrill Lynch
+ * 95 of 120; not Paul Volcker, 1 of 81)? */
+static int count_org(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	org_ctx *o = vc;
+	const char *p = o->givens.ptr;
+
+	for (size_t i = 0; i < o->n; i++, p += strlen(p) + 1)
+		if (strlen(p) == len - o->skip && !memcmp(p, term + o->skip, len - o->skip)) {
+			if ((uint64_t)o->tf[i] * NX_NAME_ORG_SHARE >= tf)
+				o->as_org += tf;
+			break;
+		}
+	return 0;
+}
+
+int nx_name_as_org(uint32_t *out, nx_db *db, const char *key, size_t klen)
+{
+	org_ctx o;
+	nx_buf prefix = NX_BUF_INIT;
+	int rc;
+
+	*out = 0;
+	memset(&o, 0, sizeof o);
+	nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_ORG, (int)klen, key);
+	o.skip = prefix.len;
+	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, collect_org, &o);
+	if (rc == 1)
+		rc = NX_OK;
+	if (!rc && o.n) {
+		nx_buf_clear(&prefix);
+		nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_GIVEN, (int)klen, key);
+		o.skip = prefix.len;
+		rc = prefix.failed ? NX_ENOMEM
+				   : nxx_db_allterms(db->x, prefix.ptr, count_org, &o);
+	}
+	*out = o.as_org;
+	nx_buf_free(&prefix);
+	nx_buf_free(&o.givens);
+	return rc;
 }
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,

@@ -206,23 +206,25 @@ if [ $? -eq 2 ] && grep -q 'never closed' "$T/err"; then ok; else bad "search --
 
 # ---- what is no person ----------------------------------------------------------------
 # Capitalised runs are taken for names: "Senate Budget" records Mr Budget, "Hong
-# Kong" Mr Kong.  The index knows budget mostly as an ordinary word (in every
-# article, as a name in one), and Hong Kong is a place by ICU's names of
-# regions: --people lists the man introduced with his given name, not them.
+# Kong" Mr Kong, "Merrill Lynch" Mr Lynch.  The index knows budget mostly as an
+# ordinary word (in every article, as a name in one), Hong Kong is a place by
+# ICU's names of regions, and Merrill Lynch a company's name (written once with
+# "and Co"): --people lists the man introduced with his given name, not them.
 W=$T/words
 mkdir -p "$W"
 {
-	printf '{"id":"w0","title":"Deficit","lang":"en","text":"Senate Budget chairman Lawton Chiles said on Tuesday that the deficit would grow. Officials in Hong Kong said the deficit worried traders. Chiles said the deficit was too large."}\n'
+	printf '{"id":"w0","title":"Deficit","lang":"en","text":"Senate Budget chairman Lawton Chiles said on Tuesday that the deficit would grow. Officials in Hong Kong said the deficit worried traders. Chiles said the deficit was too large. Merrill Lynch analysts said the deficit would shrink."}\n'
 	for i in 1 2 3 4 5 6; do
 		printf '{"id":"w%d","title":"Spending %d","lang":"en","text":"The city council said the budget for next year would be cut, and the budget office agreed. Lawton Chiles said the deficit and the budget were linked. Traders in Hong Kong said little."}\n' "$i" "$i"
 	done
+	printf '{"id":"w7","title":"Results","lang":"en","text":"Merrill Lynch and Co said its earnings rose in the quarter."}\n'
 } >"$W/words.jsonl"
 "$INDEXER" --quiet --db "$T/wdb" "$W" >"$T/index.out" 2>&1 || bad "indexing the words corpus: $(cat "$T/index.out")"
 "$SEARCH" --db "$T/wdb" --people -n 10 deficit >"$T/people" 2>"$T/err"
-if grep -q -E '^1\. Chiles:' "$T/people" && ! grep -q -E '^[0-9]+\. (Budget|Kong):' "$T/people"; then
+if grep -q -E '^1\. Chiles:' "$T/people" && ! grep -q -E '^[0-9]+\. (Budget|Kong|Lynch):' "$T/people"; then
 	ok
 else
-	bad "search --people deficit lists an ordinary word or a place, or not Chiles first: $(cat "$T/people" "$T/err")"
+	bad "search --people deficit lists an ordinary word, a place or a company, or not Chiles first: $(cat "$T/people" "$T/err")"
 fi
 
 printf '%d passed, %d failed\n' "$pass" "$fail"

@@ -116,7 +116,8 @@ typedef struct lset {
 	unsigned short len[LSET_SIZE];
 } lset;
 
-static lset titles_set, weak_titles_set, breakers_set, given_names_set, org_after_set;
+static lset titles_set, weak_titles_set, breakers_set, given_names_set, org_after_set,
+	institutions_set;
 static pthread_once_t lsets_once = PTHREAD_ONCE_INIT;
 
 static void lsets_fill(void);
@@ -403,6 +404,10 @@ typedef struct scan {
 	size_t nseen;
 	nx_buf orgs;         /* NUL-separated words of companies' names */
 	size_t norgs;
+	nx_buf cos;          /* pairs of consecutive words of those before a
+				company's suffix (not an institution's: party,
+				council, act ...), NUL-separated */
+	size_t ncos;         /* pairs */
 } scan;
 
 /* Capitalisation of text[start, end): 1 when the first letter is upper or
@@ -551,6 +556,13 @@ static const char *const org_after[] = {
 	"associates", "division", "hospital",
 };
 
+/* The words of org_after that end an institution's name, not a company's. */
+static const char *const institutions[] = {
+	"exchange", "foundation", "association", "institute", "university", "council",
+	"commission", "committee", "party", "act", "law", "agency", "ministry", "department",
+	"hospital", "division",
+};
+
 #define LSET_FILL(name)                                                               \
 	do {                                                                            \
 		_Static_assert(sizeof name / sizeof *name <= LSET_SIZE / 2, #name " fits"); \
@@ -564,6 +576,7 @@ static void lsets_fill(void)
 	LSET_FILL(breakers);
 	LSET_FILL(given_names);
 	LSET_FILL(org_after);
+	LSET_FILL(institutions);
 }
 /* Only white space and ampersands between tokens a and b (wire copy
  * breaks lines anywhere)? */
@@ -604,6 +617,20 @@ static int org_follows(const scan *s, size_t last)
 	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
 }
 
+/* Is the run ending at token `last` followed by a company's suffix (one of
+ * org_after but not an institution's: "Merrill Lynch and Co", not "Hawke's
+ * Labour Party", "Gramm-Rudman Act")? */
+static int company_follows(const scan *s, size_t last)
+{
+	size_t i = last + 1;
+
+	if (!org_follows(s, last))
+		return 0;
+	if (s->toks[i].norm_len == 3 && !memcmp(norm_of(s, i), "and", 3))
+		i++;
+	return !IN(institutions, norm_of(s, i), s->toks[i].norm_len);
+}
+
 /*
  * The words of every Latin run that a company suffix follows ("Texaco Inc",
  * "Chevron Corp"), into s->orgs: the same text names the company without
@@ -613,8 +640,11 @@ static int org_follows(const scan *s, size_t last)
 static int find_orgs(scan *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
+		int company;
+
 		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap || !org_follows(s, i))
 			continue;
+		company = company_follows(s, i);
 		for (size_t j = i + 1; j-- > 0;) {
 			const ntok *t = &s->toks[j];
 
@@ -625,11 +655,19 @@ static int find_orgs(scan *s)
 				nx_buf_putc(&s->orgs, '\0');
 				s->norgs++;
 			}
+			/* With the word after it in the run: a pair. */
+			if (company && j < i) {
+				nx_buf_put(&s->cos, norm_of(s, j), t->norm_len);
+				nx_buf_putc(&s->cos, '\0');
+				nx_buf_put(&s->cos, norm_of(s, j + 1), s->toks[j + 1].norm_len);
+				nx_buf_putc(&s->cos, '\0');
+				s->ncos++;
+			}
 			if (j == 0 || gap_between(s, j - 1) == GAP_BREAK)
 				break;
 		}
 	}
-	return s->orgs.failed ? NX_ENOMEM : NX_OK;
+	return s->orgs.failed || s->cos.failed ? NX_ENOMEM : NX_OK;
 }
 
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
@@ -651,10 +689,49 @@ static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, n
 	nm.script = l->script;
 	nm.given = first < last ? norm_of(s, first) : NULL;
 	nm.given_len = first < last ? s->toks[first].norm_len : 0;
+	nm.org = 0;
 	return fn(ctx, &nm);
 }
 
+/* The pairs of consecutive words of companies' names (s->cos): the first
+ * as the given name, the second as the surname. */
+static int emit_orgs(scan *s, nxt_name_fn fn, void *ctx, nx_buf *sur)
+{
+	const char *p = s->cos.ptr;
+	int rc = NX_OK;
+
+	for (size_t i = 0; i < s->ncos && !rc; i++) {
+		nxt_name nm;
+
+		memset(&nm, 0, sizeof nm);
+		nm.given = p;
+		nm.given_len = strlen(p);
+		p += nm.given_len + 1;
+		nx_buf_clear(sur);
+		nx_buf_puts(sur, p);
+		p += strlen(p) + 1;
+		if (sur->failed)
+			return NX_ENOMEM;
+		sur->len = nxt_surname_base(sur->ptr, sur->len);
+		nm.surname = sur->ptr;
+		nm.surname_len = sur->len;
+		nm.script = NXT_SCRIPT_LATIN;
+		nm.org = 1;
+		rc = fn(ctx, &nm);
+	}
+	return rc;
+}
+
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
+		      nxt_name_fn fn, void *ctx);
+
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx)
+{
+	return names_scan(a, text, len, 0, fn, ctx);
+}
+
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
+		      nxt_name_fn fn, void *ctx)
 {
 	scan s;
 	nx_buf sur = NX_BUF_INIT;
@@ -784,11 +861,14 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 		}
 		rc = emit(&s, first, last, fn, ctx, &sur);
 	}
+	if (!rc && (flags & NXT_NAMES_ORGS))
+		rc = emit_orgs(&s, fn, ctx, &sur);
 out:
 	free(s.toks);
 	nx_buf_free(&s.norms);
 	nx_buf_free(&s.seen);
 	nx_buf_free(&s.orgs);
+	nx_buf_free(&s.cos);
 	nx_buf_free(&sur);
 	return rc;
 }
@@ -2083,5 +2163,20 @@ int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_
 	nxt_words_replay(a, words, text, len);
 	rc = nxt_names(a, text, len, fn, ctx);
 	nxt_words_replay(a, NULL, NULL, 0);
+	return rc;
+}
+
+int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		 unsigned flags, nxt_name_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!a)
+		return nx_error_set(NX_EINVAL, "nxt_names_ex: NULL analyzer");
+	if (words)
+		nxt_words_replay(a, words, text, len);
+	rc = names_scan(a, text, len, flags, fn, ctx);
+	if (words)
+		nxt_words_replay(a, NULL, NULL, 0);
 	return rc;
 }

@@ -38,6 +38,11 @@ typedef struct nxt_name {
 	const char *given;     /* normalised first word of a multi-word name
 				  ("kassym" of Kassym-Jomart Tokayev), or NULL */
 	size_t given_len;
+	int org;               /* 1: no name but two consecutive words of a
+				  company's name in the text (a run that Inc,
+				  Co, Corp ... follows: merrill, lynch of
+				  "Merrill Lynch and Co"), in given and surname;
+				  only for NXT_NAMES_ORGS */
 } nxt_name;
 
 /* Called for each name; strings are valid during the call only.  A non-zero
@@ -46,6 +51,14 @@ typedef int (*nxt_name_fn)(void *ctx, const nxt_name *n);
 
 /* Find person-name candidates in text[0, len) (valid UTF-8). */
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx);
+
+/* nxt_names (words NULL) or nxt_names_recorded; with NXT_NAMES_ORGS in
+ * flags, also each pair of consecutive words of a company's name (org
+ * set), after the names. */
+#define NXT_NAMES_ORGS 1u
+
+int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		 unsigned flags, nxt_name_fn fn, void *ctx);
 
 /* Remove Russian and Kazakh case endings from a normalised surname
  * (токаева -> токаев, тоқаевтың -> тоқаев) in place; returns the new
