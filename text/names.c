@@ -35,7 +35,7 @@ static const char *const titles[] = {
  * ordinary nouns ("a musician Kazakhstan invited"). */
 static const char *const weak_titles[] = {
 	"analyst", "activist", "protester", "lawyer", "journalist", "spokesman", "spokeswoman",
-	"spokesperson", "musician", "pianist", "leader", "commander", "former", "deputy",
+	"spokesperson", "speaker", "musician", "pianist", "leader", "commander", "former", "deputy",
 	"acting", "premier", "chancellor", "envoy", "officer", "professor", "prof", "coach",
 	"singer", "writer", "author", "editor", "reporter", "correspondent", "billionaire",
 	"businessman", "tycoon", "blogger", "poet", "dissident", "economist", "detective",
@@ -670,6 +670,19 @@ static int find_orgs(scan *s)
 	return s->orgs.failed || s->cos.failed ? NX_ENOMEM : NX_OK;
 }
 
+/* Is token k the last word of a title's complement: "Secretary of State",
+ * "Minister of the Interior"?  (What follows is a person.) */
+static int title_of(const scan *s, size_t k)
+{
+	size_t j = k;
+
+	if (j >= 1 && s->toks[j - 1].norm_len == 3 && !memcmp(norm_of(s, j - 1), "the", 3))
+		j--;
+	if (j < 2 || s->toks[j - 1].norm_len != 2 || memcmp(norm_of(s, j - 1), "of", 2))
+		return 0;
+	return s->toks[j - 2].title;
+}
+
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
 {
 	const ntok *l = &s->toks[last];
@@ -780,6 +793,21 @@ static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned fl
 			last++;
 		}
 		i = last + 1;
+
+		/* Jr and Sr follow the surname (James Baker Jr). */
+		if (last > first && s.toks[last].script == NXT_SCRIPT_LATIN &&
+		    s.toks[last].norm_len == 2 &&
+		    (!memcmp(norm_of(&s, last), "jr", 2) || !memcmp(norm_of(&s, last), "sr", 2)))
+			last--;
+		/* A capitalised word that ends runs, in the middle of a sentence
+		 * and directly before this one, opens a longer name that it only
+		 * cut (West Texas Intermediate, National Wildlife Refuge, East
+		 * St. Louis): no person, unless a title announces one. */
+		if (!titled && first > 0 && s.toks[first - 1].cap && s.toks[first - 1].breaker &&
+		    s.toks[first - 1].script == NXT_SCRIPT_LATIN &&
+		    gap_between(&s, first - 1) == GAP_SPACE && !sentence_start(&s, first - 1) &&
+		    !title_of(&s, first - 1))
+			continue;
 
 		/* In a run such as "Викрам Рузахунов Бішкекке" (a headline's
 		 * name, then a place), the surname is the last word with a
