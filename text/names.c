@@ -475,7 +475,10 @@ static enum gap gap_between(const scan *s, size_t i)
 
 	if (n == 0)
 		return GAP_BREAK;
-	if (n == 1 && (*p == '-' || *p == ' '))
+	/* One line break is a space: wire copy breaks its lines anywhere
+	 * ("Finance Minister Gerhard\nStoltenberg"); paragraphs end with
+	 * two. */
+	if (n == 1 && (*p == '-' || *p == ' ' || *p == '\n'))
 		return *p == '-' ? GAP_HYPHEN : GAP_SPACE;
 	/* "Н. Назарбаев", "J. Smith": a one-letter token with its full stop. */
 	if (n == 2 && p[0] == '.' && p[1] == ' ' && a->end - a->start <= 2)
