@@ -672,11 +672,12 @@ static int break_ties(nx_db *db, scan *sc, spell_count *sp, size_t n)
  *     query side uses to decide whether to expand a word (nx_name_usage):
  *     named in fewer than 1 of NX_PEOPLE_WORD_SHARE of the passages that
  *     hold the word.  Expansion asks for half; people's surnames are
- *     named as such in 34-60% of their passages on Reuters-21578 (a
+ *     named as such in 29-60% of their passages on Reuters-21578 (a
  *     passage is analysed alone, and a lone surname is taken for a name
- *     only with a title or a surname's shape: Reagan 48%, Lukman 45%,
- *     Ali 34%), ordinary words in 1-22% (budget 2%, rate 2%, finance 6%,
- *     administration 22%);
+ *     only with a title or a surname's shape: Reagan 53%, Lawson 46%,
+ *     Lukman 45%, Ali 29%), ordinary words in 1-22% (budget 3%, rate 2%,
+ *     finance 7%, administration 22%); between 24% and 45% both meet
+ *     (Smith 24%, Island 24%, Coast 36%, River 42%);
  *   - a company's name written without its suffix: at least half of its
  *     passages write it after a "given name" that makes with it two words
  *     of a company's name the index has seen with Inc, Co, Corp ...
