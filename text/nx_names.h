@@ -5,12 +5,16 @@
  * the indexer can record the name under a script-independent key.  It is a
  * precision-first heuristic, not a named-entity model:
  *
- *   - a name is a run of capitalised words (joined by spaces, hyphens, or an
- *     initial's full stop: "Kassym-Jomart Tokayev", "Н. Назарбаев");
+ *   - a name is a run of capitalised words (joined by spaces, one line break,
+ *     hyphens, or an initial's full stop: "Kassym-Jomart Tokayev", "Н.
+ *     Назарбаев"); Jr and Sr after it are not its surname;
  *   - titles before it ("President", "Президент", "analyst") are dropped and
  *     make the following word a name even when it stands alone;
- *   - institutional and calendar words ("Council", "Press", "January",
- *     "Совет") break a run, all-capital acronyms ("CSTO") are never names;
+ *   - institutional, geographic and calendar words ("Council", "Press",
+ *     "River", "January", "Совет") break a run, and a run that such a word
+ *     opens in mid-sentence is no name (West Texas Intermediate) unless it
+ *     ends a title ("Secretary of State George Shultz"); all-capital
+ *     acronyms ("CSTO") are never names;
  *   - a run of two or more words counts unless it opens a sentence with a
  *     function word; a single word counts when it has a surname's shape
  *     (-ov, -yev, -in, -uly, -ов, -ев, -ұлы ...), follows a title, or was the
