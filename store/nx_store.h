@@ -3,7 +3,7 @@
  *
  * An index is a Xapian database (glass backend) in one directory.
  *
- * ---- Schema version 4 -------------------------------------------------------
+ * ---- Schema version 5 -------------------------------------------------------
  *
  * One Xapian document per PASSAGE (a run of whole sentences of one article,
  * roughly 40-150 words, never across a paragraph break).
@@ -52,6 +52,12 @@
  *   B       name probe  "B" probe ":" key for each probe of each N key
  *                       (nxt_name_probes), boolean: finds the keys near a
  *                       query's by prefix lookups
+ *   O       company     "O" key ":" key of the word before it, for each two
+ *                       consecutive words of a company's name in the passage
+ *                       (a capitalised run that Inc, Co, Corp ... follows:
+ *                       Merrill Lynch and Co -> Olinq:meril), boolean: the
+ *                       people of a query leave out a key mostly written
+ *                       after such a word (its F terms)
  *
  *   Terms longer than NX_MAX_TERM bytes are never written (Xapian limits
  *   terms to 245 bytes); article keys and source keys that would be longer
@@ -68,13 +74,14 @@
  *   article text.
  *
  * Metadata keys
- *   newsidx.schema   "4" — checked on open (NX_ENOTINDEX when absent from a
+ *   newsidx.schema   "5" — checked on open (NX_ENOTINDEX when absent from a
  *                    non-empty database, NX_EVERSION when different: the
  *                    index must be rebuilt, `indexer --force`, which opens
  *                    it with NX_OPEN_REBUILD)
  *                    Version 1 (newsidx up to 0.3): a Z term for every word.
  *                    Version 3: the same terms, but no B probes under a
  *                    key's pinyin reading (nxt_name_probes, READ_ZH).
+ *                    Version 4: the same terms without O.
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -108,7 +115,7 @@
 extern "C" {
 #endif
 
-#define NX_SCHEMA_VERSION 4
+#define NX_SCHEMA_VERSION 5
 #define NX_META_SCHEMA "newsidx.schema"
 #define NX_META_CREATED "newsidx.created"
 #define NX_META_LAST_RUN "newsidx.lastrun"
@@ -126,6 +133,7 @@ extern "C" {
 #define NX_PREFIX_NAME_FORM "M"
 #define NX_PREFIX_GIVEN "F"
 #define NX_PREFIX_NAME_PROBE "B"
+#define NX_PREFIX_ORG "O"
 
 enum {
 	NX_SLOT_ARTICLE = 0,
@@ -189,6 +197,32 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len);
+
+/* How the index uses a normalised word whose name key is key: *as_name
+ * passages name it as a person (its N term), *as_word hold the word at
+ * all (the unprefixed term).  nx_name_variants expands a word only when
+ * as_name * 2 >= as_word; the people of a query (query/people.c) leave out
+ * keys with as_name * NX_PEOPLE_WORD_SHARE < as_word. */
+#define NX_PEOPLE_WORD_SHARE 4
+
+int nx_name_usage(uint32_t *as_name, uint32_t *as_word, nx_db *db, const char *norm, size_t len,
+		  const char *key, size_t klen);
+
+/* The passages that write name key k after a given name (F terms) that
+ * makes with it two words of a company's name, written with the company's
+ * suffix in 1 of NX_NAME_ORG_SHARE of the pair's passages or more (O
+ * terms: Merrill Lynch and Co), into *out. */
+#define NX_NAME_ORG_SHARE 4
+
+int nx_name_as_org(uint32_t *out, nx_db *db, const char *key, size_t klen);
+
+/* Is name key k (named in as_name passages) a place or a language rather
+ * than a person?  *out = 1 when it is the key of a one-word name ICU gives
+ * a country, region or language in English, Russian or Kazakh (Dutch,
+ * Германия), or when at least half of its passages write it after a given
+ * name (F term) that makes with it two consecutive words of such a name
+ * (Saudi Arabia, Hong Kong). */
+int nx_name_place(int *out, nx_db *db, const char *key, size_t klen, uint32_t as_name);
 
 /* Are name keys a and b two people?  *out = 1 when both were written with
  * given names in the index (F terms) and none of those meet (Donald Regan,

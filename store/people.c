@@ -11,6 +11,10 @@
  *   F<key>:<gkey>    a given name seen with the surname (Vikram Ruza,
  *                    Vikram Ruzakhunov), which lets a short form join a
  *                    long one
+ *   O<key>:<gkey>    two consecutive words of a company's name in the
+ *                    passage, the second first (Merrill Lynch and Co:
+ *                    Olinq:meril): the F terms of the same pair are the
+ *                    company written without its suffix
  *   B<probe>:<key>   the key filed under each of its probes
  *                    (nxt_name_probes), so that the keys near a query's are
  *                    found by a few prefix lookups instead of a scan
@@ -21,9 +25,15 @@
  */
 #include "nx_store.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unicode/ucal.h>
+#include <unicode/uchar.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
 
 int nx_db_namekey(nxt_namekey **out, nx_db *db)
 {
@@ -74,6 +84,15 @@ static int on_name(void *vc, const nxt_name *n)
 
 	if ((rc = nxt_name_key(&k, &klen, c->nk, n->surname, n->surname_len)) || klen < 2)
 		return rc;
+	if (n->org) {  /* O<key>:<key of the word before> */
+		nx_buf_clear(&c->key);
+		nx_buf_put(&c->key, k, klen);
+		if (c->key.failed)
+			return NX_ENOMEM;
+		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)) || klen < 2)
+			return rc;
+		return put_term(c, NX_PREFIX_ORG, c->key.ptr, c->key.len, k, klen, 0);
+	}
 	nx_buf_clear(&c->key);
 	nx_buf_put(&c->key, k, klen);
 	if (c->key.failed)
@@ -104,8 +123,7 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 
 	if ((rc = nx_db_namekey(&c.nk, db)))
 		return rc;
-	rc = words ? nxt_names_recorded(a, text, len, words, on_name, &c)
-		   : nxt_names(a, text, len, on_name, &c);
+	rc = nxt_names_ex(a, text, len, words, NXT_NAMES_ORGS, on_name, &c);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.key);
 	nx_buf_free(&c.probes);
@@ -431,6 +449,78 @@ int nx_name_key_of(const char **out, size_t *outlen, nx_db *db, const char *norm
 	return nxt_name_key(out, outlen, nk, base, blen);
 }
 
+int nx_name_usage(uint32_t *as_name, uint32_t *as_word, nx_db *db, const char *norm, size_t len,
+		  const char *key, size_t klen)
+{
+	int rc = termfreq(as_name, db, NX_PREFIX_NAME, key, klen);
+
+	return rc ? rc : nxx_db_termfreq(as_word, db->x, norm, len);
+}
+
+#define MAX_ORG_GIVENS 64
+
+typedef struct org_ctx {
+	nx_buf givens;    /* NUL-separated given keys of the O terms */
+	uint32_t tf[MAX_ORG_GIVENS];
+	size_t n, skip;
+	uint32_t as_org;
+} org_ctx;
+
+static int collect_org(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	org_ctx *o = vc;
+
+	if (o->n == MAX_ORG_GIVENS)
+		return 1;  /* enough */
+	nx_buf_put(&o->givens, term + o->skip, len - o->skip);
+	nx_buf_putc(&o->givens, '\0');
+	o->tf[o->n++] = tf;
+	return o->givens.failed ? NX_ENOMEM : 0;
+}
+
+/* An F<key>:<given> term: is the pair a company's name, written with its
+ * suffix in 1 of NX_NAME_ORG_SHARE of its passages or more (Merrill Lynch
+ * 95 of 120; not Paul Volcker, 1 of 81)? */
+static int count_org(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	org_ctx *o = vc;
+	const char *p = o->givens.ptr;
+
+	for (size_t i = 0; i < o->n; i++, p += strlen(p) + 1)
+		if (strlen(p) == len - o->skip && !memcmp(p, term + o->skip, len - o->skip)) {
+			if ((uint64_t)o->tf[i] * NX_NAME_ORG_SHARE >= tf)
+				o->as_org += tf;
+			break;
+		}
+	return 0;
+}
+
+int nx_name_as_org(uint32_t *out, nx_db *db, const char *key, size_t klen)
+{
+	org_ctx o;
+	nx_buf prefix = NX_BUF_INIT;
+	int rc;
+
+	*out = 0;
+	memset(&o, 0, sizeof o);
+	nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_ORG, (int)klen, key);
+	o.skip = prefix.len;
+	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, collect_org, &o);
+	if (rc == 1)
+		rc = NX_OK;
+	if (!rc && o.n) {
+		nx_buf_clear(&prefix);
+		nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_GIVEN, (int)klen, key);
+		o.skip = prefix.len;
+		rc = prefix.failed ? NX_ENOMEM
+				   : nxx_db_allterms(db->x, prefix.ptr, count_org, &o);
+	}
+	*out = o.as_org;
+	nx_buf_free(&prefix);
+	nx_buf_free(&o.givens);
+	return rc;
+}
+
 int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const char *norm,
 		     size_t len)
 {
@@ -450,8 +540,7 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	memcpy(own, k, klen);
 	own[klen] = '\0';
 
-	if ((rc = termfreq(&as_name, db, NX_PREFIX_NAME, own, klen)) ||
-	    (rc = nxx_db_termfreq(&as_word, db->x, norm, len)))
+	if ((rc = nx_name_usage(&as_name, &as_word, db, norm, len, own, klen)))
 		return rc;
 	/* Expand only what the index knows mostly as a name, or a word it
 	 * does not know at all (a spelling of a name it knows otherwise). */
@@ -493,6 +582,255 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 	free(found);
 	if (rc)
 		*n = 0;
+	return rc;
+}
+
+/* ---- places ------------------------------------------------------------- */
+
+/*
+ * The keys of the names ICU gives countries, regions and languages in the
+ * languages of the index (CLDR display names: "Saudi Arabia", "Hong Kong",
+ * "Dutch", "Германия", "Қазақстан"), made once for the process: one-word
+ * names as their key, longer names as each pair of consecutive words'
+ * keys ("saudi:arabia").  Name detection takes any capitalised run for a
+ * name, so Saudi Arabia is recorded as Mr Arabia, with Saudi for a given
+ * name (F term), and Royal Dutch as Mr Dutch.  Cities of several words
+ * come from the time zone database's names.  Last words of longer names
+ * alone are not places: Marshall (Islands), Martin (Saint), Cook (Islands).
+ */
+
+static const char *const place_locales[] = { "en", "ru", "kk" };
+
+typedef struct place_set {
+	char **key;   /* sorted */
+	size_t n, cap;
+	int failed;
+} place_set;
+
+static place_set place_words, place_pairs;
+static pthread_once_t places_once = PTHREAD_ONCE_INIT;
+
+static void place_add(place_set *s, const char *k, size_t len)
+{
+	char *c;
+
+	if (s->failed || !len)
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		char **p = realloc(s->key, cap * sizeof *p);
+
+		if (!p) {
+			s->failed = 1;
+			return;
+		}
+		s->key = p;
+		s->cap = cap;
+	}
+	if (!(c = malloc(len + 1))) {
+		s->failed = 1;
+		return;
+	}
+	memcpy(c, k, len);
+	c[len] = '\0';
+	s->key[s->n++] = c;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void place_sort(place_set *s)
+{
+	if (s->n)
+		qsort(s->key, s->n, sizeof *s->key, by_str);
+}
+
+static int place_has(const place_set *s, const char *k)
+{
+	return s->n && !s->failed && bsearch(&k, s->key, s->n, sizeof *s->key, by_str);
+}
+
+/* One display name: its words' keys into the sets. */
+static void place_name(nxt_namekey *nk, const UChar *name, int32_t len)
+{
+	UChar folded[256];
+	char word[256], prev[128] = "";
+	int32_t flen, i = 0, nwords = 0;
+	UErrorCode err = U_ZERO_ERROR;
+	char single[128] = "";
+
+	flen = u_strFoldCase(folded, 256, name, len, U_FOLD_CASE_DEFAULT, &err);
+	if (U_FAILURE(err) || flen >= 256)
+		return;
+	while (i < flen) {
+		int32_t start, wlen = 0;
+		const char *k;
+		size_t klen;
+		UChar32 c;
+
+		while (i < flen) {
+			int32_t j = i;
+
+			U16_NEXT(folded, j, flen, c);
+			if (u_isalpha(c))
+				break;
+			i = j;
+		}
+		start = i;
+		while (i < flen) {
+			int32_t j = i;
+
+			U16_NEXT(folded, j, flen, c);
+			if (!u_isalpha(c))
+				break;
+			i = j;
+		}
+		if (i == start)
+			break;
+		err = U_ZERO_ERROR;
+		u_strToUTF8(word, sizeof word, &wlen, folded + start, i - start, &err);
+		if (U_FAILURE(err) || wlen >= (int32_t)sizeof word ||
+		    nxt_name_key(&k, &klen, nk, word, (size_t)wlen) || klen < 2 ||
+		    klen >= sizeof prev)
+			return;
+		if (nwords++) {
+			char pair[256];
+
+			snprintf(pair, sizeof pair, "%s:%.*s", prev, (int)klen, k);
+			place_add(&place_pairs, pair, strlen(pair));
+		} else {
+			memcpy(single, k, klen);
+			single[klen] = '\0';
+		}
+		memcpy(prev, k, klen);
+		prev[klen] = '\0';
+	}
+	if (nwords == 1)
+		place_add(&place_words, single, strlen(single));
+}
+
+static void places_fill(void)
+{
+	nxt_namekey *nk = NULL;
+	const char *const *codes;
+
+	if (nxt_namekey_new(&nk)) {
+		place_words.failed = place_pairs.failed = 1;
+		return;
+	}
+	for (size_t l = 0; l < sizeof place_locales / sizeof *place_locales; l++) {
+		UChar name[256];
+		int32_t len;
+		UErrorCode err;
+
+		for (codes = uloc_getISOCountries(); *codes; codes++) {
+			char loc[16];
+
+			snprintf(loc, sizeof loc, "und_%s", *codes);
+			err = U_ZERO_ERROR;
+			len = uloc_getDisplayCountry(loc, place_locales[l], name, 256, &err);
+			if (U_SUCCESS(err) && err != U_USING_DEFAULT_WARNING && len < 256)
+				place_name(nk, name, len);
+		}
+		for (codes = uloc_getISOLanguages(); *codes; codes++) {
+			/* Two-letter codes only: the languages of ISO 639-1, not
+			 * the thousands of small ones whose names are often
+			 * surnames too. */
+			if (strlen(*codes) != 2)
+				continue;
+			err = U_ZERO_ERROR;
+			len = uloc_getDisplayLanguage(*codes, place_locales[l], name, 256, &err);
+			if (U_SUCCESS(err) && err != U_USING_DEFAULT_WARNING && len < 256)
+				place_name(nk, name, len);
+		}
+	}
+	/* Cities of more than one word, as the time zone database names
+	 * them (America/Buenos_Aires, Asia/Kuala_Lumpur): pairs only, as
+	 * one-word cities are also surnames (Antarctica/Davis,
+	 * Pacific/Johnston). */
+	{
+		UErrorCode err = U_ZERO_ERROR;
+		UEnumeration *tz = ucal_openTimeZones(&err);
+		const char *id;
+		int32_t len;
+
+		while (U_SUCCESS(err) && (id = uenum_next(tz, &len, &err))) {
+			const char *city = strrchr(id, '/');
+			UChar name[128];
+			int32_t n = 0;
+
+			if (!city || !strncmp(id, "Antarctica/", 11) || !strchr(city, '_'))
+				continue;
+			for (city++; *city && n < 127; city++)
+				name[n++] = *city == '_' ? ' ' : (UChar)(unsigned char)*city;
+			place_name(nk, name, n);
+		}
+		uenum_close(tz);
+	}
+	nxt_namekey_free(nk);
+	place_sort(&place_words);
+	place_sort(&place_pairs);
+}
+
+typedef struct place_ctx {
+	size_t skip;       /* length of "F<key>:" */
+	const char *key;
+	size_t klen;
+	uint32_t as_place;
+	nx_buf pair;
+} place_ctx;
+
+/* An F<key>:<given> term: do the two make a place's name? */
+static int on_place_given(void *vc, const char *term, size_t len, uint32_t tf)
+{
+	place_ctx *p = vc;
+
+	nx_buf_clear(&p->pair);
+	nx_buf_put(&p->pair, term + p->skip, len - p->skip);
+	nx_buf_putc(&p->pair, ':');
+	nx_buf_put(&p->pair, p->key, p->klen);
+	nx_buf_putc(&p->pair, '\0');
+	if (p->pair.failed)
+		return NX_ENOMEM;
+	if (place_has(&place_pairs, p->pair.ptr))
+		p->as_place += tf;
+	return 0;
+}
+
+int nx_name_place(int *out, nx_db *db, const char *key, size_t klen, uint32_t as_name)
+{
+	place_ctx p = { 0, key, klen, 0, NX_BUF_INIT };
+	nx_buf prefix = NX_BUF_INIT;
+	int rc;
+
+	*out = 0;
+	pthread_once(&places_once, places_fill);
+	if (place_words.failed || place_pairs.failed)
+		return nx_error_set(NX_ENOMEM, "out of memory reading the names of places");
+	nx_buf_put(&p.pair, key, klen);
+	nx_buf_putc(&p.pair, '\0');
+	if (p.pair.failed) {
+		rc = NX_ENOMEM;
+		goto out;
+	}
+	if (place_has(&place_words, p.pair.ptr)) {
+		*out = 1;
+		rc = NX_OK;
+		goto out;
+	}
+	nx_buf_puts(&prefix, NX_PREFIX_GIVEN);
+	nx_buf_put(&prefix, key, klen);
+	nx_buf_putc(&prefix, ':');
+	p.skip = prefix.len;
+	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, on_place_given, &p);
+	/* Mostly written as the last word of a place's name. */
+	if (!rc)
+		*out = p.as_place && (uint64_t)p.as_place * 2 >= as_name;
+out:
+	nx_buf_free(&prefix);
+	nx_buf_free(&p.pair);
 	return rc;
 }
 

@@ -35,7 +35,7 @@ static const char *const titles[] = {
  * ordinary nouns ("a musician Kazakhstan invited"). */
 static const char *const weak_titles[] = {
 	"analyst", "activist", "protester", "lawyer", "journalist", "spokesman", "spokeswoman",
-	"spokesperson", "musician", "pianist", "leader", "commander", "former", "deputy",
+	"spokesperson", "speaker", "musician", "pianist", "leader", "commander", "former", "deputy",
 	"acting", "premier", "chancellor", "envoy", "officer", "professor", "prof", "coach",
 	"singer", "writer", "author", "editor", "reporter", "correspondent", "billionaire",
 	"businessman", "tycoon", "blogger", "poet", "dissident", "economist", "detective",
@@ -58,7 +58,9 @@ static const char *const breakers[] = {
 	"ltd", "llc", "plc", "group", "news", "agency", "tv", "radio", "foundation",
 	"university", "state", "states", "united", "federal", "international", "assembly",
 	"parliament", "government", "street", "square", "region", "city", "province",
-	"district", "airport", "station", "road", "avenue", "north", "south", "east", "west",
+	"district", "airport", "station", "road", "avenue", "county", "river", "lake",
+	"lakes", "bay", "coast", "creek", "basin", "sea", "beach", "island", "islands", "valley",
+	"canal", "strait", "peninsula", "gulf", "north", "south", "east", "west",
 	"northern", "southern", "eastern", "western", "world", "war", "house", "office",
 	"department", "service", "services", "forces", "force", "guard", "broadcasting",
 	"television", "channel", "times", "post", "journal", "review", "reuters", "collective",
@@ -116,7 +118,8 @@ typedef struct lset {
 	unsigned short len[LSET_SIZE];
 } lset;
 
-static lset titles_set, weak_titles_set, breakers_set, given_names_set, org_after_set;
+static lset titles_set, weak_titles_set, breakers_set, given_names_set, org_after_set,
+	institutions_set;
 static pthread_once_t lsets_once = PTHREAD_ONCE_INIT;
 
 static void lsets_fill(void);
@@ -403,6 +406,10 @@ typedef struct scan {
 	size_t nseen;
 	nx_buf orgs;         /* NUL-separated words of companies' names */
 	size_t norgs;
+	nx_buf cos;          /* pairs of consecutive words of those before a
+				company's suffix (not an institution's: party,
+				council, act ...), NUL-separated */
+	size_t ncos;         /* pairs */
 } scan;
 
 /* Capitalisation of text[start, end): 1 when the first letter is upper or
@@ -470,7 +477,10 @@ static enum gap gap_between(const scan *s, size_t i)
 
 	if (n == 0)
 		return GAP_BREAK;
-	if (n == 1 && (*p == '-' || *p == ' '))
+	/* One line break is a space: wire copy breaks its lines anywhere
+	 * ("Finance Minister Gerhard\nStoltenberg"); paragraphs end with
+	 * two. */
+	if (n == 1 && (*p == '-' || *p == ' ' || *p == '\n'))
 		return *p == '-' ? GAP_HYPHEN : GAP_SPACE;
 	/* "Н. Назарбаев", "J. Smith": a one-letter token with its full stop. */
 	if (n == 2 && p[0] == '.' && p[1] == ' ' && a->end - a->start <= 2)
@@ -551,6 +561,13 @@ static const char *const org_after[] = {
 	"associates", "division", "hospital",
 };
 
+/* The words of org_after that end an institution's name, not a company's. */
+static const char *const institutions[] = {
+	"exchange", "foundation", "association", "institute", "university", "council",
+	"commission", "committee", "party", "act", "law", "agency", "ministry", "department",
+	"hospital", "division",
+};
+
 #define LSET_FILL(name)                                                               \
 	do {                                                                            \
 		_Static_assert(sizeof name / sizeof *name <= LSET_SIZE / 2, #name " fits"); \
@@ -564,6 +581,7 @@ static void lsets_fill(void)
 	LSET_FILL(breakers);
 	LSET_FILL(given_names);
 	LSET_FILL(org_after);
+	LSET_FILL(institutions);
 }
 /* Only white space and ampersands between tokens a and b (wire copy
  * breaks lines anywhere)? */
@@ -604,6 +622,20 @@ static int org_follows(const scan *s, size_t last)
 	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
 }
 
+/* Is the run ending at token `last` followed by a company's suffix (one of
+ * org_after but not an institution's: "Merrill Lynch and Co", not "Hawke's
+ * Labour Party", "Gramm-Rudman Act")? */
+static int company_follows(const scan *s, size_t last)
+{
+	size_t i = last + 1;
+
+	if (!org_follows(s, last))
+		return 0;
+	if (s->toks[i].norm_len == 3 && !memcmp(norm_of(s, i), "and", 3))
+		i++;
+	return !IN(institutions, norm_of(s, i), s->toks[i].norm_len);
+}
+
 /*
  * The words of every Latin run that a company suffix follows ("Texaco Inc",
  * "Chevron Corp"), into s->orgs: the same text names the company without
@@ -613,8 +645,11 @@ static int org_follows(const scan *s, size_t last)
 static int find_orgs(scan *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
+		int company;
+
 		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap || !org_follows(s, i))
 			continue;
+		company = company_follows(s, i);
 		for (size_t j = i + 1; j-- > 0;) {
 			const ntok *t = &s->toks[j];
 
@@ -625,11 +660,32 @@ static int find_orgs(scan *s)
 				nx_buf_putc(&s->orgs, '\0');
 				s->norgs++;
 			}
+			/* With the word after it in the run: a pair. */
+			if (company && j < i) {
+				nx_buf_put(&s->cos, norm_of(s, j), t->norm_len);
+				nx_buf_putc(&s->cos, '\0');
+				nx_buf_put(&s->cos, norm_of(s, j + 1), s->toks[j + 1].norm_len);
+				nx_buf_putc(&s->cos, '\0');
+				s->ncos++;
+			}
 			if (j == 0 || gap_between(s, j - 1) == GAP_BREAK)
 				break;
 		}
 	}
-	return s->orgs.failed ? NX_ENOMEM : NX_OK;
+	return s->orgs.failed || s->cos.failed ? NX_ENOMEM : NX_OK;
+}
+
+/* Is token k the last word of a title's complement: "Secretary of State",
+ * "Minister of the Interior"?  (What follows is a person.) */
+static int title_of(const scan *s, size_t k)
+{
+	size_t j = k;
+
+	if (j >= 1 && s->toks[j - 1].norm_len == 3 && !memcmp(norm_of(s, j - 1), "the", 3))
+		j--;
+	if (j < 2 || s->toks[j - 1].norm_len != 2 || memcmp(norm_of(s, j - 1), "of", 2))
+		return 0;
+	return s->toks[j - 2].title;
 }
 
 static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, nx_buf *sur)
@@ -651,10 +707,49 @@ static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, n
 	nm.script = l->script;
 	nm.given = first < last ? norm_of(s, first) : NULL;
 	nm.given_len = first < last ? s->toks[first].norm_len : 0;
+	nm.org = 0;
 	return fn(ctx, &nm);
 }
 
+/* The pairs of consecutive words of companies' names (s->cos): the first
+ * as the given name, the second as the surname. */
+static int emit_orgs(scan *s, nxt_name_fn fn, void *ctx, nx_buf *sur)
+{
+	const char *p = s->cos.ptr;
+	int rc = NX_OK;
+
+	for (size_t i = 0; i < s->ncos && !rc; i++) {
+		nxt_name nm;
+
+		memset(&nm, 0, sizeof nm);
+		nm.given = p;
+		nm.given_len = strlen(p);
+		p += nm.given_len + 1;
+		nx_buf_clear(sur);
+		nx_buf_puts(sur, p);
+		p += strlen(p) + 1;
+		if (sur->failed)
+			return NX_ENOMEM;
+		sur->len = nxt_surname_base(sur->ptr, sur->len);
+		nm.surname = sur->ptr;
+		nm.surname_len = sur->len;
+		nm.script = NXT_SCRIPT_LATIN;
+		nm.org = 1;
+		rc = fn(ctx, &nm);
+	}
+	return rc;
+}
+
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
+		      nxt_name_fn fn, void *ctx);
+
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx)
+{
+	return names_scan(a, text, len, 0, fn, ctx);
+}
+
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
+		      nxt_name_fn fn, void *ctx)
 {
 	scan s;
 	nx_buf sur = NX_BUF_INIT;
@@ -703,6 +798,21 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 			last++;
 		}
 		i = last + 1;
+
+		/* Jr and Sr follow the surname (James Baker Jr). */
+		if (last > first && s.toks[last].script == NXT_SCRIPT_LATIN &&
+		    s.toks[last].norm_len == 2 &&
+		    (!memcmp(norm_of(&s, last), "jr", 2) || !memcmp(norm_of(&s, last), "sr", 2)))
+			last--;
+		/* A capitalised word that ends runs, in the middle of a sentence
+		 * and directly before this one, opens a longer name that it only
+		 * cut (West Texas Intermediate, National Wildlife Refuge, East
+		 * St. Louis): no person, unless a title announces one. */
+		if (!titled && first > 0 && s.toks[first - 1].cap && s.toks[first - 1].breaker &&
+		    s.toks[first - 1].script == NXT_SCRIPT_LATIN &&
+		    gap_between(&s, first - 1) == GAP_SPACE && !sentence_start(&s, first - 1) &&
+		    !title_of(&s, first - 1))
+			continue;
 
 		/* In a run such as "Викрам Рузахунов Бішкекке" (a headline's
 		 * name, then a place), the surname is the last word with a
@@ -784,11 +894,14 @@ int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, voi
 		}
 		rc = emit(&s, first, last, fn, ctx, &sur);
 	}
+	if (!rc && (flags & NXT_NAMES_ORGS))
+		rc = emit_orgs(&s, fn, ctx, &sur);
 out:
 	free(s.toks);
 	nx_buf_free(&s.norms);
 	nx_buf_free(&s.seen);
 	nx_buf_free(&s.orgs);
+	nx_buf_free(&s.cos);
 	nx_buf_free(&sur);
 	return rc;
 }
@@ -2083,5 +2196,20 @@ int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_
 	nxt_words_replay(a, words, text, len);
 	rc = nxt_names(a, text, len, fn, ctx);
 	nxt_words_replay(a, NULL, NULL, 0);
+	return rc;
+}
+
+int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		 unsigned flags, nxt_name_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!a)
+		return nx_error_set(NX_EINVAL, "nxt_names_ex: NULL analyzer");
+	if (words)
+		nxt_words_replay(a, words, text, len);
+	rc = names_scan(a, text, len, flags, fn, ctx);
+	if (words)
+		nxt_words_replay(a, NULL, NULL, 0);
 	return rc;
 }

@@ -5,12 +5,16 @@
  * the indexer can record the name under a script-independent key.  It is a
  * precision-first heuristic, not a named-entity model:
  *
- *   - a name is a run of capitalised words (joined by spaces, hyphens, or an
- *     initial's full stop: "Kassym-Jomart Tokayev", "Н. Назарбаев");
+ *   - a name is a run of capitalised words (joined by spaces, one line break,
+ *     hyphens, or an initial's full stop: "Kassym-Jomart Tokayev", "Н.
+ *     Назарбаев"); Jr and Sr after it are not its surname;
  *   - titles before it ("President", "Президент", "analyst") are dropped and
  *     make the following word a name even when it stands alone;
- *   - institutional and calendar words ("Council", "Press", "January",
- *     "Совет") break a run, all-capital acronyms ("CSTO") are never names;
+ *   - institutional, geographic and calendar words ("Council", "Press",
+ *     "River", "January", "Совет") break a run, and a run that such a word
+ *     opens in mid-sentence is no name (West Texas Intermediate) unless it
+ *     ends a title ("Secretary of State George Shultz"); all-capital
+ *     acronyms ("CSTO") are never names;
  *   - a run of two or more words counts unless it opens a sentence with a
  *     function word; a single word counts when it has a surname's shape
  *     (-ov, -yev, -in, -uly, -ов, -ев, -ұлы ...), follows a title, or was the
@@ -38,6 +42,11 @@ typedef struct nxt_name {
 	const char *given;     /* normalised first word of a multi-word name
 				  ("kassym" of Kassym-Jomart Tokayev), or NULL */
 	size_t given_len;
+	int org;               /* 1: no name but two consecutive words of a
+				  company's name in the text (a run that Inc,
+				  Co, Corp ... follows: merrill, lynch of
+				  "Merrill Lynch and Co"), in given and surname;
+				  only for NXT_NAMES_ORGS */
 } nxt_name;
 
 /* Called for each name; strings are valid during the call only.  A non-zero
@@ -46,6 +55,14 @@ typedef int (*nxt_name_fn)(void *ctx, const nxt_name *n);
 
 /* Find person-name candidates in text[0, len) (valid UTF-8). */
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx);
+
+/* nxt_names (words NULL) or nxt_names_recorded; with NXT_NAMES_ORGS in
+ * flags, also each pair of consecutive words of a company's name (org
+ * set), after the names. */
+#define NXT_NAMES_ORGS 1u
+
+int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		 unsigned flags, nxt_name_fn fn, void *ctx);
 
 /* Remove Russian and Kazakh case endings from a normalised surname
  * (токаева -> токаев, тоқаевтың -> тоқаев) in place; returns the new
