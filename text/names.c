@@ -1363,6 +1363,22 @@ static size_t read_english(char *d, const char *s, size_t len)
 	return i < len ? 0 : m;
 }
 
+/* c read as s in English: before i, or before an e that does not end the
+ * key (police is no Polis). */
+static int soft_c(const char *s, size_t i, size_t len)
+{
+	return s[i] == 'c' && i + 1 < len && (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len));
+}
+
+/* A final -ey (keyed -ei) as и (Stacey Стейси), on the reading d of s, m
+ * letters long: its new length. */
+static size_t final_ey(char *d, size_t m, const char *s, size_t len)
+{
+	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
+		d[m - 2] = 'i', m--;
+	return m;
+}
+
 /* English read aloud, as Russian writes it by ear (Hattie Хэтти, Nancy
  * Нэнси, Bagley Бэгли, Hutton Хаттон): a as э (the e of a key), u before a
  * consonant but r as а, c before e and i as s (not before a final e), a
@@ -1388,18 +1404,13 @@ static size_t read_aloud(char *d, const char *s, size_t len)
 		else if (c == 'u' && i > 0 && !is_vowel(s[i - 1]) && i + 1 < len &&
 			 !is_vowel(s[i + 1]) && s[i + 1] != 'r' && s[i + 1] != 'v')
 			c = 'a';
-		else if (c == 'c' && i + 1 < len && (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len)))
-			c = 's';  /* not before a final e: police is no Polis */
+		else if (soft_c(s, i, len))
+			c = 's';
 		else if (c == 'e' && i + 1 == len && i >= 3 && !is_vowel(s[i - 1]))
 			continue;
 		d[m++] = c;
 	}
-	if (i < len)
-		return 0;
-	/* -ey, keyed -ei: Stacey Стейси */
-	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
-		d[m - 2] = 'i', m--;
-	return m;
+	return i < len ? 0 : final_ey(d, m, s, len);
 }
 
 /* English long a, as Russian writes it (Casey Кейси, Dames Деймс, Avery
@@ -1416,8 +1427,7 @@ static size_t read_long_a(char *d, const char *s, size_t len)
 		if (c == 'a' && i + 2 < len && !is_vowel(s[i + 1]) && (s[i + 2] == 'e' || s[i + 2] == 'i')) {
 			d[m++] = 'e';
 			c = 'i';
-		} else if (c == 'c' && i + 1 < len &&
-			   (s[i + 1] == 'i' || (s[i + 1] == 'e' && i + 2 < len))) {
+		} else if (soft_c(s, i, len)) {
 			c = 's';
 		} else if (c == 'e' && i >= 3 && !is_vowel(s[i - 1]) &&
 			   (i + 1 == len || (i + 2 == len && s[i + 1] == 's'))) {
@@ -1425,11 +1435,7 @@ static size_t read_long_a(char *d, const char *s, size_t len)
 		}
 		d[m++] = c;
 	}
-	if (i < len)
-		return 0;
-	if (m >= 4 && len >= 4 && !memcmp(s + len - 2, "ei", 2) && !is_vowel(d[m - 3]))
-		d[m - 2] = 'i', m--;
-	return m;
+	return i < len ? 0 : final_ey(d, m, s, len);
 }
 
 /* Hungarian (Kocsis Кочиш, Szilágyi Силадьи, Balázs Балаж): cs (keyed ks)
