@@ -105,37 +105,6 @@ static int combine(nxx_query **out, enum nxx_query_op op, nxx_query *const *q, s
 	return nxx_query_combine(out, op, q, n, window);
 }
 
-/* A growable list of queries. */
-typedef struct qvec {
-	nxx_query **q;
-	size_t n, cap;
-} qvec;
-
-static int qvec_push(qvec *v, nxx_query *q)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		nxx_query **p = realloc(v->q, cap * sizeof *p);
-
-		if (!p) {
-			nxx_query_free(q);
-			return oom();
-		}
-		v->q = p;
-		v->cap = cap;
-	}
-	v->q[v->n++] = q;
-	return NX_OK;
-}
-
-static void qvec_free(qvec *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		nxx_query_free(v->q[i]);
-	free(v->q);
-	memset(v, 0, sizeof *v);
-}
-
 /* ---- words ------------------------------------------------------------------- */
 
 static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
@@ -157,7 +126,7 @@ static int add_lang(void *ctx, const char *term, size_t len, uint32_t termfreq)
  * (store/terms.c has no query function for title terms yet.) */
 static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 {
-	qvec v = { 0 };
+	nx_qvec v = { 0 };
 	nx_buf seen = NX_BUF_INIT;   /* the terms in v, NUL-separated */
 	size_t nseen = 0;
 	const char *lang = NULL, *p, *stem;
@@ -205,18 +174,18 @@ static int title_query(cctx *c, nxx_query **out, const nxt_token *t)
 		if (seen.failed)
 			rc = oom();
 		else if (!(rc = nxx_query_term(&q, c->scratch.ptr, c->scratch.len, 1, 0)))
-			rc = qvec_push(&v, q);
+			rc = nx_qvec_push(&v, q);
 	}
 	if (!rc && v.n)
 		rc = combine(out, NXX_OP_SYNONYM, v.q, v.n, 0);
 	nx_buf_free(&seen);
-	qvec_free(&v);
+	nx_qvec_free(&v);
 	return rc;
 }
 
 typedef struct words_ctx {
 	cctx *c;
-	qvec v;
+	nx_qvec v;
 	size_t count;        /* words in the text (from a first pass) */
 	int exact;           /* phrase: exact forms with positions */
 	int title;           /* title terms */
@@ -283,7 +252,7 @@ static int on_word(void *vc, const nxt_token *t)
 			return rc;
 		}
 	}
-	return qvec_push(&w->v, q);
+	return nx_qvec_push(&w->v, q);
 }
 
 /* Text as words: one word (ranked, any form), or several (a phrase of
@@ -334,7 +303,7 @@ static int compile_text(cctx *c, cq *out, const char *text, size_t base, int phr
 		out->stop = out->single && w.stop;
 	}
 out:
-	qvec_free(&w.v);
+	nx_qvec_free(&w.v);
 	nxx_query_free(w.joined);
 	return rc;
 }
@@ -441,7 +410,7 @@ static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 {
 	first_word f;
 	prefix_ctx p;
-	qvec v = { 0 };
+	nx_qvec v = { 0 };
 	int rc;
 
 	memset(&f, 0, sizeof f);
@@ -479,7 +448,7 @@ static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 			rc = nx_query_for_word(&q, c->an, c->qt, &t, 1, &c->scratch);
 		}
 		if (!rc && q)
-			rc = qvec_push(&v, q);
+			rc = nx_qvec_push(&v, q);
 	}
 	if (!rc) {
 		rc = combine(&out->q, NXX_OP_SYNONYM, v.q, v.n, 0);
@@ -487,7 +456,7 @@ static int compile_prefix(cctx *c, cq *out, const nxq_node *n, int title)
 	}
 	for (size_t i = 0; i < p.n; i++)
 		free(p.t[i].term);
-	qvec_free(&v);
+	nx_qvec_free(&v);
 	return rc;
 }
 
@@ -505,7 +474,7 @@ static int boolean_term(cctx *c, nxx_query **out, const char *prefix, const char
 
 typedef struct source_ctx {
 	const char *part;
-	qvec v;
+	nx_qvec v;
 } source_ctx;
 
 /* Case-insensitive (ASCII) substring. */
@@ -535,7 +504,7 @@ static int on_source(void *vc, const char *term, size_t len, uint32_t freq)
 		return NX_OK;
 	if ((rc = nxx_query_term(&q, term, len, 1, 0)))
 		return rc;
-	return qvec_push(&s->v, q);
+	return nx_qvec_push(&s->v, q);
 }
 
 /* source:x: every source whose path contains x. */
@@ -547,7 +516,7 @@ static int compile_source(cctx *c, cq *out, const nxq_node *n)
 	if (!rc)
 		rc = combine(&out->q, NXX_OP_OR, s.v.q, s.v.n, 0);
 	out->role = R_FILTER;
-	qvec_free(&s.v);
+	nx_qvec_free(&s.v);
 	return rc;
 }
 
@@ -763,7 +732,7 @@ static int compile_list(cctx *c, cq *out, const nxq_node *n, int title)
 
 static int compile_or(cctx *c, cq *out, const nxq_node *n, int title)
 {
-	qvec v = { 0 };
+	nx_qvec v = { 0 };
 	int rc = NX_OK, weighted = 0;
 
 	for (size_t i = 0; i < n->nkids && !rc; i++) {
@@ -787,7 +756,7 @@ static int compile_or(cctx *c, cq *out, const nxq_node *n, int title)
 		}
 		if (!rc && k.q) {
 			weighted |= k.role == R_POS;
-			rc = qvec_push(&v, k.q);
+			rc = nx_qvec_push(&v, k.q);
 			k.q = NULL;
 		}
 		cq_free(&k);
@@ -796,12 +765,12 @@ static int compile_or(cctx *c, cq *out, const nxq_node *n, int title)
 		rc = combine(&out->q, NXX_OP_OR, v.q, v.n, 0);
 		out->role = weighted ? R_POS : R_FILTER;
 	}
-	qvec_free(&v);
+	nx_qvec_free(&v);
 	return rc;
 }
 
 /* Exact word queries of a NEAR part, appended to v; *nwords counts them. */
-static int near_part(cctx *c, qvec *v, const nxq_node *n)
+static int near_part(cctx *c, nx_qvec *v, const nxq_node *n)
 {
 	words_ctx w;
 	int rc;
@@ -818,7 +787,7 @@ static int near_part(cctx *c, qvec *v, const nxq_node *n)
 
 static int compile_near(cctx *c, cq *out, const nxq_node *n)
 {
-	qvec v = { 0 };
+	nx_qvec v = { 0 };
 	int rc = NX_OK;
 
 	for (size_t i = 0; i < n->nkids && !rc; i++)
@@ -831,7 +800,7 @@ static int compile_near(cctx *c, cq *out, const nxq_node *n)
 						  (uint32_t)(n->window + v.n));
 		out->role = R_POS;
 	}
-	qvec_free(&v);
+	nx_qvec_free(&v);
 	return rc;
 }
 

@@ -276,6 +276,18 @@ typedef struct nx_qterms {
 
 void nx_qterms_free(nx_qterms *q);
 
+/* A growable list of queries, owned: push takes q (and frees it when it
+ * cannot grow: NX_ENOMEM); free frees them all. */
+typedef struct nx_qvec {
+	nxx_query **q;
+	size_t n, cap;
+} nx_qvec;
+
+int nx_qvec_push(nx_qvec *v, nxx_query *q);
+void nx_qvec_free(nx_qvec *v);
+/* *out = v[0] op v[1] ... ; a query that matches nothing when v is empty. */
+int nx_qvec_combine(nxx_query **out, const nx_qvec *v, enum nxx_query_op op);
+
 /* Is s one of the n NUL-separated strings of b?  Append it unless it is
  * (b->failed on OOM). */
 int nx_strlist_has(const nx_buf *b, size_t n, const char *s, size_t len);

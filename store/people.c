@@ -886,25 +886,13 @@ static int on_person_word(void *vc, const nxt_token *t)
 }
 
 /* Append the term prefix + a [+ ":" + b] to b as a query in v. */
-typedef struct term_list {
-	nxx_query **q;
-	size_t n, cap;
-} term_list;
-
-static int term_list_add(term_list *l, const char *prefix, const char *a, const char *b)
+/* The term prefix + a (+ ":" + b) onto l; too long a term is left out. */
+static int add_term(nx_qvec *l, const char *prefix, const char *a, const char *b)
 {
 	nx_buf t = NX_BUF_INIT;
-	int rc;
+	nxx_query *q = NULL;
+	int rc = NX_OK;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		nxx_query **q = realloc(l->q, cap * sizeof *q);
-
-		if (!q)
-			return nx_error_set(NX_ENOMEM, "out of memory compiling person:");
-		l->q = q;
-		l->cap = cap;
-	}
 	nx_buf_puts(&t, prefix);
 	nx_buf_puts(&t, a);
 	if (b) {
@@ -913,20 +901,10 @@ static int term_list_add(term_list *l, const char *prefix, const char *a, const 
 	}
 	if (t.failed)
 		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
-	else if (t.len > NX_MAX_TERM)
-		rc = NX_OK;
-	else if (!(rc = nxx_query_term(&l->q[l->n], t.ptr, t.len, 1, 0)))
-		l->n++;
+	else if (t.len <= NX_MAX_TERM && !(rc = nxx_query_term(&q, t.ptr, t.len, 1, 0)))
+		rc = nx_qvec_push(l, q);
 	nx_buf_free(&t);
 	return rc;
-}
-
-static void term_list_free(term_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		nxx_query_free(l->q[i]);
-	free(l->q);
-	memset(l, 0, sizeof *l);
 }
 
 /* The F terms of one surname key, sorted by whether their given name is
@@ -936,7 +914,7 @@ typedef struct given_split {
 	const char *given;    /* the given name's key asked for */
 	size_t glen;
 	unsigned tol;
-	term_list *same, *other;
+	nx_qvec *same, *other;
 	size_t skip;
 } given_split;
 
@@ -952,17 +930,8 @@ static int on_given_term(void *vc, const char *term, size_t len, uint32_t tf)
 	memcpy(gk, k, kl);
 	gk[kl] = '\0';
 	if (nxt_name_cost(g->given, g->glen, k, kl, g->tol) <= g->tol)
-		return term_list_add(g->same, NX_PREFIX_GIVEN, g->key, gk);
-	return term_list_add(g->other, NX_PREFIX_GIVEN, g->key, gk);
-}
-
-/* Record key as a name the query asked for (for the highlighter). */
-/* *out = a[0] op a[1] ... (match nothing when empty). */
-static int combine_terms(nxx_query **out, const term_list *l, enum nxx_query_op op)
-{
-	if (!l->n)
-		return nxx_query_match_nothing(out);
-	return nxx_query_combine(out, op, l->q, l->n, 0);
+		return add_term(g->same, NX_PREFIX_GIVEN, g->key, gk);
+	return add_term(g->other, NX_PREFIX_GIVEN, g->key, gk);
 }
 
 /* The first spelling (M term) of a key, into form. */
@@ -1043,7 +1012,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 {
 	person_name p;
 	nx_buf keys = NX_BUF_INIT;
-	term_list named = { 0 }, same = { 0 }, other = { 0 };
+	nx_qvec named = { 0 }, same = { 0 }, other = { 0 };
 	nxx_query *any = NULL, *not_other = NULL, *q = NULL;
 	const char *k;
 	char gkey[64];
@@ -1094,7 +1063,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 	k = keys.ptr;
 	for (size_t i = 0; i < n && !rc && !keys.failed; i++, k += strlen(k) + 1) {
 		nx_strlist_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
-		rc = term_list_add(&named, NX_PREFIX_NAME, k + 1, NULL);
+		rc = add_term(&named, NX_PREFIX_NAME, k + 1, NULL);
 		if (!rc && glen) {
 			nx_buf prefix = NX_BUF_INIT;
 			given_split g = { k + 1, gkey, glen, nxt_name_tolerance(glen, 1), &same, &other, 0 };
@@ -1113,14 +1082,14 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 	 * only with other given names are another person of that surname
 	 * (Dariga Nazarbayeva is not Nursultan Nazarbayev), unless they name
 	 * this one too. */
-	if ((rc = combine_terms(&any, &named, NXX_OP_OR)))
+	if ((rc = nx_qvec_combine(&any, &named, NXX_OP_OR)))
 		goto out;
 	if (!other.n) {
 		*out = any;
 		any = NULL;
 		goto out;
 	}
-	if ((rc = combine_terms(&q, &other, NXX_OP_OR)))
+	if ((rc = nx_qvec_combine(&q, &other, NXX_OP_OR)))
 		goto out;
 	{
 		nxx_query *pair[2] = { any, q };
@@ -1130,7 +1099,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 	nxx_query_free(q);
 	q = NULL;
 	if (!rc && same.n) {
-		if (!(rc = combine_terms(&q, &same, NXX_OP_OR))) {
+		if (!(rc = nx_qvec_combine(&q, &same, NXX_OP_OR))) {
 			nxx_query *pair[2] = { not_other, q };
 
 			rc = nxx_query_combine(out, NXX_OP_OR, pair, 2, 0);
@@ -1143,9 +1112,9 @@ out:
 	nxx_query_free(any);
 	nxx_query_free(not_other);
 	nxx_query_free(q);
-	term_list_free(&named);
-	term_list_free(&same);
-	term_list_free(&other);
+	nx_qvec_free(&named);
+	nx_qvec_free(&same);
+	nx_qvec_free(&other);
 	nx_buf_free(&keys);
 	return rc;
 }

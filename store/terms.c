@@ -133,6 +133,38 @@ void nx_qterms_free(nx_qterms *q)
 	q->nnorms = q->nstems = q->nnames = 0;
 }
 
+int nx_qvec_push(nx_qvec *v, nxx_query *q)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		nxx_query **p = realloc(v->q, cap * sizeof *p);
+
+		if (!p) {
+			nxx_query_free(q);
+			return nx_error_set(NX_ENOMEM, "out of memory building a query");
+		}
+		v->q = p;
+		v->cap = cap;
+	}
+	v->q[v->n++] = q;
+	return NX_OK;
+}
+
+void nx_qvec_free(nx_qvec *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		nxx_query_free(v->q[i]);
+	free(v->q);
+	memset(v, 0, sizeof *v);
+}
+
+int nx_qvec_combine(nxx_query **out, const nx_qvec *v, enum nxx_query_op op)
+{
+	if (!v->n)
+		return nxx_query_match_nothing(out);
+	return nxx_query_combine(out, op, v->q, v->n, 0);
+}
+
 int nx_strlist_has(const nx_buf *b, size_t n, const char *s, size_t len)
 {
 	const char *p = b->ptr;
