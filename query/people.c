@@ -297,7 +297,9 @@ static int same_person(int *out, nx_db *db, const scan *sc, uint32_t l, uint32_t
 	size_t sl = ll < kl ? ll : kl;
 	int apart = 0, rc;
 
-	if (nxt_name_cost(ls, ll, ks, kl, tol) <= tol) {
+	/* k first: it is the key compared with leader after leader, whose
+	 * readings nxt_name_cost keeps (the cost is symmetric). */
+	if (nxt_name_cost(ks, kl, ls, ll, tol) <= tol) {
 		if ((rc = nx_name_apart(&apart, db, ls, ll, ks, kl)))
 			return rc;
 		*out = !apart;
@@ -334,6 +336,8 @@ typedef struct leaders {
 	size_t ne, ecap;
 	size_t *cand;          /* scratch: candidates of one key */
 	size_t ncand, ccap;
+	uint32_t *ids;         /* scratch: the probe ids of the key last found */
+	size_t nids, icap;
 	nx_buf buf;
 } leaders;
 
@@ -343,17 +347,19 @@ static void leaders_free(leaders *ld)
 	free(ld->head);
 	free(ld->e);
 	free(ld->cand);
+	free(ld->ids);
 	nx_buf_free(&ld->buf);
 }
 
-/* Call with the probe ids of key k: add person p under them (add), or
- * collect the people filed under them into ld->cand. */
-static int leaders_probe(leaders *ld, const scan *sc, uint32_t k, int add, size_t p)
+/* The probe ids of key k into ld->ids (each with room in ld->head). */
+static int leaders_probe(leaders *ld, const scan *sc, uint32_t k)
 {
 	const char *key = str_of(&sc->s, k), *q;
 	size_t np, rmax = 0;
 	int rc = nxt_name_probes(&ld->buf, &np, key, strlen(key));
 
+	if (rc)
+		return rc;
 	q = ld->buf.ptr;
 	for (size_t i = 0; i < np; i++, q += strlen(q) + 1)
 		if (q[0] == 'r' && strlen(q) > rmax)
@@ -368,6 +374,7 @@ static int leaders_probe(leaders *ld, const scan *sc, uint32_t k, int add, size_
 			return oom();
 		np++;
 	}
+	ld->nids = 0;
 	q = ld->buf.ptr;
 	for (size_t i = 0; i < np && !rc; i++, q += strlen(q) + 1) {
 		uint32_t id;
@@ -384,18 +391,8 @@ static int leaders_probe(leaders *ld, const scan *sc, uint32_t k, int add, size_
 			if (!(rc = make_room(&ld->head, &ld->headcap, old, sizeof *ld->head, 256)))
 				memset(ld->head + old, 0, (ld->headcap - old) * sizeof *ld->head);
 		}
-		if (rc)
-			break;
-		if (add) {
-			if ((rc = make_room(&ld->e, &ld->ecap, ld->ne, sizeof *ld->e, 256)))
-				break;
-			ld->e[ld->ne] = (probe_entry){ p, ld->head[id] };
-			ld->head[id] = ++ld->ne;
-			continue;
-		}
-		for (size_t j = ld->head[id]; j && !rc; j = ld->e[j - 1].next)
-			if (!(rc = make_room(&ld->cand, &ld->ccap, ld->ncand, sizeof *ld->cand, 64)))
-				ld->cand[ld->ncand++] = ld->e[j - 1].person;
+		if (!rc && !(rc = make_room(&ld->ids, &ld->icap, ld->nids, sizeof *ld->ids, 64)))
+			ld->ids[ld->nids++] = id;
 	}
 	return rc;
 }
@@ -416,7 +413,13 @@ static int leaders_find(size_t *person, leaders *ld, nx_db *db, const scan *sc, 
 
 	*person = npeople;
 	ld->ncand = 0;
-	if ((rc = leaders_probe(ld, sc, k, 0, 0)) || !ld->ncand)
+	if ((rc = leaders_probe(ld, sc, k)))
+		return rc;
+	for (size_t i = 0; i < ld->nids && !rc; i++)
+		for (size_t j = ld->head[ld->ids[i]]; j && !rc; j = ld->e[j - 1].next)
+			if (!(rc = make_room(&ld->cand, &ld->ccap, ld->ncand, sizeof *ld->cand, 64)))
+				ld->cand[ld->ncand++] = ld->e[j - 1].person;
+	if (rc || !ld->ncand)
 		return rc;
 	/* The first person that takes it: the lowest candidate that does. */
 	if (ld->ncand > 1)
@@ -432,10 +435,20 @@ static int leaders_find(size_t *person, leaders *ld, nx_db *db, const scan *sc, 
 	return rc;
 }
 
-/* Person p, led by key k, joins the leaders. */
-static int leaders_add(leaders *ld, const scan *sc, size_t p, uint32_t k)
+/* Person p joins the leaders, filed under the probes of its leading key,
+ * the key leaders_find was last asked about. */
+static int leaders_add(leaders *ld, size_t p)
 {
-	return leaders_probe(ld, sc, k, 1, p);
+	for (size_t i = 0; i < ld->nids; i++) {
+		uint32_t id = ld->ids[i];
+		int rc = make_room(&ld->e, &ld->ecap, ld->ne, sizeof *ld->e, 256);
+
+		if (rc)
+			return rc;
+		ld->e[ld->ne] = (probe_entry){ p, ld->head[id] };
+		ld->head[id] = ++ld->ne;
+	}
+	return NX_OK;
 }
 
 /* ---- the list --------------------------------------------------------------------- */
@@ -578,7 +591,7 @@ static int merge_people(agg **out, size_t *n, spell_count **sp_out, nx_db *db, s
 			goto out;
 		if (p == npeople) {
 			people[npeople++].lead = keys[i].key;
-			if ((rc = leaders_add(&ld, sc, p, keys[i].key)))
+			if ((rc = leaders_add(&ld, p)))
 				goto out;
 		}
 		person_of[keys[i].key] = p;

@@ -1814,6 +1814,32 @@ static int may_apply(int rule, const hist *k, const char *key)
 	}
 }
 
+/* The combined rules of readings(), as bits of a subset. */
+static unsigned combined_bit(int rule)
+{
+	return rule == READ_JY ? 1 : rule == READ_QH ? 2 : rule == READ_GJ ? 4 :
+	       rule == READ_END ? 8 : 0;
+}
+
+/* The readings of a subset of the first five rules (q as h rather than k)
+ * at once, into all. */
+static void combine_readings(reading *all, const char *key, size_t len, unsigned subset)
+{
+	char tmp[64];
+	size_t l;
+
+	memcpy(all->s, key, len + 1);
+	all->len = len;
+	all->cost = 0;
+	all->rule = READ_ALL;
+	for (int rule = 0; rule < READ_JA; rule++)
+		if ((subset & combined_bit(rule)) && (l = read_as(tmp, all->s, all->len, rule))) {
+			memcpy(all->s, tmp, l + 1);
+			all->len = l;
+			all->cost += reading_cost[rule];
+		}
+}
+
 /* The other readings of key[0, len) (len < 64) into r; returns how many.
  * With other (the letters of another key), only those that may bring it
  * nearer to that key. */
@@ -1821,6 +1847,7 @@ static size_t readings(reading *r, const char *key, size_t len, const hist *self
 		       const hist *other)
 {
 	size_t n = 0, combined = 0;
+	unsigned subset = 0;
 	int use[READ_ALL];
 
 	for (int rule = 0; rule < READ_ALL; rule++) {
@@ -1828,31 +1855,18 @@ static size_t readings(reading *r, const char *key, size_t len, const hist *self
 		 * comparisons read */
 		use[rule] = other ? may_help(rule, self, other) && may_apply(rule, self, key) :
 				    !COST_ONLY(rule) && may_apply(rule, self, key);
+		if (use[rule])
+			subset |= combined_bit(rule);
 		if (use[rule] && (r[n].len = read_as(r[n].s, key, len, rule))) {
 			r[n].cost = reading_cost[rule];
 			r[n].rule = rule;
-			combined += rule < READ_JA && rule != READ_QK;
+			combined += combined_bit(rule) != 0;
 			n++;
 		}
 	}
 	/* the first five at once (q as h rather than k) */
-	if (combined >= 2) {
-		reading *all = &r[n];
-		char tmp[64];
-		size_t l;
-
-		memcpy(all->s, key, len + 1);
-		all->len = len;
-		all->cost = 0;
-		all->rule = READ_ALL;
-		for (int rule = 0; rule < READ_JA; rule++)
-			if (use[rule] && rule != READ_QK && (l = read_as(tmp, all->s, all->len, rule))) {
-				memcpy(all->s, tmp, l + 1);
-				all->len = l;
-				all->cost += reading_cost[rule];
-			}
-		n++;
-	}
+	if (combined >= 2)
+		combine_readings(&r[n++], key, len, subset);
 	return n;
 }
 
@@ -1894,13 +1908,6 @@ static const reading_memo *memo_of(const char *key, size_t len)
 	return &memo;
 }
 
-/* The combined rules of readings(), as bits of a subset. */
-static unsigned combined_bit(int rule)
-{
-	return rule == READ_JY ? 1 : rule == READ_QH ? 2 : rule == READ_GJ ? 4 :
-	       rule == READ_END ? 8 : 0;
-}
-
 /* readings(r, key, len, &memo's hist, other) from the memo of key. */
 static size_t readings_of(reading *r, const char *key, size_t len, const hist *other)
 {
@@ -1919,21 +1926,9 @@ static size_t readings_of(reading *r, const char *key, size_t len, const hist *o
 	}
 	if (combined >= 2) {
 		reading *all = &memo.all[subset];
-		char tmp[64];
-		size_t l;
 
 		if (!(memo.all_made & 1u << subset)) {
-			memcpy(all->s, key, len + 1);
-			all->len = len;
-			all->cost = 0;
-			all->rule = READ_ALL;
-			for (int rule = 0; rule < READ_JA; rule++)
-				if ((subset & combined_bit(rule)) &&
-				    (l = read_as(tmp, all->s, all->len, rule))) {
-					memcpy(all->s, tmp, l + 1);
-					all->len = l;
-					all->cost += reading_cost[rule];
-				}
+			combine_readings(all, key, len, subset);
 			memo.all_made |= 1u << subset;
 		}
 		r[n++] = *all;
