@@ -182,34 +182,46 @@ static int check_given(void *vc, const char *term, size_t len, uint32_t tf)
 	return 0;
 }
 
+/* The given-name keys written with surname key k in the index (its F
+ * terms), NUL-separated into list, *n of them. */
+static int givens_of(nx_buf *list, size_t *n, nx_db *db, const char *k, size_t klen)
+{
+	nx_buf prefix = NX_BUF_INIT;
+	given_ctx g = { list, 0, 0, NULL, 0, 0 };
+	int rc;
+
+	nx_buf_clear(list);
+	nx_buf_puts(&prefix, NX_PREFIX_GIVEN);
+	nx_buf_put(&prefix, k, klen);
+	nx_buf_putc(&prefix, ':');
+	g.skip = prefix.len;
+	rc = prefix.failed ? nx_error_set(NX_ENOMEM, "out of memory reading given names")
+			   : nxx_db_allterms(db->x, prefix.ptr, collect_given, &g);
+	nx_buf_free(&prefix);
+	*n = g.n;
+	return rc;
+}
+
 /* Do keys a and b share a given name in the index? */
 static int share_given(int *out, nx_db *db, const char *a, size_t alen, const char *b, size_t blen)
 {
-	nx_buf pa = NX_BUF_INIT, pb = NX_BUF_INIT, names = NX_BUF_INIT;
-	given_ctx g = { &names, 0, 0, NULL, 0, 0 };
+	nx_buf pb = NX_BUF_INIT, names = NX_BUF_INIT;
+	size_t n = 0;
 	int rc;
 
 	*out = 0;
-	nx_buf_puts(&pa, NX_PREFIX_GIVEN);
-	nx_buf_put(&pa, a, alen);
-	nx_buf_putc(&pa, ':');
-	nx_buf_puts(&pb, NX_PREFIX_GIVEN);
-	nx_buf_put(&pb, b, blen);
-	nx_buf_putc(&pb, ':');
-	rc = pa.failed || pb.failed ? NX_ENOMEM : NX_OK;
-	if (!rc) {
-		g.skip = pa.len;
-		rc = nxx_db_allterms(db->x, pa.ptr, collect_given, &g);
-	}
-	if (!rc && g.n) {
-		given_ctx h = { NULL, 0, pb.len, &names, g.n, 0 };
+	rc = givens_of(&names, &n, db, a, alen);
+	if (!rc && n) {
+		given_ctx h = { NULL, 0, 0, &names, n, 0 };
 
-		rc = nxx_db_allterms(db->x, pb.ptr, check_given, &h);
+		nx_buf_printf(&pb, "%s%.*s:", NX_PREFIX_GIVEN, (int)blen, b);
+		h.skip = pb.len;
+		rc = pb.failed ? nx_error_set(NX_ENOMEM, "out of memory reading given names")
+			       : nxx_db_allterms(db->x, pb.ptr, check_given, &h);
 		if (rc == 1)
 			rc = NX_OK;
 		*out = h.shared;
 	}
-	nx_buf_free(&pa);
 	nx_buf_free(&pb);
 	nx_buf_free(&names);
 	return rc;
@@ -218,6 +230,8 @@ static int share_given(int *out, nx_db *db, const char *a, size_t alen, const ch
 /* A key near the query's, with what it costs to get there. */
 typedef struct near {
 	unsigned cost;
+	int short_form;   /* a short or long form of the query's key that shares
+			     a given name with it (SHORT_FORM_COST) */
 	char key[64];
 } near;
 
@@ -241,17 +255,19 @@ typedef struct variant_ctx {
 	int rc;
 } variant_ctx;
 
-static int near_add(variant_ctx *v, const char *k, size_t kl, unsigned cost)
+static int near_add(variant_ctx *v, const char *k, size_t kl, unsigned cost, int short_form)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (!strncmp(v->near[i].key, k, kl) && !v->near[i].key[kl]) {
 			if (cost < v->near[i].cost)
 				v->near[i].cost = cost;
+			v->near[i].short_form |= short_form;
 			return 0;
 		}
 	if (v->n == MAX_NEAR)
 		return 1;  /* enough: stop enumerating */
 	v->near[v->n].cost = cost;
+	v->near[v->n].short_form = short_form;
 	memcpy(v->near[v->n].key, k, kl);
 	v->near[v->n++].key[kl] = '\0';
 	return 0;
@@ -268,7 +284,7 @@ static int on_probe_term(void *vc, const char *term, size_t len, uint32_t tf)
 	if (kl >= sizeof v->near->key || (kl == v->klen && !memcmp(k, v->key, kl)))
 		return 0;  /* the word's own key is already first */
 	cost = nxt_name_cost(v->key, v->klen, k, kl, v->tol);
-	return cost <= v->tol ? near_add(v, k, kl, cost) : 0;
+	return cost <= v->tol ? near_add(v, k, kl, cost, 0) : 0;
 }
 
 /* An N term whose key extends the query's (Ruza -> Ruzakhunov). */
@@ -283,7 +299,7 @@ static int on_longer_key(void *vc, const char *term, size_t len, uint32_t tf)
 		return 0;
 	if ((v->rc = share_given(&shared, v->db, v->key, v->klen, k, kl)))
 		return 1;
-	return shared ? near_add(v, k, kl, SHORT_FORM_COST) : 0;
+	return shared ? near_add(v, k, kl, SHORT_FORM_COST, 1) : 0;
 }
 
 static int by_cost(const void *a, const void *b)
@@ -342,30 +358,11 @@ static int find_near(variant_ctx *v)
 		if ((rc = termfreq(&tf, v->db, NX_PREFIX_NAME, v->key, m)) || !tf)
 			continue;
 		if (!(rc = share_given(&shared, v->db, v->key, v->klen, v->key, m)) && shared)
-			near_add(v, v->key, m, SHORT_FORM_COST);
+			near_add(v, v->key, m, SHORT_FORM_COST, 1);
 	}
 out:
 	nx_buf_free(&probes);
 	nx_buf_free(&prefix);
-	return rc;
-}
-
-/* The given-name keys written with surname key k in the index (its F
- * terms), NUL-separated into list, *n of them. */
-static int givens_of(nx_buf *list, size_t *n, nx_db *db, const char *k, size_t klen)
-{
-	nx_buf prefix = NX_BUF_INIT;
-	given_ctx g = { list, 0, 0, NULL, 0, 0 };
-	int rc;
-
-	nx_buf_clear(list);
-	nx_buf_puts(&prefix, NX_PREFIX_GIVEN);
-	nx_buf_put(&prefix, k, klen);
-	nx_buf_putc(&prefix, ':');
-	g.skip = prefix.len;
-	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, collect_given, &g);
-	nx_buf_free(&prefix);
-	*n = g.n;
 	return rc;
 }
 
@@ -414,7 +411,7 @@ static int drop_other_people(near *found, size_t *n, nx_db *db, const char *own,
 	int rc = givens_of(&mine, &nmine, db, own, klen);
 
 	for (size_t i = 0; i < *n && !rc; i++) {
-		if (nmine && kept < MAX_VARIANTS && found[i].cost != SHORT_FORM_COST) {
+		if (nmine && kept < MAX_VARIANTS && !found[i].short_form) {
 			if ((rc = givens_of(&theirs, &ntheirs, db, found[i].key, strlen(found[i].key))))
 				break;
 			if (ntheirs && !givens_meet(&mine, nmine, &theirs, ntheirs))
@@ -886,8 +883,8 @@ static int on_person_word(void *vc, const nxt_token *t)
 }
 
 /* Append the term prefix + a [+ ":" + b] to b as a query in v. */
-/* The term prefix + a (+ ":" + b) onto l; too long a term is left out. */
-static int add_term(nx_qvec *l, const char *prefix, const char *a, const char *b)
+/* The term prefix + a onto l; too long a term is left out. */
+static int add_term(nx_qvec *l, const char *prefix, const char *a)
 {
 	nx_buf t = NX_BUF_INIT;
 	nxx_query *q = NULL;
@@ -895,10 +892,6 @@ static int add_term(nx_qvec *l, const char *prefix, const char *a, const char *b
 
 	nx_buf_puts(&t, prefix);
 	nx_buf_puts(&t, a);
-	if (b) {
-		nx_buf_putc(&t, ':');
-		nx_buf_puts(&t, b);
-	}
 	if (t.failed)
 		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
 	else if (t.len <= NX_MAX_TERM && !(rc = nxx_query_term(&q, t.ptr, t.len, 1, 0)))
@@ -921,17 +914,12 @@ typedef struct given_split {
 static int on_given_term(void *vc, const char *term, size_t len, uint32_t tf)
 {
 	given_split *g = vc;
-	const char *k = term + g->skip;
-	size_t kl = len - g->skip;
-	char gk[128];
+	nxx_query *q = NULL;
+	int same = nxt_name_cost(g->given, g->glen, term + g->skip, len - g->skip, g->tol) <= g->tol;
+	int rc = nxx_query_term(&q, term, len, 1, 0);
 
-	if (kl >= sizeof gk)
-		return 0;
-	memcpy(gk, k, kl);
-	gk[kl] = '\0';
-	if (nxt_name_cost(g->given, g->glen, k, kl, g->tol) <= g->tol)
-		return add_term(g->same, NX_PREFIX_GIVEN, g->key, gk);
-	return add_term(g->other, NX_PREFIX_GIVEN, g->key, gk);
+	(void)tf;
+	return rc ? rc : nx_qvec_push(same ? g->same : g->other, q);
 }
 
 /* The first spelling (M term) of a key, into form. */
@@ -1063,7 +1051,7 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 	k = keys.ptr;
 	for (size_t i = 0; i < n && !rc && !keys.failed; i++, k += strlen(k) + 1) {
 		nx_strlist_add(&qt->names, &qt->nnames, k + 1, strlen(k + 1));
-		rc = add_term(&named, NX_PREFIX_NAME, k + 1, NULL);
+		rc = add_term(&named, NX_PREFIX_NAME, k + 1);
 		if (!rc && glen) {
 			nx_buf prefix = NX_BUF_INIT;
 			given_split g = { k + 1, gkey, glen, nxt_name_tolerance(glen, 1), &same, &other, 0 };
