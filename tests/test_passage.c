@@ -284,6 +284,26 @@ static size_t split_counts(size_t *counts, size_t max, const char *text, unsigne
 	return n;
 }
 
+/* Short ASCII paragraphs are not segmented; @ and _ make words too, so a
+ * paragraph with more than max_words of any kind is still cut. */
+static void test_short_ascii(void)
+{
+	static const char *const texts[] = { "x y @", "x y __", "a b c @ @ @ @", "__ x", "@" };
+	size_t counts[16];
+
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		size_t n = split_counts(counts, 16, texts[i], 1, 2), words = 0;
+
+		CHECK_MSG(n >= 1, "'%s': no passage", texts[i]);
+		for (size_t j = 0; j < n && j < 16; j++) {
+			CHECK_MSG(counts[j] <= 2, "'%s': passage %zu of %zu words", texts[i], j, counts[j]);
+			words += counts[j];
+		}
+		CHECK_MSG(words == count_words(texts[i], strlen(texts[i])), "'%s': %zu words in passages",
+			  texts[i], words);
+	}
+}
+
 static void test_long_paragraphs(void)
 {
 	size_t counts[16];
@@ -461,6 +481,7 @@ int main(void)
 	}
 	test_short_paragraphs();
 	test_long_paragraphs();
+	test_short_ascii();
 	test_corpus();
 	/* cuts inside hyphenated compounds (the words after a cut are no
 	 * compound with those before it) and sentences of one word */
