@@ -99,9 +99,10 @@ typedef struct nx_db nx_db;
 typedef enum nx_open_mode {
 	NX_OPEN_READ = 0,  /* read-only; the index must exist */
 	NX_OPEN_WRITE = 1,  /* read-write; created if missing; takes the writer lock */
-	NX_OPEN_REBUILD = 2 /* as NX_OPEN_WRITE, but an index of another schema
-			       version is emptied, to be indexed again (instead
-			       of NX_EVERSION) */
+	NX_OPEN_REBUILD = 2 /* as NX_OPEN_WRITE, but an index of an earlier
+			       schema version is emptied, to be indexed again
+			       (instead of NX_EVERSION); a newer newsidx's index
+			       is still refused */
 } nx_open_mode;
 
 /*

@@ -124,7 +124,9 @@ static int dir_kind(const char *path)
 /* ---- open / close ------------------------------------------------------- */
 
 /* Check (or, for a new empty writable index, write) the schema version. */
-static int check_schema(nx_db *db)
+/* *older: the index's schema is an earlier one, which a rebuild may
+ * replace (a later one is a newer newsidx's, to be left alone). */
+static int check_schema(nx_db *db, int *older)
 {
 	char *val = NULL;
 	uint32_t ndocs = 0;
@@ -137,7 +139,12 @@ static int check_schema(nx_db *db)
 		char *end;
 		long v = strtol(val, &end, 10);
 
-		if (*end || v != NX_SCHEMA_VERSION) {
+		*older = !*end && v < NX_SCHEMA_VERSION;
+		if (!*end && v > NX_SCHEMA_VERSION) {
+			rc = nx_error_set(NX_EVERSION,
+					  "%s: index schema version %s, from a newer newsidx; this one "
+					  "reads version %d", db->path, val, NX_SCHEMA_VERSION);
+		} else if (*end || v != NX_SCHEMA_VERSION) {
 			rc = nx_error_set(NX_EVERSION,
 					  "%s: index schema version %s, this newsidx reads version %d; "
 					  "rebuild it: indexer --force PATH... (the files and "
@@ -173,7 +180,7 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 {
 	struct stat st;
 	nx_db *db;
-	int rc, flags;
+	int rc, flags, older = 0;
 
 	*out = NULL;
 	if (!path || !*path)
@@ -227,16 +234,17 @@ int nx_db_open(nx_db **out, const char *path, nx_open_mode mode)
 			rc = nxx_db_open(&db->x, path, flags);
 	}
 	if (!rc)
-		rc = check_schema(db);
-	if (rc == NX_EVERSION && mode == NX_OPEN_REBUILD) {
-		/* An index of another schema: empty it (under the writer lock
-		 * we hold) and start again. */
+		rc = check_schema(db, &older);
+	if (rc == NX_EVERSION && mode == NX_OPEN_REBUILD && older) {
+		/* An index of an earlier schema: empty it and start again.
+		 * Closing lets the writer lock go; the overwrite takes it
+		 * again (NX_EBUSY if another writer came in between). */
 		nxx_db_close(db->x);
 		db->x = NULL;
 		nx_error_clear();
 		rc = nxx_db_open(&db->x, path, NXX_WRITE | NXX_OVERWRITE);
 		if (!rc)
-			rc = check_schema(db);
+			rc = check_schema(db, &older);
 	}
 	if (rc) {
 		nx_db_close(db);

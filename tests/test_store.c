@@ -48,6 +48,13 @@ static void test_foreign_and_version(void)
 	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_READ), NX_EVERSION);
 	CHECK(strstr(nx_error_message(), "99") != NULL);
 	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_WRITE), NX_EVERSION);
+	/* ... and a rebuild leaves it alone: an older newsidx must not empty
+	 * a newer one's index. */
+	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_REBUILD), NX_EVERSION);
+	CHECK(strstr(nx_error_message(), "newer newsidx") != NULL);
+	CHECK(db == NULL);
+	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_READ), NX_EVERSION);
+	CHECK(strstr(nx_error_message(), "99") != NULL);
 
 	/* A fresh index records its schema and opens for reading. */
 	CHECK_INT(nx_db_open(&db, at("fresh"), NX_OPEN_WRITE), NX_OK);
