@@ -235,13 +235,16 @@ static int swap_in(nx_db *db, const char *merged)
 
 static _Thread_local uint64_t tls_bytes;
 
+/* The size of what the walk would read (walk.c): files of a kind it knows,
+ * hidden entries and what is below them skipped. */
 static int add_size(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)path;
-	(void)ftw;
-	if (flag == FTW_F && S_ISREG(st->st_mode))
+	if (ftw->level > 0 && path[ftw->base] == '.')
+		return flag == FTW_D ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+	if (flag == FTW_F && S_ISREG(st->st_mode) && nx_source_kind_of(path) != NX_SOURCE_UNKNOWN)
 		tls_bytes += (uint64_t)st->st_size;
-	return tls_bytes >= NX_PARALLEL_MIN_BYTES;  /* enough: stop the walk */
+	/* enough: stop the walk */
+	return tls_bytes >= NX_PARALLEL_MIN_BYTES ? FTW_STOP : FTW_CONTINUE;
 }
 
 unsigned nx_parallel_auto(const char *const *paths, size_t npaths)
@@ -258,7 +261,7 @@ unsigned nx_parallel_auto(const char *const *paths, size_t npaths)
 		if (S_ISREG(st.st_mode))
 			tls_bytes += (uint64_t)st.st_size;
 		else if (S_ISDIR(st.st_mode))
-			nftw(paths[i], add_size, 16, FTW_PHYS);
+			nftw(paths[i], add_size, 16, FTW_PHYS | FTW_ACTIONRETVAL);
 	}
 	if (tls_bytes < NX_PARALLEL_MIN_BYTES)
 		return 1;

@@ -253,8 +253,21 @@ static void test_later_runs(void)
 	CHECK_INT(leftovers(), 0);
 }
 
+/* A sparse file of mb megabytes of NUL bytes. */
+static void sparse_file(const char *name, int mb)
+{
+	FILE *f = fopen(path_of(name), "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_INT(ftruncate(fileno(f), (off_t)mb << 20), 0);
+		fclose(f);
+	}
+}
+
 /* NX_INDEX_THREADS_AUTO: one thread for a small input, shards for a large
- * one (8 MB or more on disk: here a sparse file the walk skips), and the
+ * one (8 MB or more of files the walk reads: here a sparse .txt file, which
+ * it reads and rejects as binary, not the 9 MB of files it skips), and the
  * same index either way (nx_index_stats.threads says which ran).  Any run
  * removes the scratch directories a killed parallel run left, and nothing
  * else next to the index. */
@@ -265,7 +278,6 @@ static void test_auto(void)
 	nx_index_stats st;
 	diags g;
 	char a[8192], b[8192];
-	FILE *f;
 
 	CHECK_INT(mkdir(path_of("auto1.db.build-AbC123"), 0700), 0);
 	CHECK_INT(mkdir(path_of("auto1.db.build-AbC123/shard-0"), 0700), 0);
@@ -285,15 +297,19 @@ static void test_auto(void)
 
 	CHECK_INT(mkdir(path_of("big"), 0700), 0);
 	write_corpus("big/wire.jsonl");
-	f = fopen(path_of("big/pad.dat"), "w");
-	CHECK(f != NULL);
-	if (f) {
-		CHECK_INT(ftruncate(fileno(f), (off_t)9 << 20), 0);
-		fclose(f);
-	}
+	/* 9 MB the walk does not read: a file of no known kind and a hidden
+	 * one: still one thread. */
+	sparse_file("big/pad.dat", 9);
+	CHECK_INT(mkdir(path_of("big/.cache"), 0700), 0);
+	sparse_file("big/.cache/pad.txt", 9);
+	CHECK_INT(run("auto3.db", "big", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
+	CHECK_INT((int)st.threads, 1);
+	/* 9 MB it reads (and rejects as binary): shards. */
+	sparse_file("big/pad.txt", 9);
 	CHECK_INT(mkdir(path_of("auto2.db.build-AbC123"), 0700), 0);
 	CHECK_INT(run("auto2.db", "big", NX_INDEX_THREADS_AUTO, &st, &g), NX_OK);
 	CHECK_INT((int)st.threads, cores < 2 ? 1 : cores > 4 ? 4 : (int)cores);
+	CHECK_INT((int)st.files_failed, 1);
 	CHECK_INT(leftovers(), 0);
 	CHECK(st.added >= 300);
 	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
