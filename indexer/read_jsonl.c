@@ -139,9 +139,9 @@ static int read_record(record *r, const char *abspath, const char *s, size_t len
 
 	/* The text; a record without one (missing, null or blank) is its title
 	 * alone, as in catalogues of references: the title is then also the
-	 * text, so that it has a passage.  index.c sees the text equal to the
-	 * title and keeps the title terms for title: only (wdf 0), so that
-	 * its words weigh once (EVALUATION.md). */
+	 * text, so that it has a passage, and the record says so
+	 * (nx_article.title_only): index.c keeps its title terms for title:
+	 * only (wdf 0), so that its words weigh once (EVALUATION.md). */
 	v = json_object_get(obj, "text");
 	if (v && !json_is_null(v) && !json_is_string(v)) {
 		reject(r, "\"text\" is %s, expected a string", type_name(v));

@@ -354,10 +354,10 @@ static int on_prefix_term(void *vc, const char *term, size_t len, uint32_t freq)
 	char *copy;
 
 	if (p->n == MAX_PREFIX_TERMS) {
-		/* Full: only a term that ranks above the root gets in. */
-		if (freq < p->t[0].freq || (freq == p->t[0].freq &&
-		    (strncmp(term, p->t[0].term, len) > 0 ||
-		     (strncmp(term, p->t[0].term, len) == 0 && p->t[0].term[len] == '\0'))))
+		/* Full: only a term that ranks above the root gets in.  The
+		 * index lists terms in order, so one as frequent as the root
+		 * comes after it and ranks below. */
+		if (freq <= p->t[0].freq)
 			return NX_OK;
 		if (!(copy = strndup(term, len)))
 			return oom();

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/utf8.h>
+
 int nx_hit_to_json(char **out, const nx_hit *h)
 {
 	json_t *o, *hl;
@@ -126,26 +128,6 @@ static int sd_hex4(sd_parser *s, unsigned *cp)
 	return 0;
 }
 
-static char *sd_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xC0 | cp >> 6);
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xE0 | cp >> 12);
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	} else {
-		*o++ = (char)(0xF0 | cp >> 18);
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	}
-	return o;
-}
-
 /* A string at s->p (the opening quote), decoded into the block (*str,
  * *len; NUL-terminated); NULL str: skip it.  Never longer than its JSON. */
 static int sd_string(sd_parser *s, const char **str, size_t *len)
@@ -207,8 +189,12 @@ static int sd_string(sd_parser *s, const char **str, size_t *len)
 			default:
 				return sd_fail(s, "bad escape in a string");
 			}
-			if (str)
-				o = sd_utf8(o, cp);
+			if (str) {
+				size_t n = 0;
+
+				U8_APPEND_UNSAFE((uint8_t *)o, n, cp);
+				o += n;
+			}
 		}
 	}
 	if (str) {
