@@ -44,16 +44,18 @@ typedef struct hl_ctx {
 	nx_hlcache *cache;    /* NULL: match every word afresh */
 } hl_ctx;
 
-/* The query word a passage word matched as another spelling stands for:
- * none when the word's name key is a query word's own (the same name in
- * another script); else the query word whose key is nearest. */
-static int note_form(hl_ctx *c, const nxt_token *t)
+/* The query word a passage word matched as another spelling stands for
+ * (*form): -1 when the word's name key is a query word's own (the same name
+ * in another script) or it has none; else the query word whose key is
+ * nearest. */
+static int form_of(int *form, hl_ctx *c, const nxt_token *t)
 {
 	const char *key, *p = c->qf->text.ptr;
 	size_t klen, best = 0;
 	unsigned best_cost = ~0u;
 	int rc;
 
+	*form = -1;
 	if ((rc = nx_name_key_of(&key, &klen, c->q->db, t->norm, t->norm_len)) || !klen)
 		return rc;
 	for (size_t i = 0; i < c->qf->n; i++) {
@@ -70,6 +72,13 @@ static int note_form(hl_ctx *c, const nxt_token *t)
 			best = i;
 		}
 	}
+	*form = (int)best;
+	return NX_OK;
+}
+
+/* Note that word t stands for query word `form`. */
+static int add_form(hl_ctx *c, const nxt_token *t, int form)
+{
 	if (c->nforms == c->fcap) {
 		size_t cap = c->fcap ? c->fcap * 2 : 4;
 		other_form *f = realloc(c->forms, cap * sizeof *f);
@@ -79,7 +88,7 @@ static int note_form(hl_ctx *c, const nxt_token *t)
 		c->forms = f;
 		c->fcap = cap;
 	}
-	c->forms[c->nforms++] = (other_form){ t->start, t->end, best };
+	c->forms[c->nforms++] = (other_form){ t->start, t->end, (size_t)form };
 	return NX_OK;
 }
 
@@ -89,7 +98,10 @@ struct nx_hlslot {
 	uint64_t hash;
 	size_t off, len;   /* the key in the cache's keys; len 0: empty slot */
 	int hit;
+	int form;          /* hit 2: form_of's answer; FORM_UNKNOWN: not asked */
 };
+
+#define FORM_UNKNOWN (-2)
 
 /* Most distinct words a cache holds; the rest are matched every time. */
 #define NX_HLCACHE_MAX 65536
@@ -130,7 +142,7 @@ static struct nx_hlslot *hl_slot(const nx_hlcache *c, const char *k, size_t len,
 }
 
 /* Remember a word's verdict; a cache that cannot grow just stays as it is. */
-static void hl_remember(nx_hlcache *c, const char *k, size_t len, uint64_t h, int hit)
+static void hl_remember(nx_hlcache *c, const char *k, size_t len, uint64_t h, int hit, int form)
 {
 	struct nx_hlslot *sl;
 
@@ -157,7 +169,7 @@ static void hl_remember(nx_hlcache *c, const char *k, size_t len, uint64_t h, in
 		c->keys.failed = 0;
 		return;
 	}
-	*sl = (struct nx_hlslot){ h, c->keys.len - len, len, hit };
+	*sl = (struct nx_hlslot){ h, c->keys.len - len, len, hit, form };
 	c->n++;
 }
 
@@ -170,29 +182,40 @@ void nx_hlcache_free(nx_hlcache *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* nx_qterms_match(), through the cache when there is one. */
-static int match_word(int *hit, hl_ctx *c, const nxt_token *t)
+/* nx_qterms_match() (*hit) and, for another spelling when forms are
+ * wanted, form_of() (*form; -1 otherwise), through the cache when there is
+ * one. */
+static int match_word(int *hit, int *form, hl_ctx *c, const nxt_token *t)
 {
 	char k[512];
 	size_t len = c->cache ? hl_key(k, sizeof k, c->lang, t) : 0;
+	int want_form = c->qf && c->qf->n;
 	uint64_t h = 0;
 	int rc;
 
+	*form = -1;
 	if (len) {
 		h = nx_hash(k, len);
 		if (c->cache->cap) {
-			const struct nx_hlslot *sl = hl_slot(c->cache, k, len, h);
+			struct nx_hlslot *sl = hl_slot(c->cache, k, len, h);
 
 			if (sl->len) {
 				*hit = sl->hit;
+				if (*hit != 2 || !want_form)
+					return NX_OK;
+				if (sl->form == FORM_UNKNOWN && (rc = form_of(&sl->form, c, t)))
+					return rc;
+				*form = sl->form;
 				return NX_OK;
 			}
 		}
 	}
 	if ((rc = nx_qterms_match(hit, c->q, c->an, c->lang, t)))
 		return rc;
+	if (*hit == 2 && want_form && (rc = form_of(form, c, t)))
+		return rc;
 	if (len)
-		hl_remember(c->cache, k, len, h, *hit);
+		hl_remember(c->cache, k, len, h, *hit, *hit == 2 && want_form ? *form : FORM_UNKNOWN);
 	return NX_OK;
 }
 
@@ -201,11 +224,11 @@ static int match_word(int *hit, hl_ctx *c, const nxt_token *t)
 static int on_passage_word(void *vc, const nxt_token *t)
 {
 	hl_ctx *c = vc;
-	int hit, rc;
+	int hit, form, rc;
 
-	if ((rc = match_word(&hit, c, t)))
+	if ((rc = match_word(&hit, &form, c, t)))
 		return rc;
-	if (hit == 2 && c->qf && c->qf->n && (rc = note_form(c, t)))
+	if (form >= 0 && (rc = add_form(c, t, form)))
 		return rc;
 	if (c->want_words) {
 		if (c->nwords == c->wcap) {
