@@ -177,6 +177,12 @@ static void test_keys(void)
 	CHECK(nxt_name_cost("ruzahunov", 9, "ruzakunov", 9, 1000) <= nxt_name_tolerance(9, 1));
 	CHECK(nxt_name_cost("ruzahunov", 9, "ruzahnunov", 10, 1000) <= nxt_name_tolerance(9, 1));
 	CHECK_INT(nxt_name_cost("ruzahunov", 9, "ruzahunov", 9, 0), 0);
+	/* A dropped h costs 40, the cheapest edit: a limit just above it
+	 * must not cut the comparison short (it took 45 a letter). */
+	for (unsigned max = 40; max < 45; max++) {
+		CHECK_INT(nxt_name_cost("tokaev", 6, "tokhaev", 7, max), 40);
+		CHECK_INT(nxt_name_cost("muhamad", 7, "muamad", 6, max), 40);
+	}
 	CHECK_INT(nxt_name_tolerance(2, 0), 0);
 	CHECK_INT(nxt_name_tolerance(4, 0), 120);
 	CHECK_INT(nxt_name_tolerance(9, 0), 270);

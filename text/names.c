@@ -1959,6 +1959,10 @@ static const struct {
 	{ "qs", 90 }, { "st", 90 }, { "tz", 90 },
 };
 /* Inserting or deleting each letter a..z (the same alignments). */
+/* The cheapest insertion or deletion (h, below): what a difference in
+ * length costs at least. */
+#define CHEAPEST_INDEL 40
+
 static const unsigned char indel_costs[26] = {
 	60, 95, 50, 65, 50, 95, 50, 40, 55, 45, 70, 80, 90,
 	80, 75, 90, 65, 75, 55, 60, 55, 70, 100, 85, 55, 80,
@@ -1995,7 +1999,7 @@ static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen,
 	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
 	/* every length difference costs at least the cheapest insertion */
-	if ((alen > blen ? alen - blen : blen - alen) * 45 > max)
+	if ((alen > blen ? alen - blen : blen - alen) * CHEAPEST_INDEL > max)
 		return max + 1;
 	row[0] = 0;
 	for (size_t j = 1; j <= blen; j++) {
@@ -2036,7 +2040,7 @@ static unsigned by_readings(const reading *r, size_t nr, const char *b, size_t b
 		size_t d = r[i].len > blen ? r[i].len - blen : blen - r[i].len;
 		unsigned c;
 
-		if (r[i].cost + d * 40 >= best)
+		if (r[i].cost + d * CHEAPEST_INDEL >= best)
 			continue;
 		c = r[i].cost + weighted(r[i].s, r[i].len, b, blen, best - r[i].cost - 1);
 		if (c < best)
