@@ -96,7 +96,13 @@ int main(int argc, char **argv)
 		}
 		for (int i = 0; i < reps; i++)
 			for (int k = 0; k < 2; k++)
-				run(db, line, k, &w[k][i], &c[k][i], NULL);
+				if (run(db, line, k, &w[k][i], &c[k][i], NULL)) {
+					/* a failed run's time is not a query's */
+					fprintf(stderr, "bench_people: %s: %s\n", line, nx_error_message());
+					nx_people_list_free(l);
+					nx_db_close(db);
+					return 1;
+				}
 		printf("%s\t%zu\t%zu\t%zu\t%.0f\t%.0f\t%.0f\t%.0f\n", line, nx_people_list_passages(l),
 		       nx_people_list_estimate(l), nx_people_list_count(l), median(w[0], reps),
 		       median(c[0], reps), median(w[1], reps), median(c[1], reps));
