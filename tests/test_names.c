@@ -78,6 +78,16 @@ static void test_table(nxt_analyzer *a)
 		{ "Қырғызстан Сыртқы істер министрлігі сұрады.", "" },
 		{ "Something changed. Crowds of armed men showed up.", "" },
 		{ "the price of oil rose; police and order", "" },
+		/* hard-wrapped text: one line break does not split a name;
+		 * Jr is no surname; a crude's name is no person */
+		{ "said West German Finance Minister Gerhard\nStoltenberg today", "stoltenberg" },
+		{ "as did Treasury Secretary James Baker Jr. on Monday", "baker" },
+		/* King reads as a title here, so Luther stands for the surname
+		 * (a known limit); Jr alone after it is no name */
+		{ "said Martin Luther King Jr. in Atlanta", "luther" },
+		{ "said John Smith Sr. yesterday", "smith" },
+		{ "The price of West Texas Intermediate rose 50 cts.", "" },
+		{ "the Mississippi River flooded", "" },
 		{ "", "" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

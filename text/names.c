@@ -799,11 +799,14 @@ static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned fl
 		}
 		i = last + 1;
 
-		/* Jr and Sr follow the surname (James Baker Jr). */
-		if (last > first && s.toks[last].script == NXT_SCRIPT_LATIN &&
-		    s.toks[last].norm_len == 2 &&
-		    (!memcmp(norm_of(&s, last), "jr", 2) || !memcmp(norm_of(&s, last), "sr", 2)))
+		/* Jr and Sr follow the surname (James Baker Jr), and are never
+		 * one themselves (King Jr, where King was taken for a title). */
+		if (s.toks[last].script == NXT_SCRIPT_LATIN && s.toks[last].norm_len == 2 &&
+		    (!memcmp(norm_of(&s, last), "jr", 2) || !memcmp(norm_of(&s, last), "sr", 2))) {
+			if (last == first)
+				continue;
 			last--;
+		}
 		/* A capitalised word that ends runs, in the middle of a sentence
 		 * and directly before this one, opens a longer name that it only
 		 * cut (West Texas Intermediate, National Wildlife Refuge, East
