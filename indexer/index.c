@@ -271,11 +271,8 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
-	if (!(rc = passage_words(c, a, p, wr))) {
-		nxt_words_replay(c->an, &c->words, a->text + p->start, p->end - p->start);
-		rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
-		nxt_words_replay(c->an, NULL, NULL, 0);
-	}
+	if (!(rc = passage_words(c, a, p, wr)))
+		rc = nxt_words_rec_each(&c->words, add_word, c);
 	if (!rc)
 		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
 				     &c->words, emit_people, c);

@@ -1179,14 +1179,10 @@ done:
 	return NX_OK;
 }
 
-static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx);
-
 int nxt_words(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn, void *ctx)
 {
 	if (!fn)
 		return nx_error_set(NX_EINVAL, "nxt_words: NULL callback");
-	if (a && a->replay && text == a->replay_text && len == a->replay_len)
-		return replay_words(a->replay, fn, ctx);
 	return words_run(a, text, len, fn, ctx, 1, NULL);
 }
 
@@ -1558,15 +1554,10 @@ void nxt_words_rec_free(nxt_words_rec *r)
 	memset(r, 0, sizeof *r);
 }
 
-void nxt_words_replay(nxt_analyzer *a, const nxt_words_rec *r, const char *text, size_t len)
+int nxt_words_rec_each(const nxt_words_rec *r, nxt_token_fn fn, void *ctx)
 {
-	a->replay = r;
-	a->replay_text = r ? text : NULL;
-	a->replay_len = r ? len : 0;
-}
-
-static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx)
-{
+	if (!r || !fn)
+		return nx_error_set(NX_EINVAL, "nxt_words_rec_each: NULL argument");
 	for (size_t i = 0; i < r->n; i++) {
 		const nxt_rec_word *w = &r->w[i];
 		nxt_token t;

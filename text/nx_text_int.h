@@ -120,10 +120,6 @@ struct nxt_analyzer {
 	int in_words;
 	int in_sentences;
 	int icu_only;        /* tests: segment and normalise everything with ICU */
-	/* nxt_words_replay: the recorded words of replay_text */
-	const nxt_words_rec *replay;
-	const char *replay_text;
-	size_t replay_len;
 
 	stem_entry *stems;
 	size_t nstems, stems_cap;
