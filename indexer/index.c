@@ -62,7 +62,6 @@ typedef struct index_ctx {
 	const char *lang;
 	nxx_doc *doc;
 	nx_buf term;
-	nx_buf scratch;        /* for nx_terms_for_word */
 	nxt_words_rec words;   /* the passage's words: its terms, then its names */
 	nxt_words_rec split_words;  /* words the passage split segmented */
 	nx_buf data;           /* the passage's document data */
@@ -159,7 +158,7 @@ static int add_word(void *vc, const nxt_token *t)
 	index_ctx *c = vc;
 
 	c->pos = t->index + 1;
-	return nx_terms_for_word(c->an, c->lang, t, emit_term, c, &c->scratch);
+	return nx_terms_for_word(c->an, c->lang, t, emit_term, c);
 }
 
 static int record_word(void *vc, const nxt_token *t)
@@ -1214,7 +1213,6 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	free(c.cleanup);
 	nx_map_free(&c.gone_set);
 	nx_buf_free(&c.term);
-	nx_buf_free(&c.scratch);
 	nxt_words_rec_free(&c.words);
 	nxt_words_rec_free(&c.split_words);
 	nx_buf_free(&c.data);
