@@ -50,8 +50,7 @@ typedef struct nxt_forms_slot {
 	uint32_t hash;
 	uint32_t used;
 	uint8_t lang, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
-	uint8_t fold_same;
-	uint8_t repeats;      /* nxt_forms.repeats */
+	uint8_t repeats;      /* nxt_forms.repeats (FOLD_IS_WORD: the fold handed out is w) */
 	char blob[NXT_FORMS_BLOB];  /* word fold key stem stemkey, each + NUL */
 } nxt_forms_slot;
 
