@@ -261,7 +261,10 @@ static int wordlist_fn(void *ctx, const nxt_token *t)
 		return 0;
 	}
 	/* The k-th word of the long text is word k % n of the sample, k / n
-	 * samples further on. */
+	 * samples further on; a sample of more than 64 words (the check in
+	 * test_long_icu_region has failed) is not compared. */
+	if (w->n > 64)
+		return 0;
 	{
 		size_t i = w->at % w->n, shift = (w->at / w->n) * w->period;
 		const char *norm = w->norms.ptr;
