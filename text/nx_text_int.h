@@ -172,13 +172,26 @@ struct nxt_analyzer {
 	unsigned long cache_hits, cache_misses;
 };
 
-/* Eight, four and one bytes of s as a number (unaligned reads). */
+/* Eight, four and one bytes of s as a number (unaligned reads; compilers
+ * turn the memcpy into one load). */
 static inline uint64_t nxt_load8(const char *s)
 {
 	uint64_t v;
 
 	memcpy(&v, s, 8);
 	return v;
+}
+
+/* Eight bytes at a time: the top bit and the low bit of each byte. */
+#define NXT_HIGH_BITS UINT64_C(0x8080808080808080)
+#define NXT_LOW_BITS  UINT64_C(0x0101010101010101)
+
+/* Non-zero when one of the 8 bytes of v is below b (1 <= b <= 0x80; the
+ * classic bit trick, which can only misfire on bytes >= 0x80: callers
+ * exclude them or stop at them anyway). */
+static inline int nxt_has_below(uint64_t v, unsigned b)
+{
+	return ((v - b * NXT_LOW_BITS) & ~v & NXT_HIGH_BITS) != 0;
 }
 
 static inline uint64_t nxt_load4(const char *s)
