@@ -44,7 +44,7 @@ static int on_word(void *vc, const nxt_token *t)
 	if (t->start >= t->end || t->end > c->len || t->norm_len == 0 ||
 	    strlen(t->norm) != t->norm_len)
 		abort();
-	if ((rc = nx_terms_for_word(an, c->lang, t, on_term, c, &c->scratch)))
+	if ((rc = nx_terms_for_word(an, c->lang, t, on_term, c)))
 		return rc;
 	/* The same word as a query (every fourth, exact), then highlighted. */
 	if ((rc = nx_query_for_word(&q, an, &c->qt, t, (t->index & 3) == 3, &c->scratch)))

@@ -62,7 +62,6 @@ typedef struct index_ctx {
 	const char *lang;
 	nxx_doc *doc;
 	nx_buf term;
-	nx_buf scratch;        /* for nx_terms_for_word */
 	nxt_words_rec words;   /* the passage's words: its terms, then its names */
 	nxt_words_rec split_words;  /* words the passage split segmented */
 	nx_buf data;           /* the passage's document data */
@@ -159,7 +158,7 @@ static int add_word(void *vc, const nxt_token *t)
 	index_ctx *c = vc;
 
 	c->pos = t->index + 1;
-	return nx_terms_for_word(c->an, c->lang, t, emit_term, c, &c->scratch);
+	return nx_terms_for_word(c->an, c->lang, t, emit_term, c);
 }
 
 static int record_word(void *vc, const nxt_token *t)
@@ -271,11 +270,8 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 
 	if ((rc = nxx_doc_new(&c->doc)))
 		return rc;
-	if (!(rc = passage_words(c, a, p, wr))) {
-		nxt_words_replay(c->an, &c->words, a->text + p->start, p->end - p->start);
-		rc = nxt_words(c->an, a->text + p->start, p->end - p->start, add_word, c);
-		nxt_words_replay(c->an, NULL, NULL, 0);
-	}
+	if (!(rc = passage_words(c, a, p, wr)))
+		rc = nxt_words_rec_each(&c->words, add_word, c);
 	if (!rc)
 		rc = nx_people_terms(c->db, c->an, a->text + p->start, p->end - p->start,
 				     &c->words, emit_people, c);
@@ -1217,7 +1213,6 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	free(c.cleanup);
 	nx_map_free(&c.gone_set);
 	nx_buf_free(&c.term);
-	nx_buf_free(&c.scratch);
 	nxt_words_rec_free(&c.words);
 	nxt_words_rec_free(&c.split_words);
 	nx_buf_free(&c.data);

@@ -449,7 +449,7 @@ int nx_passages_split_words(nx_span **out, size_t *n, nx_span **word_ranges,
 	if (word_ranges)
 		*word_ranges = NULL;
 	if (!word_ranges != !words)
-		return nx_error_set(NX_EINVAL, "nx_passages_split_words: words without ranges");
+		return nx_error_set(NX_EINVAL, "nx_passages_split_words: words and word_ranges must be given together");
 	if (!a || (!text && len))
 		return nx_error_set(NX_EINVAL, "nx_passages_split: NULL argument");
 	if (max_words == 0 || min_words > max_words)

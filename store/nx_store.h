@@ -255,10 +255,9 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
  * the word's position (for phrases), else it is added without one. */
 typedef int (*nx_term_fn)(void *ctx, const char *term, size_t len, int positional);
 
-/* Every index term of one analysed word, for an article in `lang`.
- * `scratch` is not used (the terms are built on the stack) and may be NULL. */
+/* Every index term of one analysed word, for an article in `lang`. */
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
-		      nx_term_fn emit, void *ctx, nx_buf *scratch);
+		      nx_term_fn emit, void *ctx);
 
 /* What a query looks for, as analysed words: used to build the Xapian query
  * and, with the same analyzer, to find the words to highlight. */

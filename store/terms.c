@@ -88,13 +88,12 @@ static int emit_joined(nxt_analyzer *a, const char *w, size_t len, nx_term_fn em
 }
 
 int nx_terms_for_word(nxt_analyzer *a, const char *lang, const nxt_token *t,
-		      nx_term_fn emit, void *ctx, nx_buf *scratch)
+		      nx_term_fn emit, void *ctx)
 {
 	nxt_forms f;
 	term_buf tb;
 	int rc;
 
-	(void)scratch;  /* the terms are built in term_buf */
 	/* Over-long "words" (base64 blobs, 10 MB of letters) are not searchable
 	 * terms; Xapian would reject them. */
 	if (t->norm_len > NX_MAX_TERM)

@@ -87,7 +87,6 @@ static int load(corpus *c, const char *path)
 typedef struct run {
 	nxt_analyzer *an;
 	const char *lang;
-	nx_buf scratch;
 	size_t words, terms;
 	int words_only;   /* $BENCH_WORDS_ONLY: segmentation and folding alone */
 	FILE *terms_out;  /* $BENCH_TERMS_OUT, first run only */
@@ -112,7 +111,7 @@ static int on_word(void *ctx, const nxt_token *t)
 	r->words++;
 	if (r->words_only)
 		return 0;
-	return nx_terms_for_word(r->an, r->lang, t, count_term, r, &r->scratch);
+	return nx_terms_for_word(r->an, r->lang, t, count_term, r);
 }
 
 static double cpu_seconds(void)
@@ -180,7 +179,6 @@ int main(int argc, char **argv)
 	for (size_t j = 0; j < c.n; j++)
 		free(c.a[j].text);
 	free(c.a);
-	nx_buf_free(&r.scratch);
 	nxt_analyzer_free(r.an);
 	return 0;
 }

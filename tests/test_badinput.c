@@ -17,7 +17,6 @@ typedef struct check {
 	nxt_analyzer *an;
 	const char *text;
 	size_t len;
-	nx_buf scratch;
 	size_t words, terms, bad;
 	uint32_t next;
 	int terms_on;
@@ -46,7 +45,7 @@ static int on_word(void *ctx, const nxt_token *t)
 		c->bad++;
 	if (!c->terms_on)
 		return 0;
-	return nx_terms_for_word(c->an, "", t, on_term, c, &c->scratch);
+	return nx_terms_for_word(c->an, "", t, on_term, c);
 }
 
 static int on_sentence(void *ctx, size_t start, size_t end)
@@ -81,7 +80,6 @@ static size_t pipeline(nxt_analyzer *a, const char *in, size_t inlen, size_t *nb
 	CHECK_INT(c.bad, 0);
 	if (nbad_utf8)
 		*nbad_utf8 = nbad;
-	nx_buf_free(&c.scratch);
 	free(text);
 	return c.words;
 }
@@ -178,7 +176,6 @@ static void test_huge_word(nxt_analyzer *a)
 	CHECK_INT(c.words, 1);
 	CHECK_INT(c.terms, 0);
 	CHECK_INT(c.bad, 0);
-	nx_buf_free(&c.scratch);
 	free(s);
 }
 
@@ -219,7 +216,6 @@ static void test_huge_line(nxt_analyzer *a)
 	(void)before;
 	(void)after;
 #endif
-	nx_buf_free(&c.scratch);
 	free(s);
 }
 

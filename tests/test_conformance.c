@@ -223,6 +223,9 @@ static int tok_fn(void *ctx, const nxt_token *t)
 {
 	toks *k = ctx;
 
+	/* the script nxt_words tells from the first character (token_script)
+	 * is the word's, by either path */
+	CHECK_INT(t->script, nxt_word_script_of(t->norm, t->norm_len));
 	nx_buf_printf(&k->b, "%s@%zu:%zu%s%s ", t->norm, t->start, t->end, t->joined ? "+" : "",
 		      t->joined ? t->joined : "");
 	return 0;

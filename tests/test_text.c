@@ -261,7 +261,10 @@ static int wordlist_fn(void *ctx, const nxt_token *t)
 		return 0;
 	}
 	/* The k-th word of the long text is word k % n of the sample, k / n
-	 * samples further on. */
+	 * samples further on; a sample of more than 64 words (the check in
+	 * test_long_icu_region has failed) is not compared. */
+	if (w->n > 64)
+		return 0;
 	{
 		size_t i = w->at % w->n, shift = (w->at / w->n) * w->period;
 		const char *norm = w->norms.ptr;
@@ -794,7 +797,14 @@ static void test_errors(nxt_analyzer *a)
 
 /* ---- recorded words ------------------------------------------------------ */
 
-/* Every field of each token, so that a replay is compared in full. */
+static int stop_fn(void *ctx, const nxt_token *t)
+{
+	(void)ctx;
+	(void)t;
+	return 7;
+}
+
+/* Every field of each token, so that a walked record is compared in full. */
 static int describe_fn(void *ctx, const nxt_token *t)
 {
 	nx_buf *b = ctx;
@@ -833,54 +843,45 @@ static void test_recorded(nxt_analyzer *a)
 	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
 		const char *t = texts[i];
 		size_t len = strlen(t);
-		char *copy = strdup(t);
-		nx_buf direct = NX_BUF_INIT, replayed = NX_BUF_INIT, copied = NX_BUF_INIT;
+		nx_buf direct = NX_BUF_INIT, walked = NX_BUF_INIT;
 		nx_buf names = NX_BUF_INIT, rnames = NX_BUF_INIT;
 
 		nxt_words_rec_clear(&r);
 		CHECK_INT(nxt_words(a, t, len, record_fn, &r), NX_OK);
 		CHECK_INT(nxt_words(a, t, len, describe_fn, &direct), NX_OK);
-		nxt_words_replay(a, &r, t, len);
-		CHECK_INT(nxt_words(a, t, len, describe_fn, &replayed), NX_OK);
-		/* the same bytes elsewhere are segmented, not replayed */
-		CHECK_INT(nxt_words(a, copy, len, describe_fn, &copied), NX_OK);
-		nxt_words_replay(a, NULL, NULL, 0);
-		CHECK_STR(replayed.ptr ? replayed.ptr : "", direct.ptr ? direct.ptr : "");
-		CHECK_STR(copied.ptr ? copied.ptr : "", direct.ptr ? direct.ptr : "");
+		/* the walker gives back every field of every word */
+		CHECK_INT(nxt_words_rec_each(&r, describe_fn, &walked), NX_OK);
+		CHECK_STR(walked.ptr ? walked.ptr : "", direct.ptr ? direct.ptr : "");
 
 		CHECK_INT(nxt_names(a, t, len, describe_name, &names), NX_OK);
-		CHECK_INT(nxt_names_recorded(a, t, len, &r, describe_name, &rnames), NX_OK);
+		CHECK_INT(nxt_names_ex(a, t, len, &r, 0, describe_name, &rnames), NX_OK);
 		CHECK_STR(rnames.ptr ? rnames.ptr : "", names.ptr ? names.ptr : "");
 		CHECK(i >= 2 || names.len > 0);  /* the first two name people */
 		nx_buf_free(&direct);
-		nx_buf_free(&replayed);
-		nx_buf_free(&copied);
+		nx_buf_free(&walked);
 		nx_buf_free(&names);
 		nx_buf_free(&rnames);
-		free(copy);
 	}
 
-	/* A replay reports the recorded words, not the text's: the name
-	 * finder reads what the caller recorded. */
+	/* The name finder reads the recorded words, not the text's. */
 	{
-		nx_buf b = NX_BUF_INIT, want = NX_BUF_INIT;
+		nx_buf b = NX_BUF_INIT;
 
 		nxt_words_rec_clear(&r);
 		CHECK_INT(nxt_words(a, other, strlen(other), record_fn, &r), NX_OK);
-		CHECK_INT(nxt_words(a, other, strlen(other), describe_fn, &want), NX_OK);
-		nxt_words_replay(a, &r, texts[0], strlen(texts[0]));
-		CHECK_INT(nxt_words(a, texts[0], strlen(texts[0]), describe_fn, &b), NX_OK);
-		nxt_words_replay(a, NULL, NULL, 0);
-		CHECK_STR(b.ptr, want.ptr);
-		/* and after the replay ends, the text is segmented again */
+		CHECK_INT(nxt_names_ex(a, texts[0], strlen(texts[0]), &r, 0, describe_name, &b),
+			  NX_OK);
+		CHECK(!b.ptr || strstr(b.ptr, "tokayev") == NULL);
 		nx_buf_clear(&b);
-		nx_buf_clear(&want);
-		CHECK_INT(nxt_words(a, texts[0], strlen(texts[0]), describe_fn, &b), NX_OK);
-		CHECK(b.ptr && strstr(b.ptr, "tokayev@") != NULL);
+		CHECK_INT(nxt_names_ex(a, texts[0], strlen(texts[0]), NULL, 0, describe_name, &b),
+			  NX_OK);
+		CHECK(b.ptr && strstr(b.ptr, "tokayev") != NULL);
 		nx_buf_free(&b);
-		nx_buf_free(&want);
 	}
-	CHECK_INT(nxt_names_recorded(a, "x", 1, NULL, describe_name, NULL), NX_EINVAL);
+	/* a non-zero return of the callback stops the walk and is returned */
+	CHECK_INT(nxt_words_rec_each(&r, stop_fn, NULL), 7);
+	CHECK_INT(nxt_words_rec_each(NULL, describe_fn, NULL), NX_EINVAL);
+	CHECK_INT(nxt_names_ex(NULL, "x", 1, NULL, 0, describe_name, NULL), NX_EINVAL);
 	nxt_words_rec_free(&r);
 }
 

@@ -337,13 +337,11 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 	 * 0x3F has its top bit set from 'A' on, plus 0x25 from '[' on) get
 	 * 0x20 more.  Most words are ASCII all through. */
 	while (i < n && (size_t)i + 8 <= avail) {
-		const uint64_t top = 0x8080808080808080ull;
-		uint64_t v;
+		uint64_t v = nxt_load8(w + i);
 
-		memcpy(&v, w + i, 8);
-		if (v & top)
+		if (v & NXT_HIGH_BITS)
 			break;
-		v |= ((v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull) & top) >> 2;
+		v |= ((v + 0x3F * NXT_LOW_BITS) & ~(v + 0x25 * NXT_LOW_BITS) & NXT_HIGH_BITS) >> 2;
 		memcpy(a->norm + i, &v, 8);
 		i += 8;
 	}
@@ -816,10 +814,7 @@ static int piece(const nxt_analyzer *a, const char *t, size_t n, size_t p, size_
 		if (!fast) {
 			/* Only the piece's end is wanted now: eight bytes at
 			 * a time up to one below 0x21 (a space among them). */
-			uint64_t v;
-
-			while (p + 8 <= n && (memcpy(&v, t + p, 8),
-					      !((v - 0x2121212121212121ull) & ~v & 0x8080808080808080ull)))
+			while (p + 8 <= n && !nxt_has_below(nxt_load8(t + p), 0x21))
 				p += 8;
 			while (p < n && !is_space((unsigned char)t[p]))
 				p++;
@@ -845,10 +840,8 @@ static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t
 		size_t next;
 
 		if ((unsigned char)t[p] < 0x80) {
-			uint64_t v;
-
 			p++;
-			while (p + 8 <= len && (memcpy(&v, t + p, 8), !(v & 0x8080808080808080ull)))
+			while (p + 8 <= len && !(nxt_load8(t + p) & NXT_HIGH_BITS))
 				p += 8;
 			continue;
 		}
@@ -858,11 +851,9 @@ static size_t first_icu(const nxt_analyzer *a, const char *t, size_t len, size_t
 		 * bits in memory order) at a time after it. */
 		if ((unsigned char)t[p] >= 0xC2 && (unsigned char)t[p] <= 0xDF && p + 1 < len &&
 		    ((unsigned char)t[p + 1] & 0xC0) == 0x80 && a->wb_lead_plain[t[p] & 0x1F]) {
-			uint64_t v;
-
 			p += 2;
 			while (a->cyr4_plain && p + 8 <= len &&
-			       (memcpy(&v, t + p, 8), (v & a->cyr4_mask) == a->cyr4_bits))
+			       (nxt_load8(t + p) & a->cyr4_mask) == a->cyr4_bits)
 				p += 8;
 			continue;
 		}
@@ -1179,14 +1170,10 @@ done:
 	return NX_OK;
 }
 
-static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx);
-
 int nxt_words(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn fn, void *ctx)
 {
 	if (!fn)
 		return nx_error_set(NX_EINVAL, "nxt_words: NULL callback");
-	if (a && a->replay && text == a->replay_text && len == a->replay_len)
-		return replay_words(a->replay, fn, ctx);
 	return words_run(a, text, len, fn, ctx, 1, NULL);
 }
 
@@ -1558,15 +1545,10 @@ void nxt_words_rec_free(nxt_words_rec *r)
 	memset(r, 0, sizeof *r);
 }
 
-void nxt_words_replay(nxt_analyzer *a, const nxt_words_rec *r, const char *text, size_t len)
+int nxt_words_rec_each(const nxt_words_rec *r, nxt_token_fn fn, void *ctx)
 {
-	a->replay = r;
-	a->replay_text = r ? text : NULL;
-	a->replay_len = r ? len : 0;
-}
-
-static int replay_words(const nxt_words_rec *r, nxt_token_fn fn, void *ctx)
-{
+	if (!r || !fn)
+		return nx_error_set(NX_EINVAL, "nxt_words_rec_each: NULL argument");
 	for (size_t i = 0; i < r->n; i++) {
 		const nxt_rec_word *w = &r->w[i];
 		nxt_token t;

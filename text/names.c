@@ -740,16 +740,18 @@ static int emit_orgs(scan *s, nxt_name_fn fn, void *ctx, nx_buf *sur)
 	return rc;
 }
 
-static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
-		      nxt_name_fn fn, void *ctx);
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		      unsigned flags, nxt_name_fn fn, void *ctx);
 
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx)
 {
-	return names_scan(a, text, len, 0, fn, ctx);
+	return names_scan(a, text, len, NULL, 0, fn, ctx);
 }
 
-static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned flags,
-		      nxt_name_fn fn, void *ctx)
+/* words, when given, are all the words of text as nxt_words reported them:
+ * they are read instead of segmenting the text again. */
+static int names_scan(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
+		      unsigned flags, nxt_name_fn fn, void *ctx)
 {
 	scan s;
 	nx_buf sur = NX_BUF_INIT;
@@ -757,7 +759,8 @@ static int names_scan(nxt_analyzer *a, const char *text, size_t len, unsigned fl
 
 	memset(&s, 0, sizeof s);
 	s.text = text;
-	if ((rc = nxt_words(a, text, len, on_token, &s)) || (rc = find_orgs(&s)))
+	rc = words ? nxt_words_rec_each(words, on_token, &s) : nxt_words(a, text, len, on_token, &s);
+	if (rc || (rc = find_orgs(&s)))
 		goto out;
 
 	for (size_t i = 0; i < s.n && !rc;) {
@@ -2190,34 +2193,12 @@ int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len)
 	return rc ? rc : add_deletions(out, n, 'r', red, rlen, 5, 1);
 }
 
-/* ---- names of recorded words --------------------------------------------- */
-
-/* nxt_names over words already segmented (nxt_words_replay): the same
- * names, without segmenting and normalising the text a second time. */
-int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
-		       nxt_name_fn fn, void *ctx)
-{
-	int rc;
-
-	if (!a || !words)
-		return nx_error_set(NX_EINVAL, "nxt_names_recorded: NULL argument");
-	nxt_words_replay(a, words, text, len);
-	rc = nxt_names(a, text, len, fn, ctx);
-	nxt_words_replay(a, NULL, NULL, 0);
-	return rc;
-}
+/* ---- names, of recorded words or of the text ------------------------------ */
 
 int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
 		 unsigned flags, nxt_name_fn fn, void *ctx)
 {
-	int rc;
-
 	if (!a)
 		return nx_error_set(NX_EINVAL, "nxt_names_ex: NULL analyzer");
-	if (words)
-		nxt_words_replay(a, words, text, len);
-	rc = names_scan(a, text, len, flags, fn, ctx);
-	if (words)
-		nxt_words_replay(a, NULL, NULL, 0);
-	return rc;
+	return names_scan(a, text, len, words, flags, fn, ctx);
 }

@@ -56,9 +56,11 @@ typedef int (*nxt_name_fn)(void *ctx, const nxt_name *n);
 /* Find person-name candidates in text[0, len) (valid UTF-8). */
 int nxt_names(nxt_analyzer *a, const char *text, size_t len, nxt_name_fn fn, void *ctx);
 
-/* nxt_names (words NULL) or nxt_names_recorded; with NXT_NAMES_ORGS in
- * flags, also each pair of consecutive words of a company's name (org
- * set), after the names. */
+/* nxt_names; when words is not NULL, it holds all the words of text[0, len)
+ * as nxt_words reported them (recorded with nxt_words_record), and they are
+ * read instead of analysing the text again (the indexer records a passage's
+ * words for its terms).  With NXT_NAMES_ORGS in flags, also each pair of
+ * consecutive words of a company's name (org set), after the names. */
 #define NXT_NAMES_ORGS 1u
 
 int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
@@ -133,11 +135,6 @@ unsigned nxt_name_tolerance(size_t keylen, int known);
  */
 int nxt_name_probes(nx_buf *out, size_t *n, const char *key, size_t len);
 
-/* nxt_names on text[0, len) given all its words as nxt_words reported them
- * (recorded with nxt_words_record): the same names, without analysing the
- * text again.  The indexer records a passage's words for its terms. */
-int nxt_names_recorded(nxt_analyzer *a, const char *text, size_t len, const nxt_words_rec *words,
-		       nxt_name_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

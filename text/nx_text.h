@@ -226,7 +226,7 @@ int nxt_stem(const char **out, size_t *outlen, nxt_analyzer *a, const char *lang
  * The words of one text as nxt_words reported them, kept (nxt_words_record
  * from the callback) so that a second reader of the same text gets the same
  * words without segmenting and normalising it again: the indexer analyses a
- * passage once for its terms and its names (nxt_names_recorded).
+ * passage once for its terms and its names (nxt_names_ex).
  */
 typedef struct nxt_rec_word {
 	size_t start, end;
@@ -252,12 +252,10 @@ void nxt_words_rec_clear(nxt_words_rec *r);
 void nxt_words_rec_free(nxt_words_rec *r);
 
 /*
- * From now on, nxt_words(a, text, len, ...) on exactly this text (the same
- * pointer and length) reports the words of r instead of segmenting it; r
- * must hold all the words of that text.  nxt_words_replay(a, NULL, NULL, 0)
- * ends it.  For nxt_names_recorded; nxt_count_words is not affected.
+ * Call fn for each word of r in order, with the token nxt_words reported
+ * when it was recorded; a non-zero return stops the walk and is returned.
  */
-void nxt_words_replay(nxt_analyzer *a, const nxt_words_rec *r, const char *text, size_t len);
+int nxt_words_rec_each(const nxt_words_rec *r, nxt_token_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -50,8 +50,7 @@ typedef struct nxt_forms_slot {
 	uint32_t hash;
 	uint32_t used;
 	uint8_t lang, wlen, flen, klen, slen, sklen;  /* wlen == 0: empty */
-	uint8_t fold_same;
-	uint8_t repeats;      /* nxt_forms.repeats */
+	uint8_t repeats;      /* nxt_forms.repeats (FOLD_IS_WORD: the fold handed out is w) */
 	char blob[NXT_FORMS_BLOB];  /* word fold key stem stemkey, each + NUL */
 } nxt_forms_slot;
 
@@ -120,10 +119,6 @@ struct nxt_analyzer {
 	int in_words;
 	int in_sentences;
 	int icu_only;        /* tests: segment and normalise everything with ICU */
-	/* nxt_words_replay: the recorded words of replay_text */
-	const nxt_words_rec *replay;
-	const char *replay_text;
-	size_t replay_len;
 
 	stem_entry *stems;
 	size_t nstems, stems_cap;
@@ -177,13 +172,26 @@ struct nxt_analyzer {
 	unsigned long cache_hits, cache_misses;
 };
 
-/* Eight, four and one bytes of s as a number (unaligned reads). */
+/* Eight, four and one bytes of s as a number (unaligned reads; compilers
+ * turn the memcpy into one load). */
 static inline uint64_t nxt_load8(const char *s)
 {
 	uint64_t v;
 
 	memcpy(&v, s, 8);
 	return v;
+}
+
+/* Eight bytes at a time: the top bit and the low bit of each byte. */
+#define NXT_HIGH_BITS UINT64_C(0x8080808080808080)
+#define NXT_LOW_BITS  UINT64_C(0x0101010101010101)
+
+/* Non-zero when one of the 8 bytes of v is below b (1 <= b <= 0x80; the
+ * classic bit trick, which can only misfire on bytes >= 0x80: callers
+ * exclude them or stop at them anyway). */
+static inline int nxt_has_below(uint64_t v, unsigned b)
+{
+	return ((v - b * NXT_LOW_BITS) & ~v & NXT_HIGH_BITS) != 0;
 }
 
 static inline uint64_t nxt_load4(const char *s)

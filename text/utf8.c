@@ -25,6 +25,7 @@
 #include "nx_text.h"
 
 #include "nx_common.h"
+#include "nx_text_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,25 +33,8 @@
 
 /* ---- scanning ------------------------------------------------------------ */
 
-#define HIGH_BITS UINT64_C(0x8080808080808080)
-#define LOW_BITS  UINT64_C(0x0101010101010101)
-
-/* Load 8 bytes without alignment or aliasing trouble; compilers turn this
- * memcpy into one load. */
-static inline uint64_t load8(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
-/* Non-zero when one of the 8 bytes of v is 0x00 (the classic bit trick; it
- * can only misfire on bytes >= 0x80, which callers have already excluded). */
-static inline int has_zero(uint64_t v)
-{
-	return ((v - LOW_BITS) & ~v & HIGH_BITS) != 0;
-}
+/* 8 bytes at a time with nxt_load8, NXT_HIGH_BITS and nxt_has_below
+ * (nx_text_int.h). */
 
 /*
  * Look at the sequence starting at p[0] (n >= 1 bytes left) that is not
@@ -102,7 +86,7 @@ int nxt_utf8_valid(const char *s, size_t len)
 
 	while (p < end) {
 		/* Fast path: news text is mostly ASCII; skip it 8 bytes at a time. */
-		while ((size_t)(end - p) >= 8 && (load8(p) & HIGH_BITS) == 0)
+		while ((size_t)(end - p) >= 8 && (nxt_load8((const char *)p) & NXT_HIGH_BITS) == 0)
 			p += 8;
 		while (p < end && *p < 0x80)
 			p++;
@@ -134,9 +118,9 @@ static size_t repair_pass(unsigned char *out, size_t *nbad, const unsigned char 
 	while (p < end) {
 		/* Fast path: 8 ASCII bytes without a NUL are copied as they are. */
 		while ((size_t)(end - p) >= 8) {
-			uint64_t v = load8(p);
+			uint64_t v = nxt_load8((const char *)p);
 
-			if ((v & HIGH_BITS) != 0 || has_zero(v))
+			if ((v & NXT_HIGH_BITS) != 0 || nxt_has_below(v, 1))
 				break;
 			if (out)
 				memcpy(out + o, p, 8);

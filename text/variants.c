@@ -756,9 +756,11 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		if (slot->hash == h && slot->wlen == n && slot->lang == li &&
 		    nxt_same_bytes(slot->blob, w, n)) {
 			const char *p = slot->blob + n + 1;
+			int same = slot->repeats & NXT_FORMS_FOLD_IS_WORD;
+
 			slot->used = ++a->forms_tick;
-			out->fold = slot->fold_same ? w : p;
-			out->fold_len = slot->fold_same ? n : slot->flen;
+			out->fold = same ? w : p;
+			out->fold_len = same ? n : slot->flen;
 			p += slot->flen + 1;
 			out->key = p;
 			out->key_len = slot->klen;
@@ -781,7 +783,7 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 	slot = set[0].used <= set[1].used ? &set[0] : &set[1];
 	{
 		char *p = slot->blob;
-		int same = out->fold == w;
+		int same = out->repeats & NXT_FORMS_FOLD_IS_WORD;
 #define PUT(s_, l_) do { memcpy(p, (s_), (l_)); p[(l_)] = '\0'; p += (l_) + 1; } while (0)
 		PUT(w, n);
 		PUT(out->fold, out->fold_len);
@@ -797,12 +799,10 @@ int nxt_word_forms(nxt_forms *out, nxt_analyzer *a, const char *lang, const char
 		slot->klen = (uint8_t)out->key_len;
 		slot->slen = (uint8_t)out->stem_len;
 		slot->sklen = (uint8_t)out->stem_key_len;
-		slot->fold_same = (uint8_t)same;
 		slot->repeats = (uint8_t)out->repeats;
 		/* Hand out the slot's copies: they outlive the buffers. */
 		p = slot->blob + n + 1;
-		if (!same)
-			out->fold = p;
+		out->fold = same ? w : p;
 		p += out->fold_len + 1;
 		out->key = p;
 		p += out->key_len + 1;
