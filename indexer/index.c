@@ -260,6 +260,14 @@ static int passage_data(index_ctx *c, const nx_article *a, unsigned no, const nx
 	return b->failed ? nx_error_set(NX_ENOMEM, "out of memory encoding a passage") : NX_OK;
 }
 
+static int normalise_wdf(index_ctx *c)
+{
+	uint64_t length;
+	int rc = nxx_doc_wdf_total(&length, c->doc);
+
+	return rc ? rc : nxx_doc_scale_wdf(c->doc, nx_passage_wdf_factor(length));
+}
+
 static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 			 const char *source_key, const char *iso, unsigned no, const nx_span *p,
 			 const nx_span *wr)
@@ -283,6 +291,10 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 	for (size_t i = 0; !rc && i < c->ntitle_terms; i++, t += strlen(t) + 1)
 		rc = title_wdf ? nxx_doc_add_term(c->doc, t, strlen(t), 1)
 			       : nxx_doc_add_boolean_term(c->doc, t, strlen(t));
+	/* Every weighted term is in: BM25's length normalisation goes into
+	 * their wdf (nx_passage_wdf_factor); the terms below are boolean. */
+	if (!rc)
+		rc = normalise_wdf(c);
 	if (!rc)
 		rc = add_bool(c, NX_PREFIX_ARTICLE, key);
 	if (!rc)

@@ -164,12 +164,10 @@ void nx_stored_free(nx_stored *sd);
 
 /* ---- ranking (search.c, people.c) ---------------------------------------- */
 
-/* BM25 over passages of 40-150 words.  k1 is twice the usual 1.2: a word
- * matches both its exact form and its stem, and both count in the
- * synonym's frequency and in the passage's length, so each occurrence
- * counts about twice. */
-#define NX_BM25_K1 2.4
-#define NX_BM25_B 0.75
+/* BM25 as Xapian is asked for it: the index holds the length
+ * normalisation in the wdf (NX_BM25_K1, nx_passage_wdf in nx_store.h). */
+#define NX_QUERY_BM25_K1 (NX_BM25_K1 * NX_WDF_SCALE)
+#define NX_QUERY_BM25_B 0.0
 
 /* An ISO 639 code (2 or 3 letters, any case) in lower case into out;
  * NX_EINVAL naming it otherwise (search.c). */

@@ -886,8 +886,8 @@ static int people_once(nx_people_list **out, nx_db *db, const char *query,
 	 * ranks them, then the rest; by date for filters only. */
 	eo.limit = o.passages;
 	eo.lazy = 1;   /* the terms are read, not the passages */
-	eo.bm25_k1 = NX_BM25_K1;
-	eo.bm25_b = NX_BM25_B;
+	eo.bm25_k1 = NX_QUERY_BM25_K1;
+	eo.bm25_b = NX_QUERY_BM25_B;
 	if (!cc.weighted)
 		eo.sort_by_value = NX_SLOT_DATE;
 	if (cc.all) {

@@ -194,7 +194,8 @@ static int feedback_query(nxx_query **out, nx_db *db, const nxx_query *q, const 
 	}
 	nxx_mset_free(m);
 	if (!rc && nd)
-		rc = nxx_expand(db->x, docs, nd, NX_PREFIX_STEM, NX_FEEDBACK_MIN_DOCS, q, NX_FEEDBACK_TERMS,
+		rc = nxx_expand(db->x, docs, nd, NX_PREFIX_STEM, NX_FEEDBACK_MIN_DOCS, NX_WDF_SCALE, q,
+				 NX_FEEDBACK_TERMS,
 				 on_expand, &f);
 	for (size_t i = 0; i < f.n && !rc; i++) {
 		nxx_query *t = NULL;
@@ -643,8 +644,8 @@ static int search_once(nx_results **out, nx_db *db, const char *query,
 		goto out;
 
 	eo.lazy = 1;   /* only the shown hits' documents are read */
-	eo.bm25_k1 = NX_BM25_K1;
-	eo.bm25_b = NX_BM25_B;
+	eo.bm25_k1 = NX_QUERY_BM25_K1;
+	eo.bm25_b = NX_QUERY_BM25_B;
 	eo.collapse_slot = opts.all_passages ? -1 : NX_SLOT_ARTICLE;
 	if (!cc.weighted)
 		eo.sort_by_value = NX_SLOT_DATE;   /* only filters: newest first */

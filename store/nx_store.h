@@ -3,7 +3,7 @@
  *
  * An index is a Xapian database (glass backend) in one directory.
  *
- * ---- Schema version 5 -------------------------------------------------------
+ * ---- Schema version 6 -------------------------------------------------------
  *
  * One Xapian document per PASSAGE (a run of whole sentences of one article,
  * roughly 40-150 words, never across a paragraph break).
@@ -33,7 +33,7 @@
  *                       their own stem: -8.5% indexing instructions, -8.8%
  *                       size, but nDCG@10 average 0.4908 -> 0.4829; see
  *                       EVALUATION.md)
- *   S       title stem  stems of the article title, wdf 1 (title matches);
+ *   S       title stem  stems of the article title, weighted (title matches);
  *                       wdf 0 when the article is its title alone (a JSON
  *                       Lines record without text: the title is its text,
  *                       and its words weigh once)
@@ -44,7 +44,7 @@
  *   L       language    boolean; ISO 639-1 code ("en", "ru", "kk")
  *   D       date        boolean; YYYYMMDD when the date parses as ISO 8601
  *   N       person      name key (text/nx_names.h) of each person named in
- *                       the passage, wdf 1 (store/people.c)
+ *                       the passage, weighted (store/people.c)
  *   M       name form   "M" key ":" surname as written (normalised, case
  *                       endings removed), boolean: spellings and their counts
  *   F       given name  "F" key ":" key of a given name written with it,
@@ -58,6 +58,11 @@
  *                       Merrill Lynch and Co -> Olinq:meril), boolean: the
  *                       people of a query leave out a key mostly written
  *                       after such a word (its F terms)
+ *
+ *   Within-passage frequency (wdf) of a weighted term (words, X, K, Z, S,
+ *   N): its occurrences times nx_passage_wdf_factor(the passage's length),
+ *   rounded: BM25's length normalisation, done when the passage is
+ *   written, so that a query reads no passage lengths (see below).
  *
  *   Terms longer than NX_MAX_TERM bytes are never written (Xapian limits
  *   terms to 245 bytes); article keys and source keys that would be longer
@@ -74,7 +79,7 @@
  *   article text.
  *
  * Metadata keys
- *   newsidx.schema   "5" — checked on open (NX_ENOTINDEX when absent from a
+ *   newsidx.schema   "6" — checked on open (NX_ENOTINDEX when absent from a
  *                    non-empty database, NX_EVERSION when different: the
  *                    index must be rebuilt, `indexer --force`, which opens
  *                    it with NX_OPEN_REBUILD)
@@ -82,6 +87,8 @@
  *                    Version 3: the same terms, but no B probes under a
  *                    key's pinyin reading (nxt_name_probes, READ_ZH).
  *                    Version 4: the same terms without O.
+ *                    Version 5: the same terms, a weighted one's wdf its
+ *                    occurrences (BM25 read the passage lengths).
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -115,11 +122,48 @@
 extern "C" {
 #endif
 
-#define NX_SCHEMA_VERSION 5
+#define NX_SCHEMA_VERSION 6
 #define NX_META_SCHEMA "newsidx.schema"
 #define NX_META_CREATED "newsidx.created"
 #define NX_META_LAST_RUN "newsidx.lastrun"
 #define NX_META_SOURCE "newsidx.src:"
+
+/*
+ * BM25 (k1, b) over passages, with the length normalisation in the index.
+ * BM25's tf part is (k1+1)tf / (k1 L + tf) with L = 1 - b + b len/avglen,
+ * which is (k1+1)t / (k1 + t) for t = tf/L.  The indexer writes each
+ * weighted term's wdf as round(tf * NX_WDF_SCALE / L)
+ * (nx_passage_wdf_factor), and the query side asks Xapian for BM25 with
+ * b = 0 and k1 * NX_WDF_SCALE: the same ranking up to a constant factor
+ * and the rounding, without reading the length of every candidate
+ * passage.  That read was 45% of a query's instructions on the x16
+ * benchmark index: Xapian 1.4 walks its list of document lengths entry by
+ * entry (BENCHMARKS.md, "Query latency").
+ *
+ * len is the passage's length: the occurrences of its weighted terms
+ * (forms, keys, stems, title stems, names), as BM25 counted it before.
+ * avglen is a constant, not the index's mean, which changes with every
+ * passage added: passages are cut to 40-150 words, so their lengths vary
+ * little between corpora (Reuters-21578 208 on average).  Of 150, 200 and
+ * 300, 200 ranks best on the judged collections (EVALUATION.md).
+ * k1 is twice the usual 1.2: a word matches both its exact form and its
+ * stem, so each occurrence counts about twice.
+ */
+#define NX_BM25_K1 2.4
+#define NX_BM25_B 0.75
+#define NX_WDF_SCALE 20
+#define NX_PASSAGE_AVG_LENGTH 200
+
+/* The factor for the wdf of a passage of `length` weighted occurrences:
+ * NX_WDF_SCALE / L, at least 1 (L is capped at NX_WDF_SCALE, which only a
+ * passage of thousands of words, that no sentence break could cut,
+ * reaches). */
+static inline double nx_passage_wdf_factor(uint64_t length)
+{
+	double l = 1 - NX_BM25_B + NX_BM25_B * (double)length / NX_PASSAGE_AVG_LENGTH;
+
+	return NX_WDF_SCALE / (l < NX_WDF_SCALE ? l : NX_WDF_SCALE);
+}
 
 #define NX_PREFIX_STEM "Z"
 #define NX_PREFIX_KEY "X"
@@ -170,7 +214,7 @@ int nx_store_put_last_run(nx_db *db, const nx_index_stats *s);
 /* The name keyer of a handle, created on first use. */
 int nx_db_namekey(nxt_namekey **out, nx_db *db);
 
-/* Receives a people term; weighted != 0: wdf 1, else a boolean term. */
+/* Receives a people term; weighted != 0: one occurrence, else a boolean term. */
 typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
 
 /* The people terms (N, M, F, B) of a passage.  words: all the words of the

@@ -4,7 +4,7 @@
  * query time under any of their spellings.
  *
  * Terms (see the schema in nx_store.h):
- *   N<key>           a person named in the passage (wdf 1: it weighs)
+ *   N<key>           a person named in the passage (weighted: one occurrence)
  *   M<key>:<form>    the surname as written (normalised, case endings
  *                    removed): the vocabulary of spellings, counted by
  *                    Xapian's term frequency

@@ -431,6 +431,87 @@ static int index_lines(nx_db **db, const char *dir, const char *name, const char
 	return rc ? rc : nx_db_open(db, db_path, NX_OPEN_READ);
 }
 
+/* wdf of `term` in the passage of article `id` (0 when absent). */
+typedef struct wdf_of {
+	const char *term;
+	uint32_t wdf;
+} wdf_of;
+
+static int on_wdf(void *vc, const char *term, size_t len, uint32_t wdf)
+{
+	wdf_of *w = vc;
+
+	if (strlen(w->term) == len && !memcmp(w->term, term, len))
+		w->wdf = wdf;
+	return 0;
+}
+
+static uint32_t passage_wdf(nx_db *db, const char *id, const char *term)
+{
+	char akey[64];
+	wdf_of w = { term, 0 };
+	uint32_t n = 0;
+
+	snprintf(akey, sizeof akey, "A%s", id);
+	CHECK_INT(nxx_db_doccount(&n, db->x), NX_OK);
+	/* The articles here are one passage each: find the one with the key. */
+	for (nxx_docid did = 1; did <= n; did++) {
+		wdf_of a = { akey, UINT32_MAX };
+
+		if (nxx_db_termlist(db->x, did, "A", on_wdf, &a) == NX_OK && a.wdf != UINT32_MAX) {
+			nxx_db_termlist(db->x, did, NULL, on_wdf, &w);
+			break;
+		}
+	}
+	return w.wdf;
+}
+
+/* BM25's length normalisation, which the index holds in the wdf
+ * (nx_passage_wdf_factor): an occurrence in a short passage weighs more
+ * than one in a long passage, and two more than one. */
+static void test_length_norm(const char *dir)
+{
+	static const char filler[] =
+		" Boats came back to the harbour at dawn with full nets, gulls followed"
+		" them, the fishermen sold their catch on the quay and the market was"
+		" busy until noon.";
+	char text[3][2048];
+	const char *lines[3];
+	nx_db *db = NULL;
+	uint32_t once, twice, boats;
+	char buf[64];
+	run x;
+
+	snprintf(text[0], sizeof text[0],
+		 "{\"id\":\"short\",\"text\":\"A walrus slept on the rocks near the harbour.\"}");
+	snprintf(text[1], sizeof text[1], "{\"id\":\"long\",\"text\":\"A walrus slept.%s%s%s%s\"}",
+		 filler, filler, filler, filler);
+	snprintf(text[2], sizeof text[2],
+		 "{\"id\":\"long2\",\"text\":\"A walrus slept, another walrus woke.%s%s%s%s\"}",
+		 filler, filler, filler, filler);
+	for (int i = 0; i < 3; i++)
+		lines[i] = text[i];
+	CHECK_INT(index_lines(&db, dir, "lengths", lines, 3), NX_OK);
+	if (!db)
+		return;
+	x = search(db, "walrus", 0);
+	CHECK_INT(x.rc, NX_OK);
+	CHECK_MSG(!strcmp(ids(x.r, buf, sizeof buf), "short long2 long"), "order %s", buf);
+	nx_results_free(x.r);
+
+	once = passage_wdf(db, "long", "walrus");
+	twice = passage_wdf(db, "long2", "walrus");
+	boats = passage_wdf(db, "long2", "boats");  /* four times */
+	CHECK_MSG(passage_wdf(db, "short", "walrus") > once && once > 1,
+		  "wdf short %u long %u", passage_wdf(db, "short", "walrus"), once);
+	/* Occurrences times the passage's factor, rounded once per term. */
+	CHECK_MSG(twice > 0 && boats + 2 >= 2 * twice && boats <= 2 * twice + 2,
+		  "wdf walrus x2 %u, boats x4 %u", twice, boats);
+	/* Filters stay boolean. */
+	CHECK_INT((int)passage_wdf(db, "long2", "Along2"), 0);
+	nx_db_close(db);
+}
+
 /* A record that is a title alone is found by title:, and its words count
  * once: it scores as the same words given as text without a title. */
 static void test_title_only(const char *dir)
@@ -1241,6 +1322,7 @@ int main(void)
 		   test_people);
 	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
 	test_title_only(dir);
+	test_length_norm(dir);
 	test_prefix_cap(dir);
 	test_hyphens(dir);
 	test_modified(dir);

@@ -8,6 +8,7 @@
 #include "nx_xapian.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1095,9 +1096,34 @@ static int expanded_has(const expanded *e, const char *term)
 	return 0;
 }
 
+/* nxx_doc_wdf_total and nxx_doc_scale_wdf: a document's length, and every
+ * weighted term's wdf times a factor, rounded; boolean terms stay 0. */
+static void test_scale_wdf(void)
+{
+	nxx_doc *doc = NULL;
+	uint64_t total = 0;
+
+	CHECK_INT(nxx_doc_new(&doc), NX_OK);
+	if (!doc)
+		return;
+	CHECK_INT(nxx_doc_add_posting(doc, "once", 4, 1, 1), NX_OK);
+	CHECK_INT(nxx_doc_add_posting(doc, "twice", 5, 2, 1), NX_OK);
+	CHECK_INT(nxx_doc_add_posting(doc, "twice", 5, 3, 1), NX_OK);
+	CHECK_INT(nxx_doc_add_boolean_term(doc, "Afilter", 7), NX_OK);
+	CHECK_INT(nxx_doc_wdf_total(&total, doc), NX_OK);
+	CHECK_INT((int)total, 3);
+	CHECK_INT(nxx_doc_scale_wdf(doc, 2.5), NX_OK);
+	CHECK_INT(nxx_doc_wdf_total(&total, doc), NX_OK);
+	CHECK_INT((int)total, 3 + 5);  /* 2.5 rounds to 3, 5 stays 5, 0 stays 0 */
+	CHECK_INT(nxx_doc_scale_wdf(doc, 0.5), NX_EINVAL);
+	CHECK_INT(nxx_doc_scale_wdf(NULL, 2), NX_EINVAL);
+	CHECK_INT(nxx_doc_wdf_total(NULL, doc), NX_EINVAL);
+	nxx_doc_free(doc);
+}
+
 /* nxx_expand: Bo1 over the feedback documents, the query's terms and
  * other prefixes left out, and a term must be in min_docs of them. */
-static void test_expand(const char *path)
+static void test_expand(const char *path, unsigned scale)
 {
 	static const char *texts[] = {
 		"Zoil Zprice Zopec Zcartel Yoil", "Zoil Zprice Zopec Zquota", "Zoil Zprice Zbarrel",
@@ -1117,6 +1143,9 @@ static void test_expand(const char *path)
 
 		snprintf(id, sizeof id, "Q%zu", i);
 		doc = make_doc(id, texts[i], "2024-01-01", "A", "Kap", "");
+		/* wdf as the indexer writes it: occurrences times a unit */
+		if (scale > 1)
+			CHECK_INT(nxx_doc_scale_wdf(doc, scale), NX_OK);
 		CHECK_INT(nxx_db_add_document(&ids[i], w, doc), NX_OK);
 		nxx_doc_free(doc);
 	}
@@ -1129,28 +1158,32 @@ static void test_expand(const char *path)
 	 * price (3); cartel, quota and barrel (1 each) are left out, as are
 	 * the query's oil and the terms of other prefixes. */
 	memset(&e, 0, sizeof e);
-	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 10, on_expanded, &e), NX_OK);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, scale, q, 10, on_expanded, &e), NX_OK);
 	CHECK_INT((int)e.n, 2);
 	CHECK(expanded_has(&e, "Zopec") && expanded_has(&e, "Zprice"));
 	/* Bo1: tf * log2((1 + P) / P) + log2(1 + P), P = collection
 	 * frequency / documents: price 3 log2 3 + log2 1.5 = 5.34 (P 4/8),
-	 * opec 2 log2 5 + log2 1.25 = 4.97 (P 2/8). */
+	 * opec 2 log2 5 + log2 1.25 = 4.97 (P 2/8); in occurrences, whatever
+	 * unit the wdf was written in. */
 	CHECK_STR(e.terms[0], "Zprice");
-	CHECK(e.n == 2 && e.weights[0] > e.weights[1] && e.weights[1] > 0);
+	CHECK_MSG(e.n == 2 && fabs(e.weights[0] - (3 * log2(3) + log2(1.5))) < 1e-9 &&
+			  fabs(e.weights[1] - (2 * log2(5) + log2(1.25))) < 1e-9,
+		  "weights %g %g (wdf unit %u)", e.weights[0], e.weights[1], scale);
 
 	/* Without the floor, every term of theirs. */
 	memset(&e, 0, sizeof e);
-	CHECK_INT(nxx_expand(r, ids, 3, "Z", 1, q, 10, on_expanded, &e), NX_OK);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 1, scale, q, 10, on_expanded, &e), NX_OK);
 	CHECK_INT((int)e.n, 5);
 	CHECK(expanded_has(&e, "Zcartel") && expanded_has(&e, "Zquota") && expanded_has(&e, "Zbarrel"));
 	CHECK(!expanded_has(&e, "Zoil") && !expanded_has(&e, "Yoil") && !expanded_has(&e, "Xall"));
 
 	/* max caps the count, best first. */
 	memset(&e, 0, sizeof e);
-	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 1, on_expanded, &e), NX_OK);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, scale, q, 1, on_expanded, &e), NX_OK);
 	CHECK_INT((int)e.n, 1);
 	CHECK_STR(e.terms[0], "Zprice");
-	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, q, 10, NULL, &e), NX_EINVAL);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, scale, q, 10, NULL, &e), NX_EINVAL);
+	CHECK_INT(nxx_expand(r, ids, 3, "Z", 2, 0, q, 10, on_expanded, &e), NX_EINVAL);
 	nxx_query_free(q);
 	nxx_db_close(r);
 }
@@ -1170,8 +1203,11 @@ int main(void)
 	test_queries(db);
 	test_enquire(db);
 	test_modified(moddb);
+	test_scale_wdf();
 	snprintf(moddb, sizeof moddb, "%s/expanddb", tmpdir);
-	test_expand(moddb);
+	test_expand(moddb, 1);
+	snprintf(moddb, sizeof moddb, "%s/expanddb3", tmpdir);
+	test_expand(moddb, 3);
 	test_open_errors();
 	remove_tree(tmpdir);
 	return nx_test_done("test_xapian");

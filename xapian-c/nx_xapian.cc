@@ -26,6 +26,7 @@
 #include <string.h>
 #include <string>
 #include <unordered_map>
+#include <cmath>
 #include <sys/stat.h>
 #include <vector>
 
@@ -504,6 +505,44 @@ extern "C" int nxx_doc_add_term(nxx_doc *doc, const char *term, size_t len, uint
 		return NX_OK;
 	} catch (...) {
 		return nx_from_exception("adding term");
+	}
+}
+
+extern "C" int nxx_doc_wdf_total(uint64_t *out, nxx_doc *doc)
+{
+	if (!out || !doc)
+		return nx_error_set(NX_EINVAL, "wdf total: NULL argument");
+	try {
+		uint64_t total = 0;
+
+		for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end(); ++t)
+			total += t.get_wdf();
+		*out = total;
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("adding up the wdf of a document");
+	}
+}
+
+extern "C" int nxx_doc_scale_wdf(nxx_doc *doc, double factor)
+{
+	if (!doc || !(factor >= 1))
+		return nx_error_set(NX_EINVAL, "scale wdf: no document, or a factor below 1");
+	try {
+		std::vector<std::pair<std::string, Xapian::termcount>> add;
+
+		for (Xapian::TermIterator t = doc->doc.termlist_begin(); t != doc->doc.termlist_end(); ++t) {
+			Xapian::termcount wdf = t.get_wdf();
+			double want = std::floor(wdf * factor + 0.5);
+
+			if (wdf && want > wdf)
+				add.emplace_back(*t, (Xapian::termcount)(want - wdf));
+		}
+		for (const auto &a : add)
+			doc->doc.add_term(a.first, a.second);
+		return NX_OK;
+	} catch (...) {
+		return nx_from_exception("scaling the wdf of a document");
 	}
 }
 
@@ -1079,68 +1118,82 @@ extern "C" void nxx_mset_free(nxx_mset *m)
 /* Accepts the terms that start with a prefix and occur in at least
  * min_docs of the feedback documents (counted beforehand from their
  * termlists). */
-class nxx_expand_decider : public Xapian::ExpandDecider {
-	std::string prefix;
-	unsigned min_docs;
-	std::unordered_map<std::string, unsigned> docs;
-public:
-	nxx_expand_decider(const char *p, unsigned min) : prefix(p ? p : ""), min_docs(min) {}
-	void count(Xapian::Database &xdb, Xapian::docid did)
-	{
-		Xapian::TermIterator t = xdb.termlist_begin(did), end = xdb.termlist_end(did);
-
-		for (t.skip_to(prefix); t != end; ++t) {
-			const std::string &term = *t;
-
-			if (term.compare(0, prefix.size(), prefix) != 0)
-				break;
-			docs[term]++;
-		}
-	}
-	bool operator()(const std::string &term) const override
-	{
-		if (term.compare(0, prefix.size(), prefix) != 0)
-			return false;
-		if (min_docs <= 1)
-			return true;
-		auto it = docs.find(term);
-		return it != docs.end() && it->second >= min_docs;
-	}
+/* One term of the feedback documents: its frequency in them (each
+ * document's wdf over its unit) and how many of them hold it. */
+struct nxx_expand_term {
+	double rcf = 0;
+	unsigned docs = 0;
 };
 
+/* Add the terms of document did that start with prefix to cands.  The
+ * document's wdf unit is its smallest non-zero wdf: the index writes wdf
+ * as occurrences times a per-passage unit (nx_passage_wdf), and every
+ * passage has a term that occurs once. */
+static void nxx_expand_count(std::unordered_map<std::string, nxx_expand_term> &cands,
+			     Xapian::Database &xdb, Xapian::docid did, const std::string &prefix)
+{
+	std::vector<std::pair<std::string, Xapian::termcount>> mine;
+	Xapian::termcount unit = 0;
+
+	for (Xapian::TermIterator t = xdb.termlist_begin(did); t != xdb.termlist_end(did); ++t) {
+		Xapian::termcount wdf = t.get_wdf();
+
+		if (wdf && (!unit || wdf < unit))
+			unit = wdf;
+		if ((*t).compare(0, prefix.size(), prefix) == 0)
+			mine.emplace_back(*t, wdf);
+	}
+	for (const auto &m : mine) {
+		nxx_expand_term &e = cands[m.first];
+
+		e.rcf += unit ? (double)m.second / unit : 0;
+		e.docs++;
+	}
+}
+
 extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, unsigned min_docs,
-			  const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
+			  double cf_unit, const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx)
 {
 	if (!db || (ndocs && !docs) || !fn)
 		return nx_error_set(NX_EINVAL, "query expansion: NULL argument");
+	if (!(cf_unit > 0))
+		return nx_error_set(NX_EINVAL, "query expansion: the wdf unit must be positive");
 	if (!ndocs || !max)
 		return NX_OK;
 	try {
-		std::vector<std::string> terms;
-		std::vector<double> weights;
+		std::vector<std::pair<double, std::string>> best;
+		const std::string pre(prefix ? prefix : "");
 
 		for (int attempt = 0;; attempt++) {
 			try {
-				Xapian::Enquire enq(*db->rd);
-				Xapian::RSet rs;
-				nxx_expand_decider decider(prefix, min_docs);
+				std::unordered_map<std::string, nxx_expand_term> cands;
+				double n = db->rd->get_doccount();
 
-				enq.set_expansion_scheme("bo1");
-				/* The query's own terms are left out of the ESet. */
+				for (size_t i = 0; i < ndocs; i++)
+					nxx_expand_count(cands, *db->rd, docs[i], pre);
+				/* The query's own terms are left out. */
 				if (exclude)
-					enq.set_query(exclude->q);
-				for (size_t i = 0; i < ndocs; i++) {
-					rs.add_document(docs[i]);
-					if (min_docs > 1)
-						decider.count(*db->rd, docs[i]);
+					for (Xapian::TermIterator t = exclude->q.get_unique_terms_begin();
+					     t != exclude->q.get_unique_terms_end(); ++t)
+						cands.erase(*t);
+				best.clear();
+				for (const auto &c : cands) {
+					/* Bo1 (Amati 2003), as Xapian's Bo1EWeight, on
+					 * occurrences: F the term's occurrences in the
+					 * database, rcf in the feedback documents. */
+					double mean = db->rd->get_collection_freq(c.first) / cf_unit / n;
+					double wt;
+
+					if (c.second.docs < min_docs || !(mean > 0))
+						continue;
+					wt = c.second.rcf * log2((1.0 + mean) / mean) + log2(1.0 + mean);
+					if (wt > 0)
+						best.emplace_back(-wt, c.first);
 				}
-				Xapian::ESet es = enq.get_eset((Xapian::termcount)max, rs, &decider);
-				terms.clear();
-				weights.clear();
-				for (Xapian::ESetIterator it = es.begin(); it != es.end(); ++it) {
-					terms.push_back(*it);
-					weights.push_back(it.get_weight());
-				}
+				/* Best first; equal weights in term order. */
+				std::sort(best.begin(), best.end());
+				if (best.size() > max)
+					best.resize(max);
 				break;
 			} catch (const Xapian::DatabaseModifiedError &) {
 				if (attempt == NXX_ENQUIRE_RETRIES)
@@ -1150,8 +1203,8 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 		}
 		/* The callback runs outside the Xapian calls: a C function
 		 * that returns an error must not be mistaken for a retry. */
-		for (size_t i = 0; i < terms.size(); i++) {
-			int rc = fn(ctx, terms[i].data(), terms[i].size(), weights[i]);
+		for (const auto &b : best) {
+			int rc = fn(ctx, b.second.data(), b.second.size(), -b.first);
 
 			if (rc)
 				return rc;
@@ -1161,8 +1214,6 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 		return nx_from_exception("expanding a query on %s", db->path.c_str());
 	}
 }
-
-
 
 /* Accepts the documents of a sorted list only. */
 class nxx_docid_decider : public Xapian::MatchDecider {

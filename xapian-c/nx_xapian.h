@@ -100,6 +100,10 @@ void nxx_doc_free(nxx_doc *doc);
 int nxx_doc_add_posting(nxx_doc *doc, const char *term, size_t len, uint32_t pos, uint32_t wdfinc);
 /* A term without position. */
 int nxx_doc_add_term(nxx_doc *doc, const char *term, size_t len, uint32_t wdfinc);
+/* The sum of the wdf of the document's terms (its length). */
+int nxx_doc_wdf_total(uint64_t *out, nxx_doc *doc);
+/* Every non-zero wdf times factor (>= 1), rounded. */
+int nxx_doc_scale_wdf(nxx_doc *doc, double factor);
 /* A term with wdf 0 (filters; does not affect document length). */
 int nxx_doc_add_boolean_term(nxx_doc *doc, const char *term, size_t len);
 int nxx_doc_set_value(nxx_doc *doc, unsigned slot, const char *val, size_t len);
@@ -216,10 +220,15 @@ void nxx_mset_free(nxx_mset *m);
  * `docs` (a word that only one passage uses says more about that passage
  * than about the query).  fn is called for at most `max` terms, best first,
  * with their expansion weight; a non-zero return stops and is returned.
+ *
+ * Bo1 counts occurrences: a document's wdf is divided by its smallest
+ * non-zero wdf (the index writes a per-passage multiple of the occurrences,
+ * nx_passage_wdf), a term's collection frequency by cf_unit (the mean
+ * multiple; 1 for an index of plain counts).
  */
 typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
 int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, unsigned min_docs,
-	       const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
+	       double cf_unit, const nxx_query *exclude, size_t max, nxx_expand_fn fn, void *ctx);
 
 /* The weight of each of the documents `docs` for query q under the weighting
  * of opts (offset, limit and collapsing are ignored): out[i] for docs[i],
