@@ -297,6 +297,7 @@ typedef struct tlist {
 	nx_buf terms;   /* the terms added, NUL-separated */
 	size_t nterms;
 	int rc;
+	nxx_db *db;     /* when set, terms it does not hold are left out */
 } tlist;
 
 static void tlist_add(tlist *l, nx_buf *scratch, const char *prefix, const char *body,
@@ -316,6 +317,15 @@ static void tlist_add(tlist *l, nx_buf *scratch, const char *prefix, const char 
 	if (l->terms.failed) {
 		l->rc = NX_ENOMEM;
 		return;
+	}
+	/* A term the index does not hold adds nothing to a synonym's weight
+	 * or estimate, but Xapian still walks an operator for it: a phrase
+	 * word as (word OR Xword) instead of the word's positions alone. */
+	if (l->db) {
+		uint32_t tf = 0;
+
+		if ((l->rc = nxx_db_termfreq(&tf, l->db, scratch->ptr, scratch->len)) || !tf)
+			return;
 	}
 	l->rc = nxx_query_term(&l->q[l->n], scratch->ptr, scratch->len, 1, pos);
 	if (!l->rc)
@@ -483,9 +493,10 @@ static int key_part(nxx_query **out, const tlist *kl, const nxx_query *own)
 int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt_token *t,
 		      int exact, nx_buf *scratch)
 {
-	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
-	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
-	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK };
+	nxx_db *x = qt->db ? qt->db->x : NULL;
+	tlist l = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK, .db = x };
+	tlist kl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK, .db = x };
+	tlist tl = { .n = 0, .terms = NX_BUF_INIT, .rc = NX_OK, .db = x };
 	langs ql = { NX_BUF_INIT, 0, 0 };
 	nxx_query *parts[3] = { NULL, NULL, NULL };
 	size_t nparts = 1;
@@ -500,6 +511,8 @@ int nx_query_for_word(nxx_query **out, nxt_analyzer *a, nx_qterms *qt, const nxt
 		if (!rc && l.n == 1) {
 			*out = l.q[0];
 			l.n = 0;
+		} else if (!rc && l.n == 0) {
+			rc = nxx_query_match_nothing(out);
 		} else if (!rc) {
 			rc = nxx_query_combine(out, NXX_OP_OR, l.q, l.n, 0);
 		}
