@@ -575,15 +575,15 @@ static int parse_field(parser *p, nxq_node **out, const tok *ft)
 		n->end = v->off + v->len;
 		rc = node_text(n, p->q + v->off, v->len);
 		if (!rc && ft->field == F_LANG) {
-			size_t k;
+			/* The rule nx_search_options.lang follows (nxq_lang_code),
+			 * with the query's column in the message. */
+			char code[4];
 
-			for (k = 0; k < v->len; k++)
-				n->text[k] = (char)tolower((unsigned char)n->text[k]);
-			for (k = 0; k < v->len && islower((unsigned char)n->text[k]); k++)
-				;
-			if (k != v->len || v->len < 2 || v->len > 3)
+			if (v->len > 3 || nxq_lang_code(code, n->text))
 				rc = fail(p, v->start, "lang: wants a language code such as en, ru or kk, "
 					  "not '%.*s'", (int)v->len, p->q + v->off);
+			else
+				memcpy(n->text, code, v->len + 1);
 		}
 		if (!rc && v->len == 0)
 			rc = fail(p, v->start, "%s: needs a value", field_names[ft->field]);
