@@ -305,6 +305,12 @@ static int write_passage(index_ctx *c, const nx_article *a, const char *key,
 		char ymd[9] = { iso[0], iso[1], iso[2], iso[3], iso[5], iso[6], iso[8], iso[9], 0 };
 
 		rc = add_bool(c, NX_PREFIX_DATE, ymd);
+		ymd[6] = '\0';  /* the month, YYYYMM */
+		if (!rc)
+			rc = add_bool(c, NX_PREFIX_PERIOD, ymd);
+		ymd[4] = '\0';  /* the year */
+		if (!rc)
+			rc = add_bool(c, NX_PREFIX_PERIOD, ymd);
 		if (!rc)
 			rc = nxx_doc_set_value(c->doc, NX_SLOT_DATE, iso, 10);
 	}

@@ -14,6 +14,7 @@
 #include "nx_query.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -520,36 +521,133 @@ static int compile_source(cctx *c, cq *out, const nxq_node *n)
 	return rc;
 }
 
-/* since:, until:, date:.  A dated passage has both a D term (YYYYMMDD) and
- * a date value (YYYY-MM-DD).  A value range reads the value of passage
- * after passage, so its cost grows with the index; a range of up to
- * NX_DATE_TERMS days present in the index is matched by their D terms (the
- * same passages; 2-3 times faster on Reuters x4). */
-#define NX_DATE_TERMS 366
+/* since:, until:, date:.  A dated passage has a D term (YYYYMMDD), Y
+ * terms for its year and month (YYYY, YYYYMM) and a date value
+ * (YYYY-MM-DD).  A range is matched by the fewest terms that cover its
+ * days: whole years by Y<yyyy>, whole months by Y<yyyymm>, the days left
+ * by D<yyyymmdd>; an open end stops at the year of the first or last
+ * date the index holds.  date:2022-01 is then one term, where an OR of its 31 days checks
+ * 31 posting lists for every candidate and a value range reads the date of
+ * passage after passage (its cost grows with the index).  A range that
+ * would need more than NX_DATE_TERMS terms (dates centuries apart) falls
+ * back to the value range: the same passages. */
+#define NX_DATE_TERMS 400
 
-static void ymd(char out[9], const char *iso)
+typedef struct day {
+	int y, m, d;
+} day;
+
+static int leap(int y)
 {
-	size_t j = 0;
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
-	for (size_t i = 0; iso[i] && j < 8; i++)
-		if (iso[i] != '-')
-			out[j++] = iso[i];
-	out[j] = '\0';
+static int month_days(int y, int m)
+{
+	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+/* "YYYY-MM-DD" into *out; 0 when it is not such a date. */
+static int day_parse(day *out, const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	out->y = atoi(s);
+	out->m = atoi(s + 5);
+	out->d = atoi(s + 8);
+	return out->m >= 1 && out->m <= 12 && out->d >= 1 && out->d <= month_days(out->y, out->m);
+}
+
+static int day_cmp(const day *a, const day *b)
+{
+	return a->y != b->y ? (a->y < b->y ? -1 : 1) : a->m != b->m ? (a->m < b->m ? -1 : 1)
+							     : (a->d > b->d) - (a->d < b->d);
+}
+
+/* The terms that cover [a, b] into v, but for periods wholly outside
+ * [f, l] (the index's dates: they match nothing); 1 when that takes more
+ * than max. */
+static int date_terms(nx_qvec *v, day a, const day *b, const day *f, const day *l, size_t max)
+{
+	char term[16];
+	nxx_query *q;
+	int rc, len;
+
+	while (day_cmp(&a, b) <= 0) {
+		day start = a, end = { a.y, 12, 31 };
+
+		if (v->n == max)
+			return 1;
+		if (a.m == 1 && a.d == 1 && day_cmp(&end, b) <= 0) {
+			len = snprintf(term, sizeof term, "%s%04d", NX_PREFIX_PERIOD, a.y);
+			a = (day){ a.y + 1, 1, 1 };
+		} else if (end = (day){ a.y, a.m, month_days(a.y, a.m) },
+			   a.d == 1 && day_cmp(&end, b) <= 0) {
+			len = snprintf(term, sizeof term, "%s%04d%02d", NX_PREFIX_PERIOD, a.y, a.m);
+			a = a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
+		} else {
+			end = a;
+			len = snprintf(term, sizeof term, "%s%04d%02d%02d", NX_PREFIX_DATE, a.y, a.m, a.d);
+			a = a.d < month_days(a.y, a.m) ? (day){ a.y, a.m, a.d + 1 }
+			    : a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
+		}
+		if (day_cmp(&end, f) < 0 || day_cmp(&start, l) > 0)
+			continue;
+		if ((rc = nxx_query_term(&q, term, (size_t)len, 1, 0)) || (rc = nx_qvec_push(v, q)))
+			return rc;
+	}
+	return NX_OK;
+}
+
+int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, const char *hi)
+{
+	char first[16], last[16];
+	nx_qvec v = { 0 };
+	nxx_query *any = NULL;
+	day a, b, f, l;
+	int rc;
+
+	*out = NULL;
+	*nterms = 0;
+	if ((rc = nxx_db_value_bounds(db->x, NX_SLOT_DATE, first, last, sizeof first)))
+		return rc;
+	/* No date in the index: nothing.  An end beyond the index's dates
+	 * moves to the year of its first or last date: no passage lies
+	 * between, and whole years and months then cover more. */
+	if (!day_parse(&f, first) || !day_parse(&l, last))
+		return nxx_query_match_nothing(out);
+	if (!*lo || !day_parse(&a, lo) || day_cmp(&a, &f) <= 0)
+		a = (day){ f.y, 1, 1 };
+	if (!*hi || !day_parse(&b, hi) || day_cmp(&b, &l) >= 0)
+		b = (day){ l.y, 12, 31 };
+	if (day_cmp(&a, &b) > 0)
+		return nxx_query_match_nothing(out);
+	rc = date_terms(&v, a, &b, &f, &l, NX_DATE_TERMS);
+	if (rc == 1) {
+		nx_qvec_free(&v);
+		return nxx_query_value_range(out, NX_SLOT_DATE, *lo ? lo : NULL, *hi ? hi : NULL);
+	}
+	*nterms = v.n;
+	/* Weightless, like a value range: only a filter. */
+	if (!rc)
+		rc = nx_qvec_combine(&any, &v, NXX_OP_OR);
+	if (!rc)
+		rc = nxx_query_scale(out, any, 0.0);
+	nxx_query_free(any);
+	nx_qvec_free(&v);
+	return rc;
 }
 
 static int date_filter(cctx *c, nxx_query **out, const nxq_node *n)
 {
-	char lo[9], hi[9];
-	size_t ndays;
-	int rc;
+	size_t nterms;
 
-	ymd(lo, n->lo);
-	ymd(hi, n->hi);
-	rc = nxx_query_prefix_range(out, &ndays, c->db->x, NX_PREFIX_DATE, *lo ? lo : NULL,
-				    *hi ? hi : NULL, NX_DATE_TERMS);
-	if (rc || *out)
-		return rc;
-	return nxx_query_value_range(out, NX_SLOT_DATE, *n->lo ? n->lo : NULL, *n->hi ? n->hi : NULL);
+	return nxq_date_filter(out, &nterms, c->db, n->lo, n->hi);
 }
 
 /* person:NAME: a filter of the passages that name the person under any

@@ -169,6 +169,12 @@ void nx_stored_free(nx_stored *sd);
 #define NX_QUERY_BM25_K1 (NX_BM25_K1 * NX_WDF_SCALE)
 #define NX_QUERY_BM25_B 0.0
 
+/* The filter of passages dated lo..hi ("YYYY-MM-DD", "" = open):
+ * weightless, made of the fewest Y and D terms that cover the range
+ * (*nterms of them; 0 when it falls back to a value range or matches
+ * nothing) (compile.c). */
+int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, const char *hi);
+
 /* An ISO 639 code (2 or 3 letters, any case) in lower case into out;
  * NX_EINVAL naming it otherwise (search.c). */
 int nxq_lang_code(char out[4], const char *lang);

@@ -43,6 +43,9 @@
  *                       when too long), for deleting what a file held
  *   L       language    boolean; ISO 639-1 code ("en", "ru", "kk")
  *   D       date        boolean; YYYYMMDD when the date parses as ISO 8601
+ *   Y       year, month boolean; YYYY and YYYYMM of that date: a date range
+ *                       is matched by the fewest terms that cover its days
+ *                       (query/compile.c, date_filter)
  *   N       person      name key (text/nx_names.h) of each person named in
  *                       the passage, weighted (store/people.c)
  *   M       name form   "M" key ":" surname as written (normalised, case
@@ -87,8 +90,8 @@
  *                    Version 3: the same terms, but no B probes under a
  *                    key's pinyin reading (nxt_name_probes, READ_ZH).
  *                    Version 4: the same terms without O.
- *                    Version 5: the same terms, a weighted one's wdf its
- *                    occurrences (BM25 read the passage lengths).
+ *                    Version 5: a weighted term's wdf its occurrences (BM25
+ *                    read the passage lengths), and no Y terms.
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -178,6 +181,7 @@ static inline double nx_passage_wdf_factor(uint64_t length)
 #define NX_PREFIX_GIVEN "F"
 #define NX_PREFIX_NAME_PROBE "B"
 #define NX_PREFIX_ORG "O"
+#define NX_PREFIX_PERIOD "Y"
 
 enum {
 	NX_SLOT_ARTICLE = 0,

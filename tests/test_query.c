@@ -1150,30 +1150,40 @@ static void docids(char *buf, size_t size, nx_db *db, const nxx_query *q)
  * and without indexed days at either end; over the limit, no query. */
 static void test_date_terms(nx_db *db)
 {
-	static const char *const days[] = { NULL, "1999-01-01", "2020-03-01", "2021-06-01",
-					     "2022-01-05", "2022-01-06", "2022-01-08", "2022-01-09",
-					     "2030-01-01" };
+	/* The index's dates: 2020-03-01, 2021-06-01, 2022-01-05, -08, -09. */
+	static const char *const days[] = { NULL, "1999-01-01", "2019-12-31", "2020-01-01",
+					     "2020-02-29", "2020-03-01", "2020-03-31", "2020-12-31",
+					     "2021-01-01", "2021-05-31", "2021-06-01", "2021-06-30",
+					     "2021-12-31", "2022-01-01", "2022-01-05", "2022-01-06",
+					     "2022-01-08", "2022-01-09", "2022-01-31", "2030-01-01" };
+	static const struct {
+		const char *lo, *hi;
+		size_t nterms;
+		const char *terms;
+	} cases[] = {
+		{ "2021-01-01", "2021-12-31", 1, "Y2021" },                 /* date:2021 */
+		{ "2022-01-01", "2022-01-31", 1, "Y2022" },  /* date:2022-01: the index ends in it */
+		{ "2021-06-01", "2021-06-30", 1, "Y202106" },
+		{ "2021-06-01", "", 8, "Y202106" },                         /* since: 7 months, 2022 */
+		{ "", "2022-01-07", 9, "D20220107" },      /* until: 2020, 2021, 7 days of 2022 */
+		{ "2020-02-29", "2020-03-01", 1, "D20200301" },  /* February holds nothing */
+	};
 	size_t nd = sizeof days / sizeof *days;
 
 	for (size_t i = 0; i < nd; i++) {
 		for (size_t j = 0; j < nd; j++) {
 			const char *lo = days[i], *hi = days[j];
-			char tlo[9] = "", thi[9] = "", a[800], b[800];
+			char a[800], b[800];
 			nxx_query *vq = NULL, *tq = NULL;
 			size_t count = 0;
 
 			if (lo && hi && strcmp(lo, hi) > 0)
 				continue;
-			for (size_t k = 0, n = 0; lo && lo[k]; k++)
-				if (lo[k] != '-')
-					tlo[n++] = lo[k];
-			for (size_t k = 0, n = 0; hi && hi[k]; k++)
-				if (hi[k] != '-')
-					thi[n++] = hi[k];
 			CHECK_INT(nxx_query_value_range(&vq, NX_SLOT_DATE, lo, hi), NX_OK);
-			CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE,
-							 lo ? tlo : NULL, hi ? thi : NULL, 100), NX_OK);
-			CHECK(tq != NULL && count <= 5);
+			CHECK_INT(nxq_date_filter(&tq, &count, db, lo ? lo : "", hi ? hi : ""), NX_OK);
+			/* Years 2020-2022: at most 2 x (11 months + 30 days) + 1 year. */
+			CHECK_MSG(tq != NULL && count <= 83, "%s..%s: %zu terms", lo ? lo : "",
+				  hi ? hi : "", count);
 			if (vq && tq) {
 				docids(a, sizeof a, db, vq);
 				docids(b, sizeof b, db, tq);
@@ -1184,13 +1194,17 @@ static void test_date_terms(nx_db *db)
 			nxx_query_free(tq);
 		}
 	}
-	{
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		nxx_query *tq = NULL;
+		char *desc = NULL;
 		size_t count = 0;
 
-		CHECK_INT(nxx_query_prefix_range(&tq, &count, db->x, NX_PREFIX_DATE, NULL, NULL, 2),
-			  NX_OK);
-		CHECK(tq == NULL && count == 3);
+		CHECK_INT(nxq_date_filter(&tq, &count, db, cases[i].lo, cases[i].hi), NX_OK);
+		CHECK_INT(nxx_query_describe(&desc, tq), NX_OK);
+		CHECK_MSG(count == cases[i].nterms && desc && strstr(desc, cases[i].terms),
+			  "%s..%s: %zu terms, %s", cases[i].lo, cases[i].hi, count, desc ? desc : "");
+		free(desc);
+		nxx_query_free(tq);
 	}
 }
 

@@ -351,6 +351,27 @@ extern "C" int nxx_db_avlength(double *out, nxx_db *db)
 	}
 }
 
+extern "C" int nxx_db_value_bounds(nxx_db *db, unsigned slot, char *lo, char *hi, size_t size)
+{
+	if (!db || !lo || !hi || !size)
+		return nx_error_set(NX_EINVAL, "value bounds: NULL argument");
+	*lo = *hi = '\0';
+	try {
+		std::string l = db->rd->get_value_lower_bound(slot), h = db->rd->get_value_upper_bound(slot);
+
+		if (l.size() >= size || h.size() >= size)
+			return NX_OK;  /* not a value we keep: as if none */
+		memcpy(lo, l.data(), l.size());
+		lo[l.size()] = '\0';
+		memcpy(hi, h.data(), h.size());
+		hi[h.size()] = '\0';
+		return NX_OK;
+	} catch (...) {
+		*lo = *hi = '\0';
+		return nx_from_exception("reading the bounds of value slot %u of %s", slot, db->path.c_str());
+	}
+}
+
 extern "C" int nxx_db_get_metadata(char **out, size_t *outlen, nxx_db *db, const char *key)
 {
 	clear_out_string(out, outlen);
@@ -808,41 +829,6 @@ extern "C" int nxx_query_value_range(nxx_query **out, unsigned slot, const char 
 		return NX_OK;
 	} catch (...) {
 		return nx_from_exception("building value range query on slot %u", slot);
-	}
-}
-
-extern "C" int nxx_query_prefix_range(nxx_query **out, size_t *count, nxx_db *db, const char *prefix,
-				      const char *lo, const char *hi, size_t max)
-{
-	*out = NULL;
-	*count = 0;
-	if (!db || !prefix)
-		return nx_error_set(NX_EINVAL, "term range: NULL argument");
-	try {
-		std::string pfx(prefix), first = pfx + (lo ? lo : ""), last = pfx + (hi ? hi : "");
-		std::vector<Xapian::Query> terms;
-		Xapian::TermIterator end = db->rd->allterms_end(pfx);
-		Xapian::TermIterator it = db->rd->allterms_begin(pfx);
-
-		it.skip_to(first);
-		for (; it != end; ++it) {
-			const std::string &term = *it;
-
-			if (hi && term.compare(0, last.size(), last) > 0)
-				break;
-			if (++*count > max)
-				return NX_OK;
-			terms.push_back(Xapian::Query(term));
-		}
-		/* Weightless, like a value range: only a filter. */
-		*out = query_new(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-					       Xapian::Query(Xapian::Query::OP_OR, terms.begin(),
-							     terms.end()), 0.0));
-		return NX_OK;
-	} catch (...) {
-		*count = 0;
-		return nx_from_exception("building the range of terms \"%s*\" of %s", prefix,
-					 db->path.c_str());
 	}
 }
 

@@ -67,6 +67,12 @@ int nxx_db_termfreq(uint32_t *out, nxx_db *db, const char *term, size_t len);
  * containing the term — for our own scoring. */
 int nxx_db_avlength(double *out, nxx_db *db);
 
+/* The least and greatest values any document has in `slot` (Xapian's
+ * bounds: after deletions they may be looser than the documents left),
+ * NUL-terminated in lo and hi (size bytes each); both "" when no document
+ * has the slot or a bound would not fit. */
+int nxx_db_value_bounds(nxx_db *db, unsigned slot, char *lo, char *hi, size_t size);
+
 /* Metadata: *out is malloc'd and NUL-terminated ("" when the key is unset),
  * *outlen its length (may be NULL). */
 int nxx_db_get_metadata(char **out, size_t *outlen, nxx_db *db, const char *key);
@@ -157,13 +163,6 @@ int nxx_query_combine(nxx_query **out, enum nxx_query_op op, nxx_query *const *s
 int nxx_query_scale(nxx_query **out, const nxx_query *q, double factor);
 /* Documents whose value in `slot` sorts in [lo, hi] (NULL = open end). */
 int nxx_query_value_range(nxx_query **out, unsigned slot, const char *lo, const char *hi);
-/* The terms prefix + X with lo <= X <= hi (NULL: an open end; hi also
- * takes the terms it is a prefix of) in db, as one weightless OR: a filter
- * that, unlike a value range, never reads a value stream.  *count is how
- * many; when there are more than max, *out is NULL, *count max + 1, and
- * the caller filters another way.  No term: a query that matches nothing. */
-int nxx_query_prefix_range(nxx_query **out, size_t *count, nxx_db *db, const char *prefix,
-			   const char *lo, const char *hi, size_t max);
 int nxx_query_match_all(nxx_query **out);
 int nxx_query_match_nothing(nxx_query **out);
 int nxx_query_is_empty(const nxx_query *q);
