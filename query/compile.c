@@ -525,12 +525,12 @@ static int compile_source(cctx *c, cq *out, const nxq_node *n)
  * terms for its year and month (YYYY, YYYYMM) and a date value
  * (YYYY-MM-DD).  A range is matched by the fewest terms that cover its
  * days: whole years by Y<yyyy>, whole months by Y<yyyymm>, the days left
- * by D<yyyymmdd>; an open end stops at the year of the first or last
- * date the index holds.  date:2022-01 is then one term, where an OR of its 31 days checks
- * 31 posting lists for every candidate and a value range reads the date of
- * passage after passage (its cost grows with the index).  A range that
- * would need more than NX_DATE_TERMS terms (dates centuries apart) falls
- * back to the value range: the same passages. */
+ * by D<yyyymmdd>; an open end stops at the year of the first or last date
+ * the index holds.  date:2022-01 is then one term, where an OR of its 31
+ * days checks 31 posting lists for every candidate and a value range reads
+ * the date of passage after passage (its cost grows with the index).  A
+ * range that would need more than NX_DATE_TERMS terms (dates centuries
+ * apart) falls back to the value range: the same passages. */
 #define NX_DATE_TERMS 400
 
 typedef struct day {
@@ -569,6 +569,13 @@ static int day_cmp(const day *a, const day *b)
 							     : (a->d > b->d) - (a->d < b->d);
 }
 
+static day next_day(day a)
+{
+	if (a.d < month_days(a.y, a.m))
+		return (day){ a.y, a.m, a.d + 1 };
+	return a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
+}
+
 /* The terms that cover [a, b] into v, but for periods wholly outside
  * [f, l] (the index's dates: they match nothing); 1 when that takes more
  * than max. */
@@ -579,23 +586,22 @@ static int date_terms(nx_qvec *v, day a, const day *b, const day *f, const day *
 	int rc, len;
 
 	while (day_cmp(&a, b) <= 0) {
-		day start = a, end = { a.y, 12, 31 };
+		day start = a, end;
+		day year_end = { a.y, 12, 31 }, month_end = { a.y, a.m, month_days(a.y, a.m) };
 
 		if (v->n == max)
 			return 1;
-		if (a.m == 1 && a.d == 1 && day_cmp(&end, b) <= 0) {
+		if (a.m == 1 && a.d == 1 && day_cmp(&year_end, b) <= 0) {
 			len = snprintf(term, sizeof term, "%s%04d", NX_PREFIX_PERIOD, a.y);
-			a = (day){ a.y + 1, 1, 1 };
-		} else if (end = (day){ a.y, a.m, month_days(a.y, a.m) },
-			   a.d == 1 && day_cmp(&end, b) <= 0) {
+			end = year_end;
+		} else if (a.d == 1 && day_cmp(&month_end, b) <= 0) {
 			len = snprintf(term, sizeof term, "%s%04d%02d", NX_PREFIX_PERIOD, a.y, a.m);
-			a = a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
+			end = month_end;
 		} else {
-			end = a;
 			len = snprintf(term, sizeof term, "%s%04d%02d%02d", NX_PREFIX_DATE, a.y, a.m, a.d);
-			a = a.d < month_days(a.y, a.m) ? (day){ a.y, a.m, a.d + 1 }
-			    : a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
+			end = a;
 		}
+		a = next_day(end);
 		if (day_cmp(&end, f) < 0 || day_cmp(&start, l) > 0)
 			continue;
 		if ((rc = nxx_query_term(&q, term, (size_t)len, 1, 0)) || (rc = nx_qvec_push(v, q)))
@@ -619,11 +625,14 @@ int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, 
 	/* No date in the index: nothing.  An end beyond the index's dates
 	 * moves to the year of its first or last date: no passage lies
 	 * between, and whole years and months then cover more. */
+	if ((*lo && !day_parse(&a, lo)) || (*hi && !day_parse(&b, hi)))
+		return nx_error_set(NX_EINVAL, "a date range wants YYYY-MM-DD ends, not '%s'..'%s'",
+				    lo, hi);
 	if (!day_parse(&f, first) || !day_parse(&l, last))
 		return nxx_query_match_nothing(out);
-	if (!*lo || !day_parse(&a, lo) || day_cmp(&a, &f) <= 0)
+	if (!*lo || day_cmp(&a, &f) <= 0)
 		a = (day){ f.y, 1, 1 };
-	if (!*hi || !day_parse(&b, hi) || day_cmp(&b, &l) >= 0)
+	if (!*hi || day_cmp(&b, &l) >= 0)
 		b = (day){ l.y, 12, 31 };
 	if (day_cmp(&a, &b) > 0)
 		return nxx_query_match_nothing(out);

@@ -1194,6 +1194,14 @@ static void test_date_terms(nx_db *db)
 			nxx_query_free(tq);
 		}
 	}
+	{
+		nxx_query *tq = NULL;
+		size_t count = 0;
+
+		CHECK_INT(nxq_date_filter(&tq, &count, db, "2022-13-01", ""), NX_EINVAL);
+		CHECK(tq == NULL && strstr(nx_error_message(), "2022-13-01"));
+		CHECK_INT(nxq_date_filter(&tq, &count, db, "", "2022-1-1"), NX_EINVAL);
+	}
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		nxx_query *tq = NULL;
 		char *desc = NULL;
