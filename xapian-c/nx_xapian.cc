@@ -1167,10 +1167,12 @@ extern "C" int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const
 					/* Bo1 (Amati 2003), as Xapian's Bo1EWeight, on
 					 * occurrences: F the term's occurrences in the
 					 * database, rcf in the feedback documents. */
-					double mean = db->rd->get_collection_freq(c.first) / cf_unit / n;
-					double wt;
+					double mean, wt;
 
-					if (c.second.docs < min_docs || !(mean > 0))
+					if (c.second.docs < min_docs)
+						continue;
+					mean = db->rd->get_collection_freq(c.first) / cf_unit / n;
+					if (!(mean > 0))
 						continue;
 					wt = c.second.rcf * log2((1.0 + mean) / mean) + log2(1.0 + mean);
 					if (wt > 0)
