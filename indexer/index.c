@@ -74,6 +74,7 @@ typedef struct index_ctx {
 	double racy_after;     /* a source modified after this (wall clock) is racy */
 	nx_index_progress prog;
 	nx_map seen;           /* source keys found by the scan */
+	nx_map probed;         /* name keys filed under their probes this run */
 	nx_buf names;          /* paths of the listed sources */
 	todo *todo;
 	size_t ntodo, captodo;
@@ -148,6 +149,11 @@ static int emit_people(void *vc, const char *term, size_t len, int weighted)
 {
 	index_ctx *c = vc;
 
+	if (weighted == NX_PEOPLE_KEY) {
+		int filed, rc = nx_map_put(&c->probed, term, len, 0, &filed);
+
+		return rc || filed ? rc : nx_people_file_probes(c->db, term, len);
+	}
 	if (weighted)
 		return nxx_doc_add_term(c->doc, term, len, 1);
 	return nxx_doc_add_boolean_term(c->doc, term, len);
@@ -1219,6 +1225,7 @@ int nx_index_paths(nx_db *db, const char *const *paths, size_t npaths,
 	free(c.todo);
 	nx_buf_free(&c.names);
 	nx_map_free(&c.seen);
+	nx_map_free(&c.probed);
 	nx_map_free(&c.old);
 	nx_map_free(&c.now);
 	nx_buf_free(&c.skey);

@@ -52,9 +52,12 @@
  *                       endings removed), boolean: spellings and their counts
  *   F       given name  "F" key ":" key of a given name written with it,
  *                       boolean: joins short forms to long ones
- *   B       name probe  "B" probe ":" key for each probe of each N key
- *                       (nxt_name_probes), boolean: finds the keys near a
- *                       query's by prefix lookups
+ *   (B)     name probe  not a term: the metadata key "B" probe ":" key for
+ *                       each probe of each N key (nxt_name_probes), value
+ *                       "1": finds the keys near a query's by prefix
+ *                       lookups.  Written once per key and never removed
+ *                       (a key no passage holds any more is skipped by
+ *                       its N term's frequency)
  *   O       company     "O" key ":" key of the word before it, for each two
  *                       consecutive words of a company's name in the passage
  *                       (a capitalised run that Inc, Co, Corp ... follows:
@@ -91,7 +94,8 @@
  *                    key's pinyin reading (nxt_name_probes, READ_ZH).
  *                    Version 4: the same terms without O.
  *                    Version 5: a weighted term's wdf its occurrences (BM25
- *                    read the passage lengths), and no Y terms.
+ *                    read the passage lengths), no Y terms, and the name
+ *                    probes as B terms on every passage naming the key.
  *   newsidx.created  ISO 8601 time the index was created
  *   newsidx.lastrun  JSON object: the counters of the last completed indexing
  *                    run (nx_index_stats names) and "time" (ISO 8601), "unix"
@@ -220,12 +224,20 @@ int nx_db_namekey(nxt_namekey **out, nx_db *db);
 
 /* Receives a people term; weighted != 0: one occurrence, else a boolean term. */
 typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
+/* weighted == NX_PEOPLE_KEY: not a term but a person's name key, for the
+ * caller to file under its probes once (nx_people_file_probes). */
+#define NX_PEOPLE_KEY 2
 
-/* The people terms (N, M, F, B) of a passage.  words: all the words of the
+/* The people terms (N, M, F, O) of a passage, and its name keys.  words: all the words of the
  * passage as nxt_words reported them (nxt_words_record), or NULL to
  * segment it here. */
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 		    const nxt_words_rec *words, nx_people_fn emit, void *ctx);
+
+/* File name key `key` under each of its probes (nxt_name_probes): the
+ * metadata keys B<probe>:<key> (writable handles; inside the caller's
+ * transaction).  Once per key is enough: they are never removed. */
+int nx_people_file_probes(nx_db *db, const char *key, size_t len);
 
 /*
  * The name keys a query word (normalised) stands for: its own key first,

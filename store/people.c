@@ -15,9 +15,13 @@
  *                    passage, the second first (Merrill Lynch and Co:
  *                    Olinq:meril): the F terms of the same pair are the
  *                    company written without its suffix
+ * Metadata:
  *   B<probe>:<key>   the key filed under each of its probes
  *                    (nxt_name_probes), so that the keys near a query's are
- *                    found by a few prefix lookups instead of a scan
+ *                    found by a few prefix lookups instead of a scan; once
+ *                    per key (the indexer asks nx_people_file_probes the
+ *                    first time a run meets a key), not a term on every
+ *                    passage: the query side never needs their postings
  *
  * Query side: a word expands to the keys of its other spellings only when
  * the index knows it mostly as a name (so "oil", "order", "police" never
@@ -55,7 +59,6 @@ typedef struct people_ctx {
 	void *ctx;
 	nx_buf term;
 	nx_buf key;
-	nx_buf probes;
 } people_ctx;
 
 static int put_term(people_ctx *c, const char *prefix, const char *a, size_t alen,
@@ -78,8 +81,8 @@ static int put_term(people_ctx *c, const char *prefix, const char *a, size_t ale
 static int on_name(void *vc, const nxt_name *n)
 {
 	people_ctx *c = vc;
-	const char *k, *p;
-	size_t klen, np;
+	const char *k;
+	size_t klen;
 	int rc;
 
 	if ((rc = nxt_name_key(&k, &klen, c->nk, n->surname, n->surname_len)) || klen < 2)
@@ -101,12 +104,9 @@ static int on_name(void *vc, const nxt_name *n)
 	    (rc = put_term(c, NX_PREFIX_NAME_FORM, c->key.ptr, c->key.len, n->surname,
 			   n->surname_len, 0)))
 		return rc;
-	if ((rc = nxt_name_probes(&c->probes, &np, c->key.ptr, c->key.len)))
+	if ((rc = c->emit(c->ctx, c->key.ptr, c->key.len, NX_PEOPLE_KEY)))
 		return rc;
-	p = c->probes.ptr;
-	for (size_t i = 0; i < np && !rc; i++, p += strlen(p) + 1)
-		rc = put_term(c, NX_PREFIX_NAME_PROBE, p, strlen(p), c->key.ptr, c->key.len, 0);
-	if (!rc && n->given) {
+	if (n->given) {
 		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)))
 			return rc;
 		if (klen >= 2)
@@ -118,7 +118,7 @@ static int on_name(void *vc, const nxt_name *n)
 int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 		    const nxt_words_rec *words, nx_people_fn emit, void *ctx)
 {
-	people_ctx c = { NULL, emit, ctx, NX_BUF_INIT, NX_BUF_INIT, NX_BUF_INIT };
+	people_ctx c = { NULL, emit, ctx, NX_BUF_INIT, NX_BUF_INIT };
 	int rc;
 
 	if ((rc = nx_db_namekey(&c.nk, db)))
@@ -126,7 +126,30 @@ int nx_people_terms(nx_db *db, nxt_analyzer *a, const char *text, size_t len,
 	rc = nxt_names_ex(a, text, len, words, NXT_NAMES_ORGS, on_name, &c);
 	nx_buf_free(&c.term);
 	nx_buf_free(&c.key);
-	nx_buf_free(&c.probes);
+	return rc;
+}
+
+int nx_people_file_probes(nx_db *db, const char *key, size_t len)
+{
+	nx_buf probes = NX_BUF_INIT, mkey = NX_BUF_INIT;
+	const char *p;
+	size_t np;
+	int rc = nxt_name_probes(&probes, &np, key, len);
+
+	p = probes.ptr;
+	for (size_t i = 0; i < np && !rc; i++, p += strlen(p) + 1) {
+		nx_buf_clear(&mkey);
+		nx_buf_puts(&mkey, NX_PREFIX_NAME_PROBE);
+		nx_buf_puts(&mkey, p);
+		nx_buf_putc(&mkey, ':');
+		nx_buf_put(&mkey, key, len);
+		if (mkey.failed)
+			rc = NX_ENOMEM;
+		else if (mkey.len <= NX_MAX_TERM)
+			rc = nxx_db_set_metadata(db->x, mkey.ptr, "1", 1);  /* "" would delete */
+	}
+	nx_buf_free(&probes);
+	nx_buf_free(&mkey);
 	return rc;
 }
 
@@ -273,18 +296,26 @@ static int near_add(variant_ctx *v, const char *k, size_t kl, unsigned cost, int
 	return 0;
 }
 
-/* A B<probe>:<key> term: is its key near enough? */
-static int on_probe_term(void *vc, const char *term, size_t len, uint32_t tf)
+/* A B<probe>:<key> metadata key: is its key near enough? */
+static int on_probe_key(void *vc, const char *term, size_t len)
 {
 	variant_ctx *v = vc;
 	const char *k = term + v->skip;
 	size_t kl = len - v->skip;
 	unsigned cost;
 
+	uint32_t tf = 0;
+
 	if (kl >= sizeof v->near->key || (kl == v->klen && !memcmp(k, v->key, kl)))
 		return 0;  /* the word's own key is already first */
 	cost = nxt_name_cost(v->key, v->klen, k, kl, v->tol);
-	return cost <= v->tol ? near_add(v, k, kl, cost, 0) : 0;
+	if (cost > v->tol)
+		return 0;
+	/* Probes are never removed: a key whose passages are all gone is
+	 * left out. */
+	if ((v->rc = termfreq(&tf, v->db, NX_PREFIX_NAME, k, kl)))
+		return 1;
+	return tf ? near_add(v, k, kl, cost, 0) : 0;
 }
 
 /* An N term whose key extends the query's (Ruza -> Ruzakhunov). */
@@ -332,9 +363,9 @@ static int find_near(variant_ctx *v)
 			break;
 		}
 		v->skip = prefix.len;
-		rc = nxx_db_allterms(v->db->x, prefix.ptr, on_probe_term, v);
-		if (rc == 1)  /* MAX_NEAR keys found */
-			rc = NX_OK;
+		rc = nxx_db_metadata_keys(v->db->x, prefix.ptr, on_probe_key, v);
+		if (rc == 1)  /* MAX_NEAR keys found, or an error in v->rc */
+			rc = v->rc;
 	}
 	if (rc || v->klen < 4)
 		goto out;

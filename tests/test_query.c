@@ -922,8 +922,44 @@ static void test_people_list(nx_db *db)
 	nx_people_list_free(NULL);
 }
 
+static int count_key(void *ctx, const char *key, size_t len)
+{
+	(void)key;
+	(void)len;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static int count_term(void *ctx, const char *term, size_t len, uint32_t tf)
+{
+	(void)tf;
+	return count_key(ctx, term, len);
+}
+
+static int count_ruzakhunov(void *ctx, const char *key, size_t len)
+{
+	static const char k[] = ":ruzahunov";  /* Ruzakhunov's name key */
+
+	if (len > sizeof k - 1 && !memcmp(key + len - (sizeof k - 1), k, sizeof k - 1))
+		(*(size_t *)ctx)++;
+	return 0;
+}
+
+/* Name probes are metadata filed once per key, not terms on passages. */
+static void test_probes(nx_db *db)
+{
+	size_t terms = 0, keys = 0, ruza = 0;
+
+	CHECK_INT(nxx_db_allterms(db->x, NX_PREFIX_NAME_PROBE, count_term, &terms), NX_OK);
+	CHECK_INT(nxx_db_metadata_keys(db->x, NX_PREFIX_NAME_PROBE, count_key, &keys), NX_OK);
+	CHECK_MSG(terms == 0 && keys > 10, "%zu B terms, %zu B metadata keys", terms, keys);
+	CHECK_INT(nxx_db_metadata_keys(db->x, NX_PREFIX_NAME_PROBE, count_ruzakhunov, &ruza), NX_OK);
+	CHECK_MSG(ruza >= 10, "Ruzakhunov's key under %zu probes", ruza);
+}
+
 static void test_people(nx_db *db)
 {
+	test_probes(db);
 	test_person_filter(db);
 	test_matched_forms(db);
 	test_people_list(db);
