@@ -55,10 +55,20 @@ void nx_buf_free(nx_buf *b);
 /* Hand the memory to the caller (malloc'd, NUL-terminated); resets b. */
 char *nx_buf_detach(nx_buf *b);
 
-/* strdup that returns NULL (and sets NX_ENOMEM) on failure. */
 /* 64-bit FNV-1a of len bytes: for the hash tables of the layers above. */
 uint64_t nx_hash(const char *s, size_t len);
 
+/* The days of month m (1-12) of year y, Gregorian. */
+static inline unsigned nx_month_days(int64_t y, unsigned m)
+{
+	static const unsigned days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* strdup that returns NULL (and sets NX_ENOMEM) on failure. */
 char *nx_strdup(const char *s);
 char *nx_strndup(const char *s, size_t n);
 

@@ -552,7 +552,15 @@ static int index_article(void *vc, const nx_article *a)
 	c->ntitle_terms = 0;
 	if (npassages && (rc = nxt_words(c->an, a->title, strlen(a->title), add_title_term, c)))
 		goto out;
-	nx_store_parse_date(iso, a->date);
+	if (!nx_store_parse_date(iso, a->date) && a->date && *a->date && npassages &&
+	    c->opts->diag) {
+		char msg[160];
+		nx_diag d = { NX_SEV_WARNING, NX_EFORMAT, a->source, a->line, msg };
+
+		snprintf(msg, sizeof msg, "date '%.40s' is not a day written YYYY-MM-DD; "
+			 "the article is indexed without a date", a->date);
+		c->opts->diag(c->opts->diag_data, &d);
+	}
 
 	/* Replace the article as a unit: its old passages go, whatever their
 	 * number was (all of them, when it has no words any more). */

@@ -537,30 +537,24 @@ typedef struct day {
 	int y, m, d;
 } day;
 
-static int leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && leap(y) ? 29 : n[m - 1];
-}
-
-/* "YYYY-MM-DD" into *out; 0 when it is not such a date. */
+/* "YYYY-MM-DD" (a date value of the index, or a query's range end) into
+ * *out; 0 when it is not such a date. */
 static int day_parse(day *out, const char *s)
 {
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+	char iso[11];
+
+	if (strlen(s) != 10 || !nx_store_parse_date(iso, s))
 		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
 	out->y = atoi(s);
 	out->m = atoi(s + 5);
 	out->d = atoi(s + 8);
-	return out->m >= 1 && out->m <= 12 && out->d >= 1 && out->d <= month_days(out->y, out->m);
+	return 1;
+}
+
+/* The last day of a's month. */
+static int last_day(const day *a)
+{
+	return (int)nx_month_days(a->y, (unsigned)a->m);
 }
 
 static int day_cmp(const day *a, const day *b)
@@ -571,7 +565,7 @@ static int day_cmp(const day *a, const day *b)
 
 static day next_day(day a)
 {
-	if (a.d < month_days(a.y, a.m))
+	if (a.d < last_day(&a))
 		return (day){ a.y, a.m, a.d + 1 };
 	return a.m == 12 ? (day){ a.y + 1, 1, 1 } : (day){ a.y, a.m + 1, 1 };
 }
@@ -587,7 +581,7 @@ static int date_terms(nx_qvec *v, day a, const day *b, const day *f, const day *
 
 	while (day_cmp(&a, b) <= 0) {
 		day start = a, end;
-		day year_end = { a.y, 12, 31 }, month_end = { a.y, a.m, month_days(a.y, a.m) };
+		day year_end = { a.y, 12, 31 }, month_end = { a.y, a.m, last_day(&a) };
 
 		if (v->n == max)
 			return 1;

@@ -358,15 +358,6 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-static unsigned month_days(int64_t y, unsigned m)
-{
-	static const unsigned days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 static const char *const month_names[] = {
 	"January", "February", "March", "April", "May", "June", "July", "August",
 	"September", "October", "November", "December"
@@ -415,8 +406,8 @@ static int date_spec(parser *p, char first[11], char last[11], int *relative, si
 			months = y * 12 + (m - 1) - n * (s[k] == 'y' ? 12 : 1);
 			y = months / 12;
 			m = (unsigned)(months % 12) + 1;
-			if (d > month_days(y, m))
-				d = month_days(y, m);
+			if (d > nx_month_days(y, m))
+				d = nx_month_days(y, m);
 		}
 		if (y < 1)
 			return fail(p, off, "%s%.*s reaches back before the year 1", field, (int)len, s);
@@ -438,11 +429,11 @@ static int date_spec(parser *p, char first[11], char last[11], int *relative, si
 		return fail(p, off, "bad date '%.*s': there is no year 0", (int)len, s);
 	if (len >= 7 && (m < 1 || m > 12))
 		return fail(p, off, "bad date '%.*s': there is no month %02u", (int)len, s, m);
-	if (len == 10 && (d < 1 || d > month_days(y, m)))
+	if (len == 10 && (d < 1 || d > nx_month_days(y, m)))
 		return fail(p, off, "bad date '%.*s': %s %d has %u days", (int)len, s,
-			    month_names[m - 1], (int)y, month_days(y, m));
+			    month_names[m - 1], (int)y, nx_month_days(y, m));
 	iso(first, y, len >= 7 ? m : 1, len == 10 ? d : 1);
-	iso(last, y, len >= 7 ? m : 12, len == 10 ? d : month_days(y, len >= 7 ? m : 12));
+	iso(last, y, len >= 7 ? m : 12, len == 10 ? d : nx_month_days(y, len >= 7 ? m : 12));
 	return NX_OK;
 }
 

@@ -210,8 +210,9 @@ int nx_db_analyzer(nxt_analyzer **out, nx_db *db);
  * "#" + hex hash when longer than fits in a term with its prefix. */
 int nx_store_key(nx_buf *b, const char *id);
 
-/* Parse the start of `date` as YYYY-MM-DD (a time may follow).  On success
- * writes "YYYY-MM-DD" (11 bytes with NUL) into iso and returns 1; else 0. */
+/* Parse the start of `date` as YYYY-MM-DD, a day of the calendar (a time
+ * may follow; 2022-02-30 is no date).  On success writes "YYYY-MM-DD" (11
+ * bytes with NUL) into iso and returns 1; else 0. */
 int nx_store_parse_date(char iso[11], const char *date);
 
 /* Record the counters of a completed indexing run (NX_META_LAST_RUN). */

@@ -501,9 +501,10 @@ int nx_store_parse_date(char iso[11], const char *date)
 		return 0;
 	if (date[10] && date[10] != 'T' && date[10] != ' ')
 		return 0;
+	int year = atoi(date);
 	int month = (date[5] - '0') * 10 + (date[6] - '0');
 	int day = (date[8] - '0') * 10 + (date[9] - '0');
-	if (month < 1 || month > 12 || day < 1 || day > 31)
+	if (month < 1 || month > 12 || day < 1 || day > (int)nx_month_days(year, (unsigned)month))
 		return 0;
 	memcpy(iso, date, 10);
 	iso[10] = '\0';

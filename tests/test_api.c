@@ -471,6 +471,45 @@ static void test_stored_fields(void)
 	nx_db_close(db);
 }
 
+/* Dates: one that is no day of the calendar is named in a warning and the
+ * article indexed undated; dates centuries apart still filter (a range
+ * needing hundreds of year terms falls back to the date values). */
+static void test_dates(void)
+{
+	static const char lines[] =
+		"{\"id\":\"feb30\",\"date\":\"2022-02-30\",\"text\":\"Walruses on the ice.\"}\n"
+		"{\"id\":\"old\",\"date\":\"1600-01-01\",\"text\":\"Walruses in a chronicle.\"}\n"
+		"{\"id\":\"new\",\"date\":\"2020-06-15\",\"text\":\"Walruses on the radio.\"}\n";
+	static const struct {
+		const char *q, *want;
+	} cases[] = {
+		{ "walruses date:1600-01-02..2020-06-15", "new" },
+		{ "walruses until:2020-06-14", "old" },
+		{ "walruses date:1600", "old" },
+		{ "walruses date:2022-02", "" },
+	};
+	diag_log log = { 0 };
+	nx_db *db = NULL;
+	size_t n;
+
+	write_file("dates.jsonl", lines, sizeof lines - 1);
+	CHECK_INT(nx_db_open(&db, path_of("dates-db"), NX_OPEN_WRITE), NX_OK);
+	if (!db)
+		return;
+	CHECK_INT(index_one(db, "dates.jsonl", &log, NULL), NX_OK);
+	CHECK_INT(log.warnings, 1);
+	CHECK_MSG(strstr(log.last, "dates.jsonl:1:") && strstr(log.last, "'2022-02-30'") &&
+			  strstr(log.last, "without a date"), "diag was '%s'", log.last);
+	CHECK_STR(top_id(db, "walruses ice", &n), "feb30");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *id = top_id(db, cases[i].q, &n);
+
+		CHECK_MSG(!strcmp(id, cases[i].want) && n == (*cases[i].want != 0),
+			  "%s: %zu hits, first '%s'", cases[i].q, n, id);
+	}
+	nx_db_close(db);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -485,6 +524,7 @@ int main(void)
 	test_open_errors();
 	test_misc();
 	test_incremental();
+	test_dates();
 
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
