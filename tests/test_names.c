@@ -86,6 +86,9 @@ static void test_table(nxt_analyzer *a)
 		 * (a known limit); Jr alone after it is no name */
 		{ "said Martin Luther King Jr. in Atlanta", "luther" },
 		{ "said John Smith Sr. yesterday", "smith" },
+		/* a surname with Jr but no given name or title is one word:
+		 * no name, and not one later either */
+		{ "the talks, said Baker Jr. on Monday. He met Baker.", "" },
 		{ "The price of West Texas Intermediate rose 50 cts.", "" },
 		{ "the Mississippi River flooded", "" },
 		{ "", "" },

@@ -882,6 +882,9 @@ static void test_recorded(nxt_analyzer *a)
 	CHECK_INT(nxt_words_rec_each(&r, stop_fn, NULL), 7);
 	CHECK_INT(nxt_words_rec_each(NULL, describe_fn, NULL), NX_EINVAL);
 	CHECK_INT(nxt_names_ex(NULL, "x", 1, NULL, 0, describe_name, NULL), NX_EINVAL);
+	/* words recorded from a longer text than the one given */
+	CHECK_INT(nxt_names_ex(a, "x", 1, &r, 0, describe_name, NULL), NX_EINVAL);
+	CHECK(strstr(nx_error_message(), "of a text of 1 bytes") != NULL);
 	nxt_words_rec_free(&r);
 }
 

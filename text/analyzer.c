@@ -242,9 +242,9 @@ int nxt_word_script(const char *w, int32_t n)
 
 /* The script nxt_word_script gives a word for the character of
  * U+0800..U+FFFF at w (three bytes), when every character of its block of
- * 64 gives that same one (CJK ideographs, kana, Hangul); else -1.  The
- * blocks are asked of ICU when first met (script_blk: 0 not yet, 1 mixed,
- * else the script + 2). */
+ * 64 gives that same one (CJK ideographs, Hangul; not kana, whose blocks
+ * hold Common and Inherited marks); else -1.  The blocks are asked of ICU
+ * when first met (script_blk: 0 not yet, 1 mixed, else the script + 2). */
 static int block_script(nxt_analyzer *a, const char *w)
 {
 	const unsigned char *p = (const unsigned char *)w;
@@ -296,6 +296,16 @@ static int has_non_ignorable(const char *w, int32_t n)
 	return 0;
 }
 
+/* Does the UTF-8 s[0, n) hold a character of U+0400..U+053F (a lead byte
+ * D0..D4)?  (Kept out of simple_fold's loop: few words get here.) */
+NXT_NOINLINE static int has_cyrillic_lead(const char *s, size_t n)
+{
+	for (size_t k = 0; k + 1 < n; k++)
+		if ((unsigned char)s[k] >= 0xD0 && (unsigned char)s[k] <= 0xD4)
+			return 1;
+	return 0;
+}
+
 /*
  * NFKC_Casefold without ICU's normaliser for the commonest non-ASCII words:
  * those whose every character is ASCII, or one of U+0080..U+07FF (Latin-1,
@@ -310,18 +320,9 @@ static int has_non_ignorable(const char *w, int32_t n)
  * U+07FF) or a block of 64 is first met (the rest).  Returns 1 when it did
  * the word, 0 when the word needs ICU, < 0 on error; *mixed is set when
  * the result has ASCII letters and other characters (mixed-script repair
- * is then worth trying).
+ * is then worth trying).  avail: the bytes of text from w on (at least n),
+ * which the ASCII loop may read past the word.
  */
-/* Does the UTF-8 s[0, n) hold a character of U+0400..U+053F (a lead byte
- * D0..D4)?  (Kept out of simple_fold's loop: few words get here.) */
-NXT_NOINLINE static int has_cyrillic_lead(const char *s, size_t n)
-{
-	for (size_t k = 0; k + 1 < n; k++)
-		if ((unsigned char)s[k] >= 0xD0 && (unsigned char)s[k] <= 0xD4)
-			return 1;
-	return 0;
-}
-
 static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, size_t *outlen,
 		       int *mixed)
 {
@@ -395,11 +396,7 @@ static int simple_fold(nxt_analyzer *a, const char *w, int32_t n, size_t avail, 
 			return 0;
 		c = (((b & 0x1F) << 6) | ((unsigned char)w[i + 1] & 0x3F)) - 0x80;
 		i += 2;
-		if (a->simple[c] >= 0x80) {  /* still two bytes, ready in simple8 */
-			memcpy(a->norm + o, a->simple8[c], 2);
-			o += 2;
-			continue;
-		}
+		/* (one that stays two bytes was done by the loop above) */
 		if (!a->simple[c])
 			return 0;
 		c = a->simple[c];  /* ſ -> s */
@@ -569,6 +566,29 @@ static int is_hyphen(const char *text, int32_t from, int32_t to)
 /* Compounds longer than this are not joined (they could not be terms). */
 #define MAX_JOINED_BYTES 240
 #define MAX_JOINED_PARTS 6
+
+/* nxt_word_script of a normalised word w[0, n), n >= 1: a lower-case
+ * ASCII letter, a digit or a letter of U+0400..U+047F first, a character of
+ * U+0080..U+07FF of one script (the analyzer's table), or a CJK block of one
+ * script, without the call. */
+static inline int token_script(nxt_analyzer *a, const char *w, size_t n)
+{
+	unsigned char b0 = (unsigned char)w[0];
+	int script;
+
+	if ((unsigned)b0 - 'a' < 26u)
+		return NXT_SCRIPT_LATIN;
+	if ((unsigned)b0 - '0' < 10u)
+		return NXT_SCRIPT_DIGIT;
+	if ((b0 == 0xD0 || b0 == 0xD1) && n > 1 && ((unsigned char)w[1] & 0xC0) == 0x80)
+		return NXT_SCRIPT_CYRILLIC;
+	if (b0 >= 0xC2 && b0 <= 0xDF && n > 1 && ((unsigned char)w[1] & 0xC0) == 0x80 &&
+	    (script = a->script2[((b0 & 0x1F) << 6 | ((unsigned char)w[1] & 0x3F)) - 0x80]) >= 0)
+		return script;
+	if (b0 >= 0xE0 && b0 <= 0xEF && n > 2 && (script = block_script(a, w)) >= 0)
+		return script;  /* CJK: the script of the character's block */
+	return nxt_word_script(w, n > INT32_MAX ? INT32_MAX : (int32_t)n);
+}
 
 /* Track chains of words joined by single hyphens: set tok->joined when the
  * word continues the chain of the previous word (ending at prev_end).  A
@@ -1126,33 +1146,8 @@ static int words_run(nxt_analyzer *a, const char *text, size_t len, nxt_token_fn
 		tok.end = end;
 		tok.index = index++;
 		/* The script of the normalised word: mixed-script repair
-		 * may have changed it.  (A lower-case ASCII letter, a digit or
-		 * a letter of U+0400..U+047F first: as nxt_word_script says,
-		 * without the call.) */
-		{
-			unsigned char b0 = (unsigned char)a->norm[0];
-
-			if ((unsigned)b0 - 'a' < 26u)
-				tok.script = NXT_SCRIPT_LATIN;
-			else if ((unsigned)b0 - '0' < 10u)
-				tok.script = NXT_SCRIPT_DIGIT;
-			else if ((b0 == 0xD0 || b0 == 0xD1) && tok.norm_len > 1 &&
-				 ((unsigned char)a->norm[1] & 0xC0) == 0x80)
-				tok.script = NXT_SCRIPT_CYRILLIC;
-			else if (b0 >= 0xC2 && b0 <= 0xDF && tok.norm_len > 1 &&
-				 ((unsigned char)a->norm[1] & 0xC0) == 0x80 &&
-				 a->script2[((b0 & 0x1F) << 6 | ((unsigned char)a->norm[1] & 0x3F)) -
-					    0x80] >= 0)
-				tok.script = a->script2[((b0 & 0x1F) << 6 |
-							 ((unsigned char)a->norm[1] & 0x3F)) - 0x80];
-			else if (b0 >= 0xE0 && b0 <= 0xEF && tok.norm_len > 2 &&
-				 (tok.script = block_script(a, a->norm)) >= 0)
-				;  /* CJK: the script of the character's block */
-			else
-				tok.script = nxt_word_script(a->norm, tok.norm_len > INT32_MAX
-									  ? INT32_MAX
-									  : (int32_t)tok.norm_len);
-		}
+		 * may have changed it. */
+		tok.script = token_script(a, a->norm, tok.norm_len);
 		if ((rc = chain_word(a, &tok, text, len, prev_end, prev_script)))
 			break;
 		prev_end = (int32_t)end;

@@ -463,7 +463,7 @@ static int on_token(void *vc, const nxt_token *t)
 	k->breaker = IN(breakers, t->norm, t->norm_len);
 	nx_buf_put(&s->norms, t->norm, t->norm_len);
 	nx_buf_putc(&s->norms, '\0');
-	return s->norms.failed ? NX_ENOMEM : NX_OK;
+	return s->norms.failed ? nx_error_set(NX_ENOMEM, "out of memory finding names") : NX_OK;
 }
 
 /* What lies between two tokens decides whether they belong to one name. */
@@ -608,8 +608,8 @@ static int patronymic_follows(const scan *s, size_t i)
 }
 
 /* Is the run ending at token `last` followed by one of org_after, maybe
- * after "and" or "&" ("Braun and Co")? */
-static int org_follows(const scan *s, size_t last)
+ * after "and" or "&" ("Braun and Co")?  The suffix's token, else 0. */
+static size_t org_follows(const scan *s, size_t last)
 {
 	size_t i = last + 1;
 
@@ -618,22 +618,10 @@ static int org_follows(const scan *s, size_t last)
 			return 0;
 		last = i++;
 	}
-	return i < s->n && blank_between(s, last, i) && s->toks[i].script == NXT_SCRIPT_LATIN &&
-	       IN(org_after, norm_of(s, i), s->toks[i].norm_len);
-}
-
-/* Is the run ending at token `last` followed by a company's suffix (one of
- * org_after but not an institution's: "Merrill Lynch and Co", not "Hawke's
- * Labour Party", "Gramm-Rudman Act")? */
-static int company_follows(const scan *s, size_t last)
-{
-	size_t i = last + 1;
-
-	if (!org_follows(s, last))
-		return 0;
-	if (s->toks[i].norm_len == 3 && !memcmp(norm_of(s, i), "and", 3))
-		i++;
-	return !IN(institutions, norm_of(s, i), s->toks[i].norm_len);
+	if (i < s->n && blank_between(s, last, i) && s->toks[i].script == NXT_SCRIPT_LATIN &&
+	    IN(org_after, norm_of(s, i), s->toks[i].norm_len))
+		return i;
+	return 0;
 }
 
 /*
@@ -642,14 +630,20 @@ static int company_follows(const scan *s, size_t last)
  * its suffix too ("Texaco Canada said", "Chevron's"), which is no person
  * either.
  */
-static int find_orgs(scan *s)
+static int find_orgs(scan *s, unsigned flags)
 {
 	for (size_t i = 0; i < s->n; i++) {
+		size_t suffix;
 		int company;
 
-		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap || !org_follows(s, i))
+		if (s->toks[i].script != NXT_SCRIPT_LATIN || !s->toks[i].cap ||
+		    !(suffix = org_follows(s, i)))
 			continue;
-		company = company_follows(s, i);
+		/* A company's suffix, not an institution's ("Merrill Lynch
+		 * and Co", not "Hawke's Labour Party", "Gramm-Rudman Act"):
+		 * its pairs of words, when the caller wants them. */
+		company = (flags & NXT_NAMES_ORGS) &&
+			  !IN(institutions, norm_of(s, suffix), s->toks[suffix].norm_len);
 		for (size_t j = i + 1; j-- > 0;) {
 			const ntok *t = &s->toks[j];
 
@@ -672,7 +666,9 @@ static int find_orgs(scan *s)
 				break;
 		}
 	}
-	return s->orgs.failed || s->cos.failed ? NX_ENOMEM : NX_OK;
+	if (s->orgs.failed || s->cos.failed)
+		return nx_error_set(NX_ENOMEM, "out of memory finding companies' names");
+	return NX_OK;
 }
 
 /* Is token k the last word of a title's complement: "Secretary of State",
@@ -696,7 +692,7 @@ static int emit(scan *s, size_t first, size_t last, nxt_name_fn fn, void *ctx, n
 	nx_buf_clear(sur);
 	nx_buf_put(sur, norm_of(s, last), l->norm_len);
 	if (sur->failed)
-		return NX_ENOMEM;
+		return nx_error_set(NX_ENOMEM, "out of memory finding names");
 	sur->len = nxt_surname_base(sur->ptr, sur->len);
 	nm.start = s->toks[first].start;
 	nm.end = l->end;
@@ -729,7 +725,7 @@ static int emit_orgs(scan *s, nxt_name_fn fn, void *ctx, nx_buf *sur)
 		nx_buf_puts(sur, p);
 		p += strlen(p) + 1;
 		if (sur->failed)
-			return NX_ENOMEM;
+			return nx_error_set(NX_ENOMEM, "out of memory finding companies' names");
 		sur->len = nxt_surname_base(sur->ptr, sur->len);
 		nm.surname = sur->ptr;
 		nm.surname_len = sur->len;
@@ -760,7 +756,7 @@ static int names_scan(nxt_analyzer *a, const char *text, size_t len, const nxt_w
 	memset(&s, 0, sizeof s);
 	s.text = text;
 	rc = words ? nxt_words_rec_each(words, on_token, &s) : nxt_words(a, text, len, on_token, &s);
-	if (rc || (rc = find_orgs(&s)))
+	if (rc || (rc = find_orgs(&s, flags)))
 		goto out;
 
 	for (size_t i = 0; i < s.n && !rc;) {
@@ -808,6 +804,9 @@ static int names_scan(nxt_analyzer *a, const char *text, size_t len, const nxt_w
 		    (!memcmp(norm_of(&s, last), "jr", 2) || !memcmp(norm_of(&s, last), "sr", 2))) {
 			if (last == first)
 				continue;
+			/* it counted as a component unless a hyphen joined it */
+			if (gap_between(&s, last - 1) != GAP_HYPHEN)
+				components--;
 			last--;
 		}
 		/* A capitalised word that ends runs, in the middle of a sentence
@@ -1965,10 +1964,6 @@ static const struct {
 	{ "qs", 90 }, { "st", 90 }, { "tz", 90 },
 };
 /* Inserting or deleting each letter a..z (the same alignments). */
-/* The cheapest insertion or deletion (h, below): what a difference in
- * length costs at least. */
-#define CHEAPEST_INDEL 40
-
 static const unsigned char indel_costs[26] = {
 	60, 95, 50, 65, 50, 95, 50, 40, 55, 45, 70, 80, 90,
 	80, 75, 90, 65, 75, 55, 60, 55, 70, 100, 85, 55, 80,
@@ -1977,10 +1972,17 @@ static const unsigned char indel_costs[26] = {
 /* Substitution costs by letter index (letter_index); index 26 stands for
  * anything but a-z, which costs a whole edit against every letter. */
 static unsigned char sub_table[27][27];
+/* The cheapest insertion or deletion (h): what a difference in length
+ * costs at least. */
+static unsigned cheapest_indel;
 static pthread_once_t sub_once = PTHREAD_ONCE_INIT;
 
 static void init_sub_table(void)
 {
+	cheapest_indel = indel_costs[0];
+	for (int i = 1; i < 26; i++)
+		if (indel_costs[i] < cheapest_indel)
+			cheapest_indel = indel_costs[i];
 	for (int i = 0; i < 27; i++)
 		for (int j = 0; j < 27; j++)
 			sub_table[i][j] = i == j && i < 26 ? 0 : 100;
@@ -2005,7 +2007,7 @@ static unsigned weighted(const char *a, size_t alen, const char *b, size_t blen,
 	if (blen >= sizeof row / sizeof *row || alen >= sizeof row / sizeof *row)
 		return alen == blen && !memcmp(a, b, alen) ? 0 : max + 1;
 	/* every length difference costs at least the cheapest insertion */
-	if ((alen > blen ? alen - blen : blen - alen) * CHEAPEST_INDEL > max)
+	if ((alen > blen ? alen - blen : blen - alen) * cheapest_indel > max)
 		return max + 1;
 	row[0] = 0;
 	for (size_t j = 1; j <= blen; j++) {
@@ -2046,7 +2048,7 @@ static unsigned by_readings(const reading *r, size_t nr, const char *b, size_t b
 		size_t d = r[i].len > blen ? r[i].len - blen : blen - r[i].len;
 		unsigned c;
 
-		if (r[i].cost + d * CHEAPEST_INDEL >= best)
+		if (r[i].cost + d * cheapest_indel >= best)
 			continue;
 		c = r[i].cost + weighted(r[i].s, r[i].len, b, blen, best - r[i].cost - 1);
 		if (c < best)
@@ -2200,5 +2202,9 @@ int nxt_names_ex(nxt_analyzer *a, const char *text, size_t len, const nxt_words_
 {
 	if (!a)
 		return nx_error_set(NX_EINVAL, "nxt_names_ex: NULL analyzer");
+	/* The gaps between words are read in text. */
+	if (words && words->n && words->w[words->n - 1].end > len)
+		return nx_error_set(NX_EINVAL, "nxt_names_ex: the words recorded end at byte %zu "
+				    "of a text of %zu bytes", words->w[words->n - 1].end, len);
 	return names_scan(a, text, len, words, flags, fn, ctx);
 }
