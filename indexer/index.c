@@ -145,16 +145,16 @@ static int emit_term(void *vc, const char *term, size_t len, int positional)
 	return nxx_doc_add_term(c->doc, term, len, 1);
 }
 
-static int emit_people(void *vc, const char *term, size_t len, int weighted)
+static int emit_people(void *vc, const char *term, size_t len, int kind)
 {
 	index_ctx *c = vc;
 
-	if (weighted == NX_PEOPLE_KEY) {
+	if (kind == NX_PEOPLE_KEY) {
 		int filed, rc = nx_map_put(&c->probed, term, len, 0, &filed);
 
 		return rc || filed ? rc : nx_people_file_probes(c->db, term, len);
 	}
-	if (weighted)
+	if (kind == NX_PEOPLE_WEIGHTED)
 		return nxx_doc_add_term(c->doc, term, len, 1);
 	return nxx_doc_add_boolean_term(c->doc, term, len);
 }

@@ -55,9 +55,9 @@
  *   (B)     name probe  not a term: the metadata key "B" probe ":" key for
  *                       each probe of each N key (nxt_name_probes), value
  *                       "1": finds the keys near a query's by prefix
- *                       lookups.  Written once per key and never removed
- *                       (a key no passage holds any more is skipped by
- *                       its N term's frequency)
+ *                       lookups.  Written once per key and indexing run,
+ *                       never removed (a key no passage holds any more is
+ *                       skipped by its N term's frequency)
  *   O       company     "O" key ":" key of the word before it, for each two
  *                       consecutive words of a company's name in the passage
  *                       (a capitalised run that Inc, Co, Corp ... follows:
@@ -223,11 +223,12 @@ int nx_store_put_last_run(nx_db *db, const nx_index_stats *s);
 /* The name keyer of a handle, created on first use. */
 int nx_db_namekey(nxt_namekey **out, nx_db *db);
 
-/* Receives a people term; weighted != 0: one occurrence, else a boolean term. */
-typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int weighted);
-/* weighted == NX_PEOPLE_KEY: not a term but a person's name key, for the
- * caller to file under its probes once (nx_people_file_probes). */
-#define NX_PEOPLE_KEY 2
+/* Receives what nx_people_terms finds, by `kind`: NX_PEOPLE_BOOLEAN and
+ * NX_PEOPLE_WEIGHTED a term (wdf 0, or one occurrence); NX_PEOPLE_KEY not
+ * a term but a person's name key, for the caller to file under its probes
+ * once (nx_people_file_probes). */
+enum { NX_PEOPLE_BOOLEAN, NX_PEOPLE_WEIGHTED, NX_PEOPLE_KEY };
+typedef int (*nx_people_fn)(void *ctx, const char *term, size_t len, int kind);
 
 /* The people terms (N, M, F, O) of a passage, and its name keys.  words: all the words of the
  * passage as nxt_words reported them (nxt_words_record), or NULL to

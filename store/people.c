@@ -19,9 +19,10 @@
  *   B<probe>:<key>   the key filed under each of its probes
  *                    (nxt_name_probes), so that the keys near a query's are
  *                    found by a few prefix lookups instead of a scan; once
- *                    per key (the indexer asks nx_people_file_probes the
- *                    first time a run meets a key), not a term on every
- *                    passage: the query side never needs their postings
+ *                    per key and run (the indexer asks nx_people_file_probes
+ *                    the first time a run meets a key), not a term on every
+ *                    passage: the query side never needs their postings.
+ *                    Never removed; a key no passage holds is skipped
  *
  * Query side: a word expands to the keys of its other spellings only when
  * the index knows it mostly as a name (so "oil", "order", "police" never
@@ -38,6 +39,12 @@
 #include <unicode/uchar.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
+
+/* NX_ENOMEM, with what we were doing in the message. */
+static int oom(const char *what)
+{
+	return nx_error_set(NX_ENOMEM, "out of memory %s", what);
+}
 
 int nx_db_namekey(nxt_namekey **out, nx_db *db)
 {
@@ -62,7 +69,7 @@ typedef struct people_ctx {
 } people_ctx;
 
 static int put_term(people_ctx *c, const char *prefix, const char *a, size_t alen,
-		    const char *b, size_t blen, int weighted)
+		    const char *b, size_t blen, int kind)
 {
 	nx_buf_clear(&c->term);
 	nx_buf_puts(&c->term, prefix);
@@ -72,10 +79,10 @@ static int put_term(people_ctx *c, const char *prefix, const char *a, size_t ale
 		nx_buf_put(&c->term, b, blen);
 	}
 	if (c->term.failed)
-		return NX_ENOMEM;
+		return oom("indexing names");
 	if (c->term.len > NX_MAX_TERM)
 		return NX_OK;
-	return c->emit(c->ctx, c->term.ptr, c->term.len, weighted);
+	return c->emit(c->ctx, c->term.ptr, c->term.len, kind);
 }
 
 static int on_name(void *vc, const nxt_name *n)
@@ -91,18 +98,20 @@ static int on_name(void *vc, const nxt_name *n)
 		nx_buf_clear(&c->key);
 		nx_buf_put(&c->key, k, klen);
 		if (c->key.failed)
-			return NX_ENOMEM;
+			return oom("indexing names");
 		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)) || klen < 2)
 			return rc;
-		return put_term(c, NX_PREFIX_ORG, c->key.ptr, c->key.len, k, klen, 0);
+		return put_term(c, NX_PREFIX_ORG, c->key.ptr, c->key.len, k, klen,
+				NX_PEOPLE_BOOLEAN);
 	}
 	nx_buf_clear(&c->key);
 	nx_buf_put(&c->key, k, klen);
 	if (c->key.failed)
-		return NX_ENOMEM;
-	if ((rc = put_term(c, NX_PREFIX_NAME, c->key.ptr, c->key.len, NULL, 0, 1)) ||
+		return oom("indexing names");
+	if ((rc = put_term(c, NX_PREFIX_NAME, c->key.ptr, c->key.len, NULL, 0,
+			   NX_PEOPLE_WEIGHTED)) ||
 	    (rc = put_term(c, NX_PREFIX_NAME_FORM, c->key.ptr, c->key.len, n->surname,
-			   n->surname_len, 0)))
+			   n->surname_len, NX_PEOPLE_BOOLEAN)))
 		return rc;
 	if ((rc = c->emit(c->ctx, c->key.ptr, c->key.len, NX_PEOPLE_KEY)))
 		return rc;
@@ -110,7 +119,8 @@ static int on_name(void *vc, const nxt_name *n)
 		if ((rc = nxt_name_key(&k, &klen, c->nk, n->given, n->given_len)))
 			return rc;
 		if (klen >= 2)
-			rc = put_term(c, NX_PREFIX_GIVEN, c->key.ptr, c->key.len, k, klen, 0);
+			rc = put_term(c, NX_PREFIX_GIVEN, c->key.ptr, c->key.len, k, klen,
+				      NX_PEOPLE_BOOLEAN);
 	}
 	return rc;
 }
@@ -144,7 +154,7 @@ int nx_people_file_probes(nx_db *db, const char *key, size_t len)
 		nx_buf_putc(&mkey, ':');
 		nx_buf_put(&mkey, key, len);
 		if (mkey.failed)
-			rc = NX_ENOMEM;
+			rc = oom("filing name probes");
 		else if (mkey.len <= NX_MAX_TERM)
 			rc = nxx_db_set_metadata(db->x, mkey.ptr, "1", 1);  /* "" would delete */
 	}
@@ -163,7 +173,7 @@ static int termfreq(uint32_t *out, nx_db *db, const char *prefix, const char *bo
 	nx_buf_puts(&t, prefix);
 	nx_buf_put(&t, body, len);
 	if (t.failed)
-		return NX_ENOMEM;
+		return oom("looking up a name");
 	rc = nxx_db_termfreq(out, db->x, t.ptr, t.len);
 	nx_buf_free(&t);
 	return rc;
@@ -185,7 +195,7 @@ static int collect_given(void *vc, const char *term, size_t len, uint32_t tf)
 	nx_buf_put(g->list, term + g->skip, len - g->skip);
 	nx_buf_putc(g->list, '\0');
 	g->n++;
-	return g->list->failed ? NX_ENOMEM : 0;
+	return g->list->failed ? oom("reading given names") : 0;
 }
 
 static int check_given(void *vc, const char *term, size_t len, uint32_t tf)
@@ -218,7 +228,7 @@ static int givens_of(nx_buf *list, size_t *n, nx_db *db, const char *k, size_t k
 	nx_buf_put(&prefix, k, klen);
 	nx_buf_putc(&prefix, ':');
 	g.skip = prefix.len;
-	rc = prefix.failed ? nx_error_set(NX_ENOMEM, "out of memory reading given names")
+	rc = prefix.failed ? oom("reading given names")
 			   : nxx_db_allterms(db->x, prefix.ptr, collect_given, &g);
 	nx_buf_free(&prefix);
 	*n = g.n;
@@ -239,7 +249,7 @@ static int share_given(int *out, nx_db *db, const char *a, size_t alen, const ch
 
 		nx_buf_printf(&pb, "%s%.*s:", NX_PREFIX_GIVEN, (int)blen, b);
 		h.skip = pb.len;
-		rc = pb.failed ? nx_error_set(NX_ENOMEM, "out of memory reading given names")
+		rc = pb.failed ? oom("reading given names")
 			       : nxx_db_allterms(db->x, pb.ptr, check_given, &h);
 		if (rc == 1)
 			rc = NX_OK;
@@ -303,16 +313,19 @@ static int on_probe_key(void *vc, const char *term, size_t len)
 	const char *k = term + v->skip;
 	size_t kl = len - v->skip;
 	unsigned cost;
-
 	uint32_t tf = 0;
 
 	if (kl >= sizeof v->near->key || (kl == v->klen && !memcmp(k, v->key, kl)))
 		return 0;  /* the word's own key is already first */
+	/* A key shares several probes with the query's: weighed once. */
+	for (size_t i = 0; i < v->n; i++)
+		if (!strncmp(v->near[i].key, k, kl) && !v->near[i].key[kl])
+			return 0;
 	cost = nxt_name_cost(v->key, v->klen, k, kl, v->tol);
 	if (cost > v->tol)
 		return 0;
-	/* Probes are never removed: a key whose passages are all gone is
-	 * left out. */
+	/* Probes are not removed with the passages: a key no passage holds
+	 * any more is left out. */
 	if ((v->rc = termfreq(&tf, v->db, NX_PREFIX_NAME, k, kl)))
 		return 1;
 	return tf ? near_add(v, k, kl, cost, 0) : 0;
@@ -359,7 +372,7 @@ static int find_near(variant_ctx *v)
 		nx_buf_puts(&prefix, p);
 		nx_buf_putc(&prefix, ':');
 		if (prefix.failed) {
-			rc = NX_ENOMEM;
+			rc = oom("finding other spellings of a name");
 			break;
 		}
 		v->skip = prefix.len;
@@ -376,7 +389,7 @@ static int find_near(variant_ctx *v)
 	nx_buf_puts(&prefix, NX_PREFIX_NAME);
 	nx_buf_put(&prefix, v->key, v->klen);
 	if (prefix.failed) {
-		rc = NX_ENOMEM;
+		rc = oom("finding other spellings of a name");
 		goto out;
 	}
 	rc = nxx_db_allterms(v->db->x, prefix.ptr, on_longer_key, v);
@@ -503,7 +516,7 @@ static int collect_org(void *vc, const char *term, size_t len, uint32_t tf)
 	nx_buf_put(&o->givens, term + o->skip, len - o->skip);
 	nx_buf_putc(&o->givens, '\0');
 	o->tf[o->n++] = tf;
-	return o->givens.failed ? NX_ENOMEM : 0;
+	return o->givens.failed ? oom("reading company names") : 0;
 }
 
 /* An F<key>:<given> term: is the pair a company's name, written with its
@@ -533,14 +546,15 @@ int nx_name_as_org(uint32_t *out, nx_db *db, const char *key, size_t klen)
 	memset(&o, 0, sizeof o);
 	nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_ORG, (int)klen, key);
 	o.skip = prefix.len;
-	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, collect_org, &o);
+	rc = prefix.failed ? oom("reading company names")
+			   : nxx_db_allterms(db->x, prefix.ptr, collect_org, &o);
 	if (rc == 1)
 		rc = NX_OK;
 	if (!rc && o.n) {
 		nx_buf_clear(&prefix);
 		nx_buf_printf(&prefix, "%s%.*s:", NX_PREFIX_GIVEN, (int)klen, key);
 		o.skip = prefix.len;
-		rc = prefix.failed ? NX_ENOMEM
+		rc = prefix.failed ? oom("reading company names")
 				   : nxx_db_allterms(db->x, prefix.ptr, count_org, &o);
 	}
 	*out = o.as_org;
@@ -577,7 +591,7 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 
 	found = malloc(MAX_NEAR * sizeof *found);
 	if (!found)
-		return nx_error_set(NX_ENOMEM, "out of memory expanding a name");
+		return oom("expanding a name");
 	variant_ctx v = { db, own, klen, nxt_name_tolerance(klen, as_name > 0), 0, found, 0,
 			 NX_OK };
 	rc = find_near(&v);
@@ -605,7 +619,7 @@ int nx_name_variants(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a, const 
 			(*n)++;
 		}
 		if (keys->failed)
-			rc = NX_ENOMEM;
+			rc = oom("expanding a name");
 	}
 	free(found);
 	if (rc)
@@ -821,7 +835,7 @@ static int on_place_given(void *vc, const char *term, size_t len, uint32_t tf)
 	nx_buf_put(&p->pair, p->key, p->klen);
 	nx_buf_putc(&p->pair, '\0');
 	if (p->pair.failed)
-		return NX_ENOMEM;
+		return oom("reading the names of places");
 	if (place_has(&place_pairs, p->pair.ptr))
 		p->as_place += tf;
 	return 0;
@@ -836,11 +850,11 @@ int nx_name_place(int *out, nx_db *db, const char *key, size_t klen, uint32_t as
 	*out = 0;
 	pthread_once(&places_once, places_fill);
 	if (place_words.failed || place_pairs.failed)
-		return nx_error_set(NX_ENOMEM, "out of memory reading the names of places");
+		return oom("reading the names of places");
 	nx_buf_put(&p.pair, key, klen);
 	nx_buf_putc(&p.pair, '\0');
 	if (p.pair.failed) {
-		rc = NX_ENOMEM;
+		rc = oom("reading the names of places");
 		goto out;
 	}
 	if (place_has(&place_words, p.pair.ptr)) {
@@ -852,7 +866,8 @@ int nx_name_place(int *out, nx_db *db, const char *key, size_t klen, uint32_t as
 	nx_buf_put(&prefix, key, klen);
 	nx_buf_putc(&prefix, ':');
 	p.skip = prefix.len;
-	rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, on_place_given, &p);
+	rc = prefix.failed ? oom("reading the names of places")
+			   : nxx_db_allterms(db->x, prefix.ptr, on_place_given, &p);
 	/* Mostly written as the last word of a place's name. */
 	if (!rc)
 		*out = p.as_place && (uint64_t)p.as_place * 2 >= as_name;
@@ -913,7 +928,6 @@ static int on_person_word(void *vc, const nxt_token *t)
 	return 0;
 }
 
-/* Append the term prefix + a [+ ":" + b] to b as a query in v. */
 /* The term prefix + a onto l; too long a term is left out. */
 static int add_term(nx_qvec *l, const char *prefix, const char *a)
 {
@@ -924,7 +938,7 @@ static int add_term(nx_qvec *l, const char *prefix, const char *a)
 	nx_buf_puts(&t, prefix);
 	nx_buf_puts(&t, a);
 	if (t.failed)
-		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+		rc = oom("compiling person:");
 	else if (t.len <= NX_MAX_TERM && !(rc = nxx_query_term(&q, t.ptr, t.len, 1, 0)))
 		rc = nx_qvec_push(l, q);
 	nx_buf_free(&t);
@@ -1004,7 +1018,7 @@ static int join_dominant(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a)
 	if (rc || !best || top <= own)
 		return rc;
 	nx_buf_printf(&more, "%s%s:", NX_PREFIX_NAME_FORM, best);
-	rc = more.failed ? nx_error_set(NX_ENOMEM, "out of memory compiling person:")
+	rc = more.failed ? oom("compiling person:")
 			 : nxx_db_allterms(db->x, more.ptr, first_form, &form);
 	if (rc == 1)
 		rc = NX_OK;
@@ -1020,7 +1034,7 @@ static int join_dominant(nx_buf *keys, size_t *n, nx_db *db, nxt_analyzer *a)
 		(*n)++;
 	}
 	if (!rc && keys->failed)
-		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+		rc = oom("compiling person:");
 	nx_buf_free(&form);
 	nx_buf_free(&more);
 	return rc;
@@ -1089,12 +1103,13 @@ int nx_person_query(nxx_query **out, nx_span *surname, nx_db *db, nxt_analyzer *
 
 			nx_buf_printf(&prefix, "%s%s:", NX_PREFIX_GIVEN, k + 1);
 			g.skip = prefix.len;
-			rc = prefix.failed ? NX_ENOMEM : nxx_db_allterms(db->x, prefix.ptr, on_given_term, &g);
+			rc = prefix.failed ? oom("compiling person:")
+					   : nxx_db_allterms(db->x, prefix.ptr, on_given_term, &g);
 			nx_buf_free(&prefix);
 		}
 	}
 	if (!rc && (keys.failed || qt->names.failed))
-		rc = nx_error_set(NX_ENOMEM, "out of memory compiling person:");
+		rc = oom("compiling person:");
 	if (rc)
 		goto out;
 	/* Any spelling; with a given name, passages that write the surname
