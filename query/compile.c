@@ -604,6 +604,12 @@ static int date_terms(nx_qvec *v, day a, const day *b, const day *f, const day *
 	return NX_OK;
 }
 
+/* The passages whose date value is in lo..hi ("" = open). */
+static int value_range(nxx_query **out, const char *lo, const char *hi)
+{
+	return nxx_query_value_range(out, NX_SLOT_DATE, *lo ? lo : NULL, *hi ? hi : NULL);
+}
+
 int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, const char *hi)
 {
 	char first[16], last[16];
@@ -616,14 +622,19 @@ int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, 
 	*nterms = 0;
 	if ((rc = nxx_db_value_bounds(db->x, NX_SLOT_DATE, first, last, sizeof first)))
 		return rc;
-	/* No date in the index: nothing.  An end beyond the index's dates
-	 * moves to the year of its first or last date: no passage lies
-	 * between, and whole years and months then cover more. */
 	if ((*lo && !day_parse(&a, lo)) || (*hi && !day_parse(&b, hi)))
 		return nx_error_set(NX_EINVAL, "a date range wants YYYY-MM-DD ends, not '%s'..'%s'",
 				    lo, hi);
-	if (!day_parse(&f, first) || !day_parse(&l, last))
+	/* No date in the index: nothing.  Bounds that are no days (an index
+	 * written before dates were checked against the calendar): the date
+	 * values, which are right whatever they hold. */
+	if (!*first || !*last)
 		return nxx_query_match_nothing(out);
+	if (!day_parse(&f, first) || !day_parse(&l, last))
+		return value_range(out, lo, hi);
+	/* An end beyond the index's dates moves to the year of its first or
+	 * last date: no passage lies between, and whole years and months then
+	 * cover more. */
 	if (!*lo || day_cmp(&a, &f) <= 0)
 		a = (day){ f.y, 1, 1 };
 	if (!*hi || day_cmp(&b, &l) >= 0)
@@ -633,7 +644,7 @@ int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, 
 	rc = date_terms(&v, a, &b, &f, &l, NX_DATE_TERMS);
 	if (rc == 1) {
 		nx_qvec_free(&v);
-		return nxx_query_value_range(out, NX_SLOT_DATE, *lo ? lo : NULL, *hi ? hi : NULL);
+		return value_range(out, lo, hi);
 	}
 	*nterms = v.n;
 	/* Weightless, like a value range: only a filter. */

@@ -1182,8 +1182,8 @@ static void docids(char *buf, size_t size, nx_db *db, const nxx_query *q)
 		at += (size_t)snprintf(buf + at, size - at, "%u ", ids[i]);
 }
 
-/* Date filters by D terms match what the date values do, for ranges with
- * and without indexed days at either end; over the limit, no query. */
+/* Date filters by Y and D terms match what the date values do, for ranges
+ * with and without indexed days at either end, with the fewest terms. */
 static void test_date_terms(nx_db *db)
 {
 	/* The index's dates: 2020-03-01, 2021-06-01, 2022-01-05, -08, -09. */
@@ -1248,6 +1248,36 @@ static void test_date_terms(nx_db *db)
 		CHECK_MSG(count == cases[i].nterms && desc && strstr(desc, cases[i].terms),
 			  "%s..%s: %zu terms, %s", cases[i].lo, cases[i].hi, count, desc ? desc : "");
 		free(desc);
+		nxx_query_free(tq);
+	}
+	/* An index whose dates bound at a day that is none (written before
+	 * dates were checked): the date values filter. */
+	{
+		nx_db *w = NULL;
+		nxx_doc *doc = NULL;
+		nxx_query *tq = NULL;
+		char a[800];
+		size_t count = 9;
+
+		CHECK_INT(nx_db_open(&w, nx_db_path(db), NX_OPEN_WRITE), NX_OK);
+		CHECK_INT(nxx_doc_new(&doc), NX_OK);
+		if (w && doc) {
+			CHECK_INT(nxx_doc_add_term(doc, "walrus", 6, 1), NX_OK);
+			CHECK_INT(nxx_doc_set_value(doc, NX_SLOT_DATE, "2031-02-30", 10), NX_OK);
+			CHECK_INT(nxx_db_add_document(NULL, w->x, doc), NX_OK);
+			CHECK_INT(nxx_db_commit(w->x), NX_OK);
+		}
+		nxx_doc_free(doc);
+		nx_db_close(w);
+		CHECK_INT(nxx_db_reopen(db->x), NX_OK);
+		CHECK_INT(nxq_date_filter(&tq, &count, db, "2031-01-01", ""), NX_OK);
+		CHECK_INT((int)count, 0);
+		if (tq) {
+			docids(a, sizeof a, db, tq);
+			/* one docid: the new passage, "N " */
+			CHECK_MSG(strchr(a, ' ') && !strchr(strchr(a, ' ') + 1, ' '),
+				  "2031-01-01.. found [%s], want the one passage", a);
+		}
 		nxx_query_free(tq);
 	}
 }
