@@ -324,10 +324,18 @@ typedef struct prefix_ctx {
 	size_t n;
 } prefix_ctx;
 
+/* Most frequent first; as frequent: in term order. */
+static int by_freq(const void *a, const void *b)
+{
+	const pterm *x = a, *y = b;
+
+	return x->freq < y->freq ? 1 : x->freq > y->freq ? -1 : strcmp(x->term, y->term);
+}
+
 /* Ranks below: less frequent, or as frequent and later in order. */
 static int ranks_below(const pterm *a, const pterm *b)
 {
-	return a->freq < b->freq || (a->freq == b->freq && strcmp(a->term, b->term) > 0);
+	return by_freq(a, b) > 0;
 }
 
 static void sift_down(pterm *t, size_t n, size_t i)
@@ -376,13 +384,6 @@ static int on_prefix_term(void *vc, const char *term, size_t len, uint32_t freq)
 		for (size_t i = MAX_PREFIX_TERMS / 2; i-- > 0;)
 			sift_down(p->t, p->n, i);
 	return NX_OK;
-}
-
-static int by_freq(const void *a, const void *b)
-{
-	const pterm *x = a, *y = b;
-
-	return x->freq < y->freq ? 1 : x->freq > y->freq ? -1 : strcmp(x->term, y->term);
 }
 
 typedef struct first_word {
@@ -649,7 +650,7 @@ int nxq_date_filter(nxx_query **out, size_t *nterms, nx_db *db, const char *lo, 
 	*nterms = v.n;
 	/* Weightless, like a value range: only a filter. */
 	if (!rc)
-		rc = nx_qvec_combine(&any, &v, NXX_OP_OR);
+		rc = combine(&any, NXX_OP_OR, v.q, v.n, 0);
 	if (!rc)
 		rc = nxx_query_scale(out, any, 0.0);
 	nxx_query_free(any);

@@ -165,7 +165,7 @@ void nx_stored_free(nx_stored *sd);
 /* ---- ranking (search.c, people.c) ---------------------------------------- */
 
 /* BM25 as Xapian is asked for it: the index holds the length
- * normalisation in the wdf (NX_BM25_K1, nx_passage_wdf in nx_store.h). */
+ * normalisation in the wdf (NX_BM25_K1, nx_passage_wdf_factor in nx_store.h). */
 #define NX_QUERY_BM25_K1 (NX_BM25_K1 * NX_WDF_SCALE)
 #define NX_QUERY_BM25_B 0.0
 

@@ -144,7 +144,14 @@ static int check_schema(nx_db *db, int *older)
 			rc = nx_error_set(NX_EVERSION,
 					  "%s: index schema version %s, from a newer newsidx; this one "
 					  "reads version %d", db->path, val, NX_SCHEMA_VERSION);
-		} else if (*end || v != NX_SCHEMA_VERSION) {
+		} else if (*end) {
+			/* Not a number: maybe a newer scheme; not ours to empty. */
+			rc = nx_error_set(NX_EVERSION,
+					  "%s: index schema version '%s' is none this newsidx knows "
+					  "(it reads version %d), so it will not rebuild it; index into "
+					  "a new directory, or remove this one first",
+					  db->path, val, NX_SCHEMA_VERSION);
+		} else if (v != NX_SCHEMA_VERSION) {
 			rc = nx_error_set(NX_EVERSION,
 					  "%s: index schema version %s, this newsidx reads version %d; "
 					  "rebuild it: indexer --force PATH... (the files and "

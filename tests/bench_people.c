@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 		/* warm-up: the index's blocks in the page cache */
 		if (run(db, line, 1, &dw, &dc, &l) || run(db, line, 0, &dw, &dc, NULL)) {
 			fprintf(stderr, "bench_people: %s: %s\n", line, nx_error_message());
+			nx_people_list_free(l);
 			nx_db_close(db);
 			return 1;
 		}

@@ -11,6 +11,7 @@
 #include "nx_test.h"
 
 #include <math.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -419,7 +420,7 @@ static int index_lines(nx_db **db, const char *dir, const char *name, const char
 	snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
 	snprintf(db_path, sizeof db_path, "%s/%s", dir, name);
 	if (!(f = fopen(path, "w")))
-		return NX_EIO;
+		return nx_error_set(NX_EIO, "%s: %s", path, strerror(errno));
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s\n", lines[i]);
 	fclose(f);
@@ -476,7 +477,7 @@ static void test_length_norm(const char *dir)
 		" them, the fishermen sold their catch on the quay and the market was"
 		" busy until noon.";
 	char text[3][2048];
-	const char *lines[3];
+	const char *lines[] = { text[0], text[1], text[2] };
 	nx_db *db = NULL;
 	uint32_t once, twice, boats;
 	char buf[64];
@@ -489,8 +490,6 @@ static void test_length_norm(const char *dir)
 	snprintf(text[2], sizeof text[2],
 		 "{\"id\":\"long2\",\"text\":\"A walrus slept, another walrus woke.%s%s%s%s\"}",
 		 filler, filler, filler, filler);
-	for (int i = 0; i < 3; i++)
-		lines[i] = text[i];
 	CHECK_INT(index_lines(&db, dir, "lengths", lines, 3), NX_OK);
 	if (!db)
 		return;
@@ -1323,27 +1322,9 @@ static void test_cjk(nx_db *db)
 static void with_index(const char *dir, const char *name, const char *const *records, size_t n,
 		       void (*fn)(nx_db *))
 {
-	char path[600], db_path[600];
 	nx_db *db = NULL;
-	FILE *f;
 
-	snprintf(path, sizeof path, "%s/%s.jsonl", dir, name);
-	snprintf(db_path, sizeof db_path, "%s/%s-db", dir, name);
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	for (size_t i = 0; f && i < n; i++)
-		fprintf(f, "%s\n", records[i]);
-	if (f)
-		fclose(f);
-	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_WRITE), NX_OK);
-	{
-		const char *paths[] = { path };
-
-		CHECK_INT(nx_index_paths(db, paths, 1, NULL, NULL), NX_OK);
-	}
-	nx_db_close(db);
-	db = NULL;
-	CHECK_INT(nx_db_open(&db, db_path, NX_OPEN_READ), NX_OK);
+	CHECK_INT(index_lines(&db, dir, name, records, n), NX_OK);
 	if (db)
 		fn(db);
 	nx_db_close(db);
@@ -1365,7 +1346,7 @@ static void test_news(nx_db *db)
 static void test_prefix_cap(const char *dir)
 {
 	static char many[1200], lines_buf[3][1300];
-	const char *lines[3];
+	const char *lines[] = { lines_buf[0], lines_buf[1], lines_buf[2] };
 	nx_db *db = NULL;
 	size_t at = 0;
 	char buf[64];
@@ -1376,8 +1357,6 @@ static void test_prefix_cap(const char *dir)
 	snprintf(lines_buf[0], sizeof lines_buf[0], "{\"id\":\"r1\",\"text\":\"%s.\"}", many);
 	snprintf(lines_buf[1], sizeof lines_buf[1], "{\"id\":\"r2\",\"text\":\"%s.\"}", many);
 	snprintf(lines_buf[2], sizeof lines_buf[2], "{\"id\":\"r3\",\"text\":\"zqa and more.\"}");
-	for (int i = 0; i < 3; i++)
-		lines[i] = lines_buf[i];
 	CHECK_INT(index_lines(&db, dir, "prefixes", lines, 3), NX_OK);
 	if (!db)
 		return;

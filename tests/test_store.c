@@ -47,6 +47,18 @@ static void test_foreign_and_version(void)
 	db = NULL;
 	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_READ), NX_EVERSION);
 	CHECK(strstr(nx_error_message(), "99") != NULL);
+	/* A version that is no number: not rebuilt either, and the message
+	 * does not send the user to the rebuild that refuses. */
+	CHECK_INT(nx_db_open(&db, at("odd"), NX_OPEN_WRITE), NX_OK);
+	if (db) {
+		CHECK_INT(nxx_db_set_metadata(db->x, NX_META_SCHEMA, "6x", 2), NX_OK);
+		nx_db_close(db);
+		db = NULL;
+	}
+	CHECK_INT(nx_db_open(&db, at("odd"), NX_OPEN_REBUILD), NX_EVERSION);
+	CHECK(strstr(nx_error_message(), "'6x'") && !strstr(nx_error_message(), "--force"));
+	CHECK_INT(nx_db_open(&db, at("odd"), NX_OPEN_READ), NX_EVERSION);
+	CHECK(db == NULL);
 	CHECK_INT(nx_db_open(&db, at("ours"), NX_OPEN_WRITE), NX_EVERSION);
 	/* ... and a rebuild leaves it alone: an older newsidx must not empty
 	 * a newer one's index. */

@@ -338,19 +338,6 @@ extern "C" int nxx_db_termfreq(uint32_t *out, nxx_db *db, const char *term, size
 	}
 }
 
-extern "C" int nxx_db_avlength(double *out, nxx_db *db)
-{
-	*out = 0;
-	if (!db)
-		return nx_error_set(NX_EINVAL, "avlength: no database");
-	try {
-		*out = db->rd->get_avlength();
-		return NX_OK;
-	} catch (...) {
-		return nx_from_exception("average length in %s", db->path.c_str());
-	}
-}
-
 extern "C" int nxx_db_value_bounds(nxx_db *db, unsigned slot, char *lo, char *hi, size_t size)
 {
 	if (!db || !lo || !hi || !size)
@@ -1101,9 +1088,6 @@ extern "C" void nxx_mset_free(nxx_mset *m)
 
 /* ---- expansion and per-document weights ----------------------------------- */
 
-/* Accepts the terms that start with a prefix and occur in at least
- * min_docs of the feedback documents (counted beforehand from their
- * termlists). */
 /* One term of the feedback documents: its frequency in them (each
  * document's wdf over its unit) and how many of them hold it. */
 struct nxx_expand_term {
@@ -1113,7 +1097,7 @@ struct nxx_expand_term {
 
 /* Add the terms of document did that start with prefix to cands.  The
  * document's wdf unit is its smallest non-zero wdf: the index writes wdf
- * as occurrences times a per-passage unit (nx_passage_wdf), and every
+ * as occurrences times a per-passage unit (nx_passage_wdf_factor), and every
  * passage has a term that occurs once. */
 static void nxx_expand_count(std::unordered_map<std::string, nxx_expand_term> &cands,
 			     Xapian::Database &xdb, Xapian::docid did, const std::string &prefix)

@@ -63,9 +63,6 @@ int nxx_db_reopen(nxx_db *db);
 int nxx_db_doccount(uint32_t *out, nxx_db *db);
 /* Number of documents indexed by `term` (0 if absent). */
 int nxx_db_termfreq(uint32_t *out, nxx_db *db, const char *term, size_t len);
-/* Average document length (in wdf units) and total number of documents
- * containing the term — for our own scoring. */
-int nxx_db_avlength(double *out, nxx_db *db);
 
 /* The least and greatest values any document has in `slot` (Xapian's
  * bounds: after deletions they may be looser than the documents left),
@@ -222,8 +219,10 @@ void nxx_mset_free(nxx_mset *m);
  *
  * Bo1 counts occurrences: a document's wdf is divided by its smallest
  * non-zero wdf (the index writes a per-passage multiple of the occurrences,
- * nx_passage_wdf), a term's collection frequency by cf_unit (the mean
- * multiple; 1 for an index of plain counts).
+ * nx_passage_wdf_factor), a term's collection frequency by cf_unit (1 for
+ * an index of plain counts; for newsidx's, NX_WDF_SCALE, the multiple of a
+ * passage of mean length: an estimate, as the index keeps no count of its
+ * occurrences, close where passages average NX_PASSAGE_AVG_LENGTH).
  */
 typedef int (*nxx_expand_fn)(void *ctx, const char *term, size_t len, double weight);
 int nxx_expand(nxx_db *db, const nxx_docid *docs, size_t ndocs, const char *prefix, unsigned min_docs,
