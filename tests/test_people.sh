@@ -236,5 +236,13 @@ else
 	bad "search --people deficit: Wright or Baker missing, or Intermediate or Jr listed: $(cat "$T/people")"
 fi
 
+# ---- the name probes in an index built on two threads (merged by compaction) -----
+"$INDEXER" --quiet --threads 2 --db "$T/db2" "$SRC/corpus" >"$T/index2.out" 2>&1 ||
+	bad "indexing corpus/ on two threads: $(cat "$T/index2.out")"
+"$SEARCH" --db "$T/db2" --passages -n 100 --color never Ruzakhunov >"$T/out" 2>&1
+if grep -q "matched: .*Ruzakunov ~ Ruzakhunov" "$T/out"; then ok; else
+	bad "two threads: search Ruzakhunov does not say 'Ruzakunov ~ Ruzakhunov'"
+fi
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]

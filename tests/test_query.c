@@ -944,6 +944,33 @@ static int count_ruzakhunov(void *ctx, const char *key, size_t len)
 	return 0;
 }
 
+/* Probes stay when a spelling's passages go: its key is no variant any
+ * more. */
+static void test_probes_of_gone(const char *dir)
+{
+	static const char *const both[] = {
+		"{\"id\":\"g1\",\"text\":\"The pianist Vikram Ruzakhunov was released.\"}",
+		"{\"id\":\"g2\",\"text\":\"Vikram Ruzakunov thanked his lawyers.\"}",
+	};
+	nx_buf keys = NX_BUF_INIT;
+	nxt_analyzer *an = NULL;
+	nx_db *db = NULL;
+	size_t n = 0;
+
+	for (size_t lines = 2; lines >= 1; lines--) {
+		CHECK_INT(index_lines(&db, dir, "gone", both, lines), NX_OK);
+		if (!db)
+			return;
+		CHECK_INT(nx_db_analyzer(&an, db), NX_OK);
+		CHECK_INT(nx_name_variants(&keys, &n, db, an, "ruzakhunov", 10), NX_OK);
+		/* the own key first, then Ruzakunov's while it has a passage */
+		CHECK_MSG(n == lines, "%zu passages' spellings, %zu keys", lines, n);
+		nx_db_close(db);
+		db = NULL;
+	}
+	nx_buf_free(&keys);
+}
+
 /* Name probes are metadata filed once per key, not terms on passages. */
 static void test_probes(nx_db *db)
 {
@@ -1390,6 +1417,7 @@ int main(void)
 	with_index(dir, "cjk", cjk_articles, sizeof cjk_articles / sizeof *cjk_articles, test_cjk);
 	test_title_only(dir);
 	test_length_norm(dir);
+	test_probes_of_gone(dir);
 	test_prefix_cap(dir);
 	test_hyphens(dir);
 	test_modified(dir);
